@@ -1,0 +1,1 @@
+"""Alembic migrations of coordinator's schema, one revision per schema change."""

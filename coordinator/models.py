@@ -1,0 +1,241 @@
+"""Database tables (sqlmodel). Imported rows are never deleted, only retired.
+
+Every table that mirrors a bundle file carries `retired_at`: a re-import that no longer lists a
+row retires it, so past lessons and attendance keep pointing at something real. Timestamps are
+stored as UTC and come back UTC-aware on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, String, TypeDecorator
+from sqlalchemy.engine import Dialect
+from sqlmodel import Field, SQLModel
+
+from coordinator.enums import (
+    AllianceKind,
+    AudienceKind,
+    DayKind,
+    EventKind,
+    NetworkProfile,
+    SchoolKind,
+)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp stored as UTC; refuses naive datetimes so no local time sneaks in."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(
+        self, value: dt.datetime | None, dialect: Dialect
+    ) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: coordinator stores UTC-aware times only")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def utc_column(*, nullable: bool = True) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable)
+
+
+def enum_column() -> Any:
+    """Enums are stored as their plain string values: readable, and no native enum types."""
+    return Field(sa_type=String(32))
+
+
+def json_list() -> Any:
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Imported(SQLModel):
+    """Columns every imported table shares."""
+
+    updated_at: dt.datetime | None = utc_column()
+    retired_at: dt.datetime | None = utc_column()
+
+
+class RegionRow(Imported, table=True):
+    __tablename__ = "region"
+    id: str = Field(primary_key=True)
+    name: str
+
+
+class BellScheduleRow(Imported, table=True):
+    __tablename__ = "bell_schedule"
+    id: str = Field(primary_key=True)
+    name: str
+
+
+class SchoolRow(Imported, table=True):
+    __tablename__ = "school"
+    id: str = Field(primary_key=True)
+    name: str
+    kind: SchoolKind = enum_column()
+    region_id: str = Field(foreign_key="region.id", index=True)
+    bell_schedule_id: str = Field(foreign_key="bell_schedule.id")
+    time_zone: str
+
+
+class AllianceRow(Imported, table=True):
+    __tablename__ = "alliance"
+    id: str = Field(primary_key=True)
+    name: str
+    kind: AllianceKind = enum_column()
+    lead_school_id: str = Field(foreign_key="school.id")
+
+
+class AllianceMemberRow(Imported, table=True):
+    __tablename__ = "alliance_member"
+    alliance_id: str = Field(foreign_key="alliance.id", primary_key=True)
+    school_id: str = Field(foreign_key="school.id", primary_key=True)
+    weight: int
+
+
+class BellPeriodRow(Imported, table=True):
+    __tablename__ = "bell_period"
+    bell_schedule_id: str = Field(foreign_key="bell_schedule.id", primary_key=True)
+    weekday: int = Field(primary_key=True)
+    period: int = Field(primary_key=True)
+    start: dt.time
+    end: dt.time
+    live: bool
+
+
+class TermRow(Imported, table=True):
+    __tablename__ = "term"
+    id: str = Field(primary_key=True)
+    name: str
+    start: dt.date
+    end: dt.date
+    region_id: str | None = Field(default=None, foreign_key="region.id")
+
+
+class CalendarDayRow(Imported, table=True):
+    """A special date; `key` is date|region|school, as one date has one meaning per scope."""
+
+    __tablename__ = "calendar_day"
+    key: str = Field(primary_key=True)
+    date: dt.date = Field(index=True)
+    kind: DayKind = enum_column()
+    name: str
+    follows_weekday: int | None = None
+    region_id: str | None = Field(default=None, foreign_key="region.id")
+    school_id: str | None = Field(default=None, foreign_key="school.id")
+
+
+class SubjectRow(Imported, table=True):
+    __tablename__ = "subject"
+    id: str = Field(primary_key=True)
+    name_zh: str
+    name_en: str
+
+
+class AssistantRow(Imported, table=True):
+    __tablename__ = "assistant"
+    id: str = Field(primary_key=True)
+    school_id: str = Field(foreign_key="school.id", index=True)
+    name: str
+    phone: str
+    email: str
+
+
+class ClassroomRow(Imported, table=True):
+    __tablename__ = "classroom"
+    id: str = Field(primary_key=True)
+    school_id: str = Field(foreign_key="school.id", index=True)
+    name: str
+    grade: int
+    students: int
+    assistant_id: str = Field(foreign_key="assistant.id", index=True)
+    network: NetworkProfile = enum_column()
+
+
+class NetworkTeacherRow(Imported, table=True):
+    __tablename__ = "network_teacher"
+    id: str = Field(primary_key=True)
+    school_id: str = Field(foreign_key="school.id", index=True)
+    name: str
+    grades: list[int] = json_list()
+    max_per_day: int
+    max_per_week: int
+    phone: str
+    email: str
+
+
+class TeacherSubjectRow(Imported, table=True):
+    __tablename__ = "teacher_subject"
+    teacher_id: str = Field(foreign_key="network_teacher.id", primary_key=True)
+    subject_id: str = Field(foreign_key="subject.id", primary_key=True)
+    position: int  # the order the bundle listed them in
+
+
+class BusyBlockRow(Imported, table=True):
+    __tablename__ = "busy_block"
+    teacher_id: str = Field(foreign_key="network_teacher.id", primary_key=True)
+    weekday: int = Field(primary_key=True)
+    start: dt.time = Field(primary_key=True)
+    end: dt.time
+    note: str
+
+
+class NeedRow(Imported, table=True):
+    __tablename__ = "need"
+    classroom_id: str = Field(foreign_key="classroom.id", primary_key=True)
+    subject_id: str = Field(foreign_key="subject.id", primary_key=True)
+    periods_per_week: int
+
+
+class PinnedSessionRow(Imported, table=True):
+    __tablename__ = "pinned_session"
+    id: str = Field(primary_key=True)
+    teacher_id: str = Field(foreign_key="network_teacher.id")
+    subject_id: str = Field(foreign_key="subject.id")
+    weekday: int
+    start: dt.time
+    end: dt.time
+    grades: list[int] = json_list()
+    capacity: int
+    open: bool
+    note: str
+
+
+class EventRow(Imported, table=True):
+    __tablename__ = "event"
+    id: str = Field(primary_key=True)
+    kind: EventKind = enum_column()
+    title: str
+    audience_kind: AudienceKind = enum_column()
+    audience_id: str
+    date: dt.date
+    start: dt.time
+    end: dt.time
+    host_teacher_id: str | None = Field(default=None, foreign_key="network_teacher.id")
+    host_name: str
+    link: str
+    time_zone: str
+
+
+class ImportRunRow(SQLModel, table=True):
+    """One import of a bundle: when, from where, and what it changed."""
+
+    __tablename__ = "import_run"
+    id: int | None = Field(default=None, primary_key=True)
+    imported_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+    source: str
+    bundle_name: str
+    anchor_date: dt.date | None = None
+    shift_days: int = 0
+    summary: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

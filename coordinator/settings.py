@@ -1,0 +1,114 @@
+"""One Settings object: config/coordinator.toml first, then COORDINATOR_* environment variables."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from coordinator.errors import ConfigurationError
+
+DEFAULT_CONFIG_PATH = Path("config/coordinator.toml")
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///coordinator.db"
+SECRET_FIELDS = ("secret_key",)
+
+
+class Section(BaseModel):
+    """A [section] of the settings file; unknown keys are an error, not a silent typo."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ServerSettings(Section):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    public_url: str = ""  # as users reach it (https://...); empty: http://host:port
+
+
+class StoreSettings(Section):
+    sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+    echo_sql: bool = False
+
+
+class SolverSettings(Section):
+    time_limit_s: float = Field(default=10.0, gt=0)
+    seed: int = 7
+    num_workers: int = Field(default=2, ge=1)
+    max_classrooms_per_session: int = Field(default=4, ge=1)
+    max_classrooms_per_weak_session: int = Field(default=2, ge=1)
+    overrun_minutes: int = Field(default=5, ge=0)
+    teacher_buffer_minutes: int = Field(default=10, ge=0)
+
+
+class Settings(BaseSettings):
+    """Every setting coordinator reads. Secrets come only from the environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="COORDINATOR_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+    )
+
+    database_url: str = DEFAULT_DATABASE_URL
+    default_time_zone: str = "Asia/Shanghai"
+    language: str = "zh"
+    secret_key: SecretStr = SecretStr("")
+    server: ServerSettings = ServerSettings()
+    store: StoreSettings = StoreSettings()
+    solver: SolverSettings = SolverSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The file's values arrive as init arguments; the environment overrides them.
+        return (env_settings, init_settings)
+
+
+def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings:
+    """Read the settings file (if it exists), apply the environment, then explicit overrides."""
+    path = config_path or DEFAULT_CONFIG_PATH
+    from_file = _read_toml(path) if path.exists() else {}
+    if config_path is not None and not config_path.exists():
+        raise ConfigurationError(f"{config_path}: settings file not found")
+    for name in SECRET_FIELDS:
+        if name in from_file:
+            raise ConfigurationError(
+                f"{path}: {name} must not be written in the settings file; "
+                f"set the environment variable COORDINATOR_{name.upper()} instead"
+            )
+    try:
+        settings = Settings(**from_file)
+    except ValidationError as error:
+        raise ConfigurationError(f"{path}: {_describe(error)}") from error
+    # Command-line values (already typed by the CLI) win over the file and the environment.
+    return settings.model_copy(update=_without_none(overrides))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as stream:
+            return tomllib.load(stream)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigurationError(f"{path}: not valid TOML: {error}") from error
+
+
+def _without_none(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"])
+        parts.append(f"{where}: {item['msg']}")
+    return "; ".join(parts)

@@ -1,0 +1,59 @@
+"""Shared fixtures: a store on a real SQLite file and on the local PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from coordinator.schema import upgrade
+from coordinator.store import Store
+
+POSTGRES_URL = os.environ.get(
+    "COORDINATOR_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+
+
+async def postgres_schema_store(schema: str) -> Store:
+    """A store whose tables live in their own schema, so tests never see each other's rows."""
+    admin = Store(POSTGRES_URL)
+    try:
+        async with admin.writer.begin() as connection:
+            await connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    except OSError as error:  # the server is not running
+        pytest.skip(f"PostgreSQL at {POSTGRES_URL} is not reachable: {error}")
+    finally:
+        await admin.close()
+    return Store(POSTGRES_URL, search_path=schema)
+
+
+async def drop_postgres_schema(schema: str) -> None:
+    admin = Store(POSTGRES_URL)
+    async with admin.writer.begin() as connection:
+        await connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+    await admin.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def empty_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+    """A store on an empty database, no schema yet."""
+    if request.param == "sqlite":
+        store = Store(str(tmp_path / "coordinator.db"))
+        yield store
+        await store.close()
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    store = await postgres_schema_store(schema)
+    yield store
+    await store.close()
+    await drop_postgres_schema(schema)
+
+
+@pytest.fixture
+async def store(empty_store: Store) -> Store:
+    """A store with the newest schema."""
+    await upgrade(empty_store)
+    return empty_store
