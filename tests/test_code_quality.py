@@ -1,0 +1,34 @@
+"""The code stays ruff-clean, mypy --strict clean, and its layers import one way."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+BIN = Path(sys.executable).parent
+
+
+def run_tool(*command: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 (our own tools, fixed arguments)
+        [str(BIN / command[0]), *command[1:]],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        pytest.param(("ruff", "check", "--output-format", "concise", "."), id="ruff"),
+        pytest.param(("ruff", "format", "--check", "coordinator", "tests", "benchmarks"),
+                     id="ruff-format"),
+        pytest.param(("mypy",), id="mypy-strict"),
+        pytest.param(("lint-imports",), id="import-layers"),
+    ],
+)
+def test_tool_passes(command: tuple[str, ...]) -> None:
+    result = run_tool(*command)
+    assert result.returncode == 0, result.stdout + result.stderr
