@@ -1,0 +1,37 @@
+"""create_app(settings): the web application, wired. Nothing else happens here."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from coordinator.settings import Settings
+from coordinator.store import Store
+from coordinator.web import health
+from coordinator.web.keys import SETTINGS, STORE
+from coordinator.web.middlewares import errors
+
+
+def open_store(settings: Settings) -> Store:
+    return Store(
+        settings.database_url,
+        busy_timeout_ms=settings.store.sqlite_busy_timeout_ms,
+        echo=settings.store.echo_sql,
+    )
+
+
+def create_app(settings: Settings, store: Store | None = None) -> web.Application:
+    """The application; pass `store` to share one the caller already opened (tests do)."""
+    app = web.Application(middlewares=[errors])
+    app[SETTINGS] = settings
+
+    async def store_context(app: web.Application) -> AsyncIterator[None]:
+        app[STORE] = store or open_store(settings)
+        yield
+        if store is None:
+            await app[STORE].close()
+
+    app.cleanup_ctx.append(store_context)
+    app.add_routes(health.routes())
+    return app

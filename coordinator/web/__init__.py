@@ -1,0 +1,1 @@
+"""HTTP layer: routes, pages, the JSON API and feeds. Thin: it calls services."""

@@ -1,0 +1,9 @@
+"""Typed keys of what the application holds."""
+
+from aiohttp import web
+
+from coordinator.settings import Settings
+from coordinator.store import Store
+
+SETTINGS = web.AppKey("settings", Settings)
+STORE = web.AppKey("store", Store)
