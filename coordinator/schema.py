@@ -55,3 +55,18 @@ async def make_revision(store: Store, message: str) -> None:
 
     async with store.writer.begin() as connection:
         await connection.run_sync(run)
+
+
+async def pending_model_changes(store: Store) -> list[object]:
+    """What the models declare that the migrations do not create (empty when in step)."""
+    from alembic.autogenerate import compare_metadata
+    from sqlmodel import SQLModel
+
+    import coordinator.models  # noqa: F401  (registers the tables)
+
+    def compare(connection: Connection) -> list[object]:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, SQLModel.metadata))
+
+    async with store.reader.connect() as connection:
+        return await connection.run_sync(compare)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from coordinator import models
-from coordinator.schema import current_revision, head_revision
+from coordinator.schema import current_revision, head_revision, pending_model_changes
 from coordinator.store import Store, database_url
 
 
@@ -72,3 +72,7 @@ async def test_foreign_keys_are_enforced(store: Store) -> None:
 def test_database_url_accepts_paths_and_plain_urls() -> None:
     assert str(database_url("data/county.db")) == "sqlite+aiosqlite:///data/county.db"
     assert database_url("postgresql://u@h/db").drivername == "postgresql+asyncpg"
+
+
+async def test_migrations_create_exactly_the_models(store: Store) -> None:
+    assert await pending_model_changes(store) == []
