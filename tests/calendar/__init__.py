@@ -1,0 +1,1 @@
+"""Tests of the pure calendar package: terms, dated lessons and iCalendar feeds."""
