@@ -6,9 +6,10 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from coordinator.services.feeds import FeedCache
 from coordinator.settings import Settings
 from coordinator.store import Store
-from coordinator.web import health
+from coordinator.web import feeds, health
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.middlewares import errors
 
@@ -28,10 +29,14 @@ def create_app(settings: Settings, store: Store | None = None) -> web.Applicatio
 
     async def store_context(app: web.Application) -> AsyncIterator[None]:
         app[STORE] = store or open_store(settings)
+        app[feeds.FEED_CACHE] = FeedCache(
+            app[STORE], settings.streams, settings.default_time_zone, settings.feeds.counter_ttl_s
+        )
         yield
         if store is None:
             await app[STORE].close()
 
     app.cleanup_ctx.append(store_context)
     app.add_routes(health.routes())
+    app.add_routes(feeds.routes())
     return app

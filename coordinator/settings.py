@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from coordinator.errors import ConfigurationError
+from coordinator.streams import StreamsSettings
 
 DEFAULT_CONFIG_PATH = Path("config/coordinator.toml")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///coordinator.db"
@@ -31,6 +32,11 @@ class ServerSettings(Section):
 class StoreSettings(Section):
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
     echo_sql: bool = False
+
+
+class FeedSettings(Section):
+    # How often a web worker re-reads the change counter that invalidates its feed cache.
+    counter_ttl_s: float = Field(default=1.0, ge=0)
 
 
 class SolverSettings(Section):
@@ -57,9 +63,13 @@ class Settings(BaseSettings):
     default_time_zone: str = "Asia/Shanghai"
     language: str = "zh"
     secret_key: SecretStr = SecretStr("")
+    # Without COORDINATOR_SECRET_KEY a random key is kept in this file (mode 0600).
+    secret_key_file: str = ".coordinator-secret"
     server: ServerSettings = ServerSettings()
     store: StoreSettings = StoreSettings()
     solver: SolverSettings = SolverSettings()
+    feeds: FeedSettings = FeedSettings()
+    streams: StreamsSettings = StreamsSettings()
 
     @classmethod
     def settings_customise_sources(

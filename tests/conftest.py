@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import asyncpg
 import pytest
+from sqlalchemy.engine import make_url
 
 from coordinator.schema import upgrade
 from coordinator.store import Store
@@ -57,3 +61,27 @@ async def store(empty_store: Store) -> Store:
     """A store with the newest schema."""
     await upgrade(empty_store)
     return empty_store
+
+
+@contextlib.contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database for a test that goes through a URL (the CLI)."""
+    name = f"coordinator_test_{uuid.uuid4().hex[:10]}"
+    server = make_url(POSTGRES_URL).set(drivername="postgresql")
+    admin = server.set(database="postgres").render_as_string(hide_password=False)
+
+    async def execute(statement: str) -> None:
+        connection = await asyncpg.connect(admin)
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    try:
+        asyncio.run(execute(f'CREATE DATABASE "{name}"'))
+    except OSError as error:
+        pytest.skip(f"PostgreSQL at {POSTGRES_URL} is not reachable: {error}")
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(execute(f'DROP DATABASE "{name}" WITH (FORCE)'))

@@ -13,9 +13,13 @@ BIN = Path(sys.executable).parent
 
 
 def run_tool(*command: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 (our own tools, fixed arguments)
+    return subprocess.run(
         [str(BIN / command[0]), *command[1:]],
-        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
 
 
@@ -23,8 +27,9 @@ def run_tool(*command: str) -> subprocess.CompletedProcess[str]:
     "command",
     [
         pytest.param(("ruff", "check", "--output-format", "concise", "."), id="ruff"),
-        pytest.param(("ruff", "format", "--check", "coordinator", "tests", "benchmarks"),
-                     id="ruff-format"),
+        pytest.param(
+            ("ruff", "format", "--check", "coordinator", "tests", "benchmarks"), id="ruff-format"
+        ),
         pytest.param(("mypy",), id="mypy-strict"),
         pytest.param(("lint-imports",), id="import-layers"),
     ],

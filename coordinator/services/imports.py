@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coordinator import domain, models
 from coordinator.mirror import MIRRORS, Key, Mirror, Row, bundle_from_rows, row_values
+from coordinator.services.counters import FEEDS, bump_counter
 from coordinator.store import Store
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ async def import_bundle(
         summary = ImportSummary(run_id=0, tables=tables)
         run.summary = summary.counts()
         session.add(run)
+        await bump_counter(session, FEEDS, now)
         await session.flush()
         assert run.id is not None
         summary.run_id = run.id

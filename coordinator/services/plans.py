@@ -27,9 +27,7 @@ async def save_plan(
     note: str = "",
 ) -> int:
     """Store `plan` as a new version and make it the active one; returns its id."""
-    await session.exec(
-        update(models.TimetableVersionRow).values(active=False)
-    )
+    await session.exec(update(models.TimetableVersionRow).values(active=False))
     version = models.TimetableVersionRow(
         created_at=now,
         kind=kind,

@@ -1,0 +1,333 @@
+"""Cell parsers: one raw CSV or XLSX cell in, one typed value out, or a CellError that names it.
+
+A raw cell is text from a CSV file, or whatever openpyxl hands back from a workbook: text,
+numbers (Excel stores 3 as 3.0), booleans, dates, datetimes, times and durations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+import zoneinfo
+from collections.abc import Callable
+from enum import StrEnum
+from typing import TypeAlias, TypeVar
+from urllib.parse import urlsplit
+
+Cell: TypeAlias = str | int | float | bool | dt.datetime | dt.date | dt.time | dt.timedelta | None
+
+E = TypeVar("E", bound=StrEnum)
+
+LIST_SEPARATORS = re.compile(r"[;；、|,，]")
+RANGE_SEPARATORS = re.compile(r"\s*(?:-|–|—|~|～|至|到)\s*")
+ID_PATTERN = re.compile(r"[A-Za-z0-9_.\-]+")
+CLOCK_PATTERN = re.compile(r"(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?")
+DATE_PATTERN = re.compile(r"(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*(?:-|/|\.|月)\s*(\d{1,2})\s*日?")
+PHONE_PATTERN = re.compile(r"\+?[0-9][0-9 \-]*[0-9]")
+EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+EXCEL_DATE_PATTERN = re.compile(
+    r"\d{4}/\d{1,2}/\d{1,2}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-[A-Za-z]{3}|\d{1,2}月\d{1,2}日"
+)
+SCIENTIFIC_PATTERN = re.compile(r"\d(?:\.\d+)?[eE]\+?\d+")
+INVISIBLE = "\ufeff\u200b"
+YES = frozenset({"yes", "y", "true", "1", "是"})
+NO = frozenset({"no", "n", "false", "0", "否"})
+WEEKDAY_NAMES = {
+    **{str(number): number for number in range(1, 8)},
+    **{
+        name: number
+        for number, name in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), 1)
+    },
+    **{
+        name: number
+        for number, name in enumerate(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"), 1
+        )
+    },
+    **{
+        prefix + name: number
+        for prefix in ("周", "星期", "礼拜")
+        for number, name in enumerate("一二三四五六日", 1)
+    },
+    "周天": 7,
+    "星期天": 7,
+    "礼拜天": 7,
+}
+MIN_GRADE = 1
+MAX_GRADE = 12
+SECONDS_PER_DAY = 86_400
+DATE_HINT = "Excel turned it into a date; format the column as Text and type it again"
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message names the bad value."""
+
+
+def text(cell: Cell) -> str:
+    """The cell as trimmed text; numbers lose Excel's `.0`, dates and times read as ISO."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "yes" if cell else "no"
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, int | float):
+        return repr(cell)
+    if isinstance(cell, dt.datetime):
+        return cell.date().isoformat() if cell.time() == dt.time() else cell.isoformat(" ")
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    if isinstance(cell, dt.time):
+        return format_clock(cell)
+    if isinstance(cell, dt.timedelta):
+        return str(cell)
+    return cell.strip().strip(INVISIBLE).strip()
+
+
+def free_text(cell: Cell) -> str:
+    """Text such as a name or a note; control characters (a NUL byte, say) are refused."""
+    value = text(cell)
+    bad = next(
+        (char for char in value if unicodedata.category(char) == "Cc" and char not in "\t\n\r"),
+        None,
+    )
+    if bad is not None:
+        raise CellError(f"{value!r} holds the control character U+{ord(bad):04X}")
+    return value
+
+
+def is_blank(cell: Cell) -> bool:
+    """Whether the cell holds nothing but spaces."""
+    return text(cell) == ""
+
+
+def identifier(cell: Cell) -> str:
+    """An id: letters, digits, `_`, `-` and `.`."""
+    value = text(cell)
+    if not ID_PATTERN.fullmatch(value):
+        raise CellError(f"{value!r} is not a valid id (use letters, digits, _, - and .)")
+    return value
+
+
+def identifiers(cell: Cell) -> tuple[str, ...]:
+    """A list of ids, duplicates dropped, order kept."""
+    values: list[str] = []
+    for part in split_list(cell):
+        value = identifier(part)
+        if value not in values:
+            values.append(value)
+    return tuple(values)
+
+
+def whole_number(cell: Cell, minimum: int | None = None) -> int:
+    """A whole number, at least `minimum` when given."""
+    if isinstance(cell, bool) or not isinstance(cell, str | int | float):
+        raise CellError(f"{text(cell)!r} is not a whole number")
+    value = text(cell)
+    try:
+        number = int(value)
+    except ValueError:
+        raise CellError(f"{value!r} is not a whole number") from None
+    if minimum is not None and number < minimum:
+        raise CellError(f"{number} is less than {minimum}")
+    return number
+
+
+def positive(cell: Cell) -> int:
+    """A whole number ≥ 1."""
+    return whole_number(cell, minimum=1)
+
+
+def non_negative(cell: Cell) -> int:
+    """A whole number ≥ 0."""
+    return whole_number(cell, minimum=0)
+
+
+def weekday(cell: Cell) -> int:
+    """One weekday: 1–7 (Monday = 1), Mon…Sun, 周一…周日 or 星期一…星期日."""
+    reject_date(cell)
+    value = text(cell)
+    number = WEEKDAY_NAMES.get(value.casefold())
+    if number is None:
+        raise CellError(f"{value!r} is not a weekday (1–7, Mon–Sun or 周一–周日)")
+    return number
+
+
+def weekdays(cell: Cell) -> tuple[int, ...]:
+    """One weekday, a list (`1;3;5`) or a range (`1-5`), in ascending order."""
+    return number_set(cell, weekday, "weekday")
+
+
+def grade(cell: Cell) -> int:
+    """A school grade, 1–12."""
+    reject_date(cell)
+    value = text(cell)
+    try:
+        number = int(value)
+    except ValueError:
+        raise CellError(f"{value!r} is not a grade (1–12)") from None
+    if not MIN_GRADE <= number <= MAX_GRADE:
+        raise CellError(f"grade {number} is outside 1–12")
+    return number
+
+
+def grades(cell: Cell) -> tuple[int, ...]:
+    """One grade, a list (`3;4`) or a range (`7-9`), in ascending order."""
+    return number_set(cell, grade, "grade")
+
+
+def number_set(cell: Cell, one: Callable[[Cell], int], what: str) -> tuple[int, ...]:
+    """Numbers from a list of single values and ranges, ascending, each once."""
+    reject_date(cell)
+    numbers: set[int] = set()
+    for part in split_list(cell):
+        bounds = RANGE_SEPARATORS.split(part)
+        if len(bounds) == 1:
+            numbers.add(one(part))
+        elif len(bounds) == 2:
+            first, last = one(bounds[0]), one(bounds[1])
+            if first > last:
+                raise CellError(f"{what} range {part!r} runs backwards")
+            numbers.update(range(first, last + 1))
+        else:
+            raise CellError(f"{part!r} is not a {what} or a range of them")
+    return tuple(sorted(numbers))
+
+
+def split_list(cell: Cell) -> list[str]:
+    """The parts of a list cell, separated by `;`, `；`, `、`, `|` or commas; blanks dropped."""
+    parts = [part.strip() for part in LIST_SEPARATORS.split(text(cell))]
+    return [part for part in parts if part]
+
+
+def clock(cell: Cell) -> dt.time:
+    """A clock time: `HH:MM` (24-hour, seconds allowed) or an Excel time cell."""
+    if isinstance(cell, dt.datetime):
+        return cell.time()
+    if isinstance(cell, dt.time):
+        return cell
+    if isinstance(cell, dt.timedelta) and dt.timedelta(0) <= cell < dt.timedelta(days=1):
+        return time_of_day(round(cell.total_seconds()))
+    if isinstance(cell, float) and 0 <= cell < 1:  # an Excel time cell without a time format
+        return time_of_day(round(cell * SECONDS_PER_DAY))
+    value = text(cell)
+    match = CLOCK_PATTERN.fullmatch(value)
+    try:
+        if match is None:
+            raise ValueError
+        hour, minute, second = (int(part or 0) for part in match.groups())
+        return dt.time(hour, minute, second)
+    except ValueError:
+        raise CellError(f"{value!r} is not a clock time (HH:MM, 24-hour)") from None
+
+
+def time_of_day(seconds: int) -> dt.time:
+    """The clock time `seconds` after midnight (at most 23:59:59)."""
+    seconds = min(seconds, SECONDS_PER_DAY - 1)
+    return dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60)
+
+
+def date(cell: Cell) -> dt.date:
+    """A date: `YYYY-MM-DD`, `YYYY/M/D`, `YYYY年M月D日` or an Excel date cell."""
+    if isinstance(cell, dt.datetime):
+        if cell.time() != dt.time():
+            raise CellError(f"{text(cell)!r} is a date and time; give the date only")
+        return cell.date()
+    if isinstance(cell, dt.date):
+        return cell
+    value = text(cell)
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        raise CellError(f"{value!r} is a number, not a date; format the cell as a date")
+    match = DATE_PATTERN.fullmatch(value)
+    try:
+        if match is None:
+            raise ValueError
+        year, month, day = (int(part) for part in match.groups())
+        return dt.date(year, month, day)
+    except ValueError:
+        raise CellError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def yes_no(cell: Cell) -> bool:
+    """Yes or no: yes/no, true/false, 1/0, 是/否, y/n (any case), or an Excel boolean."""
+    if isinstance(cell, bool):
+        return cell
+    value = text(cell)
+    if value.casefold() in YES:
+        return True
+    if value.casefold() in NO:
+        return False
+    raise CellError(f"{value!r} is not yes or no (yes/no, true/false, 1/0, 是/否)")
+
+
+def choice(kind: type[E]) -> Callable[[Cell], E]:
+    """A parser for one value of the closed vocabulary `kind` (any case)."""
+
+    def parse(cell: Cell) -> E:
+        value = text(cell)
+        for member in kind:
+            if member.value == value.casefold():
+                return member
+        allowed = ", ".join(member.value for member in kind)
+        raise CellError(f"{value!r} is not one of: {allowed}")
+
+    return parse
+
+
+def time_zone(cell: Cell) -> str:
+    """An IANA time zone name such as `Asia/Shanghai`."""
+    value = text(cell)
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        raise CellError(f"{value!r} is not a known time zone (e.g. Asia/Shanghai)") from None
+    return value
+
+
+def phone(cell: Cell) -> str:
+    """A phone number: digits, `+`, `-` and spaces; a number cell works too."""
+    value = text(cell)
+    if SCIENTIFIC_PATTERN.fullmatch(value):
+        raise CellError(
+            f"{value!r} is Excel's scientific notation, not a phone number; "
+            "format the column as Text and type the number again"
+        )
+    if not PHONE_PATTERN.fullmatch(value):
+        raise CellError(f"{value!r} is not a phone number (digits, + and -)")
+    return value
+
+
+def email(cell: Cell) -> str:
+    """An e-mail address."""
+    value = text(cell)
+    if not EMAIL_PATTERN.fullmatch(value):
+        raise CellError(f"{value!r} is not an e-mail address")
+    return value
+
+
+def link(cell: Cell) -> str:
+    """A web address starting with http:// or https://."""
+    value = text(cell)
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or " " in value:
+        raise CellError(f"{value!r} is not a web address (http:// or https://)")
+    return value
+
+
+def reject_date(cell: Cell) -> None:
+    """Refuse a date where Excel has turned a range such as `1-5` into one (cell or export)."""
+    if isinstance(cell, dt.date | dt.datetime) or EXCEL_DATE_PATTERN.fullmatch(text(cell)):
+        raise CellError(f"got the date {text(cell)}: {DATE_HINT}")
+
+
+def format_clock(value: dt.time) -> str:
+    """`HH:MM`, or `HH:MM:SS` when there are seconds."""
+    return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+
+
+def format_numbers(numbers: tuple[int, ...]) -> str:
+    """Compact form of ascending numbers: `1-5` for a run, else `1;3;5`."""
+    if len(numbers) > 1 and list(numbers) == list(range(numbers[0], numbers[-1] + 1)):
+        return f"{numbers[0]}-{numbers[-1]}"
+    return ";".join(str(number) for number in numbers)

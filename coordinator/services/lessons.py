@@ -1,0 +1,231 @@
+"""Dated lessons: the active weekly plan expanded over the term and reconciled with the store.
+
+Reconciling never touches a lesson dated before today (that is history: check-ins and
+attendance point at it). From today on, a lesson keeps its key; any change of time, teacher,
+classroom set, link or status bumps its revision, and one that the plan no longer holds is
+cancelled, not deleted, so calendars show 【已取消】.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from coordinator import domain, models
+from coordinator.calendar import (
+    DatedLesson,
+    LessonStatus,
+    Receiver,
+    SchoolCalendar,
+    WeeklySession,
+    expand_sessions,
+)
+from coordinator.services.counters import FEEDS, bump_counter
+from coordinator.services.imports import load_bundle
+from coordinator.services.plans import load_plan
+from coordinator.store import Store
+from coordinator.timetable.plan import Plan
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class PublishSummary:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    conflicts: int = 0
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "added": len(self.added),
+            "changed": len(self.changed),
+            "cancelled": len(self.cancelled),
+            "unchanged": self.unchanged,
+            "conflicts": self.conflicts,
+        }
+
+
+def school_calendars(bundle: domain.Bundle) -> dict[str, SchoolCalendar]:
+    return {
+        school.id: SchoolCalendar.for_school(school, bundle.terms, bundle.calendar_days)
+        for school in bundle.schools
+    }
+
+
+def weekly_sessions(bundle: domain.Bundle, plan: Plan) -> list[WeeklySession]:
+    """The plan's sessions with every party's school calendar, ready to be dated."""
+    calendars = school_calendars(bundle)
+    schools = {school.id: school for school in bundle.schools}
+    teacher_school = {teacher.id: teacher.school_id for teacher in bundle.network_teachers}
+    classroom_school = {room.id: room.school_id for room in bundle.classrooms}
+    return [
+        WeeklySession(
+            key=session.id,
+            teacher_id=session.teacher_id,
+            teacher_calendar=calendars[teacher_school[session.teacher_id]],
+            weekday=session.weekday,
+            start=session.start,
+            end=session.end,
+            time_zone=schools[teacher_school[session.teacher_id]].time_zone,
+            receivers=tuple(
+                Receiver(room, calendars[classroom_school[room]]) for room in session.classroom_ids
+            ),
+        )
+        for session in plan.sessions
+    ]
+
+
+def last_term_day(bundle: domain.Bundle, today: dt.date) -> dt.date:
+    return max((term.end for term in bundle.terms), default=today)
+
+
+async def publish_lessons(store: Store, *, now: dt.datetime, today: dt.date) -> PublishSummary:
+    """Date the active plan from `today` to the end of the term and store the difference."""
+    bundle = await load_bundle(store)
+    async with store.read() as session:
+        version_id, plan = await load_plan(session)
+    subjects = {s.id: s.subject_id for s in plan.sessions}
+    expanded = expand_sessions(weekly_sessions(bundle, plan), today, last_term_day(bundle, today))
+    async with store.write() as session:
+        summary = await _reconcile(session, expanded, subjects, version_id, now=now, today=today)
+        await bump_counter(session, FEEDS, now)
+    log.info("published lessons: %s", summary.counts())
+    return summary
+
+
+async def _reconcile(
+    session: AsyncSession,
+    expanded: list[DatedLesson],
+    subjects: dict[str, str],
+    version_id: int,
+    *,
+    now: dt.datetime,
+    today: dt.date,
+) -> PublishSummary:
+    stored = {
+        row.key: row
+        for row in (
+            await session.exec(select(models.LessonRow).where(col(models.LessonRow.date) >= today))
+        ).all()
+    }
+    summary = PublishSummary()
+    for lesson in expanded:
+        summary.conflicts += bool(lesson.conflicts)
+        row = stored.pop(lesson.key, None)
+        if row is None:
+            session.add(_new_row(lesson, subjects[lesson.session_key], version_id, now))
+            summary.added.append(lesson.key)
+        elif _refresh(row, lesson, version_id, now):
+            summary.changed.append(lesson.key)
+        else:
+            summary.unchanged += 1
+    await session.flush()
+    for row in stored.values():
+        if row.status != LessonStatus.CANCELLED:
+            _cancel(row, now)
+            summary.cancelled.append(row.key)
+    await _write_classrooms(session, expanded, summary)
+    return summary
+
+
+def _fingerprint(lesson: DatedLesson, status: str) -> str:
+    return lesson.fingerprint(status=status)
+
+
+def _new_row(
+    lesson: DatedLesson,
+    subject_id: str,
+    version_id: int,
+    now: dt.datetime,
+) -> models.LessonRow:
+    status = LessonStatus.SCHEDULED.value
+    return models.LessonRow(
+        key=lesson.key,
+        uid=lesson.uid,
+        session_key=lesson.session_key,
+        date=lesson.date,
+        teacher_id=lesson.teacher_id,
+        subject_id=subject_id,
+        start=lesson.start,
+        end=lesson.end,
+        time_zone=lesson.time_zone,
+        status=status,
+        revision=0,
+        fingerprint=_fingerprint(lesson, status),
+        conflicts=_conflicts(lesson),
+        version_id=version_id,
+        changed_at=now,
+    )
+
+
+def _refresh(
+    row: models.LessonRow,
+    lesson: DatedLesson,
+    version_id: int,
+    now: dt.datetime,
+) -> bool:
+    """Bring a stored lesson in line with the plan; True when anything people see changed."""
+    row.conflicts = _conflicts(lesson)  # the admin's information, not a revision
+    row.version_id = version_id
+    moved = (row.start, row.end) != (lesson.start, lesson.end)
+    if moved:
+        status = LessonStatus.MOVED.value
+    elif row.status == LessonStatus.CANCELLED:
+        status = LessonStatus.SCHEDULED.value
+    else:
+        status = row.status
+    fingerprint = _fingerprint(lesson, status)
+    if fingerprint == row.fingerprint:
+        return False
+    row.start, row.end, row.teacher_id = lesson.start, lesson.end, lesson.teacher_id
+    row.status, row.fingerprint, row.cancelled_at = status, fingerprint, None
+    row.revision += 1
+    row.changed_at = now
+    return True
+
+
+def _cancel(row: models.LessonRow, now: dt.datetime) -> None:
+    row.status = LessonStatus.CANCELLED.value
+    row.revision += 1
+    row.changed_at = now
+    row.cancelled_at = now
+
+
+def _conflicts(lesson: DatedLesson) -> list[dict[str, object]]:
+    return [
+        {k: str(v) if v is not None else None for k, v in asdict(c).items()}
+        for c in lesson.conflicts
+    ]
+
+
+async def _write_classrooms(
+    session: AsyncSession,
+    expanded: list[DatedLesson],
+    summary: PublishSummary,
+) -> None:
+    """Replace the classroom sets of the lessons that were added or changed."""
+    touched = set(summary.added) | set(summary.changed)
+    wanted = {lesson.key: lesson.classroom_ids for lesson in expanded if lesson.key in touched}
+    if not wanted:
+        return
+    existing: dict[str, set[str]] = defaultdict(set)
+    query = select(models.LessonClassroomRow).where(
+        col(models.LessonClassroomRow.lesson_key).in_(list(wanted))
+    )
+    for link in (await session.exec(query)).all():
+        if link.classroom_id not in wanted[link.lesson_key]:
+            await session.delete(link)
+        else:
+            existing[link.lesson_key].add(link.classroom_id)
+    for key, classroom_ids in wanted.items():
+        for classroom_id in classroom_ids:
+            if classroom_id not in existing[key]:
+                session.add(models.LessonClassroomRow(lesson_key=key, classroom_id=classroom_id))
+    await session.flush()

@@ -1,0 +1,154 @@
+"""Why a need is not met, in words an admin can act on (English and Chinese), and as data."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from coordinator.timetable.clock import local_weekday, overlaps
+from coordinator.timetable.lessons import Lesson, delivered_by_need, lessons_of, session_interval
+from coordinator.timetable.plan import Plan, Reason, Unmet
+from coordinator.timetable.problem import Interval, Problem
+
+NO_QUALIFIED_TEACHER = "no_qualified_teacher"
+NO_COMMON_TIME = "no_common_time"
+CLASSROOM_FULL = "classroom_periods_exhausted"
+TEACHERS_FULL = "qualified_teachers_full"
+NOT_CHOSEN = "traded_off"
+
+TEXTS: dict[str, tuple[str, str]] = {
+    NO_QUALIFIED_TEACHER: (
+        "No network teacher teaches {subject} to grade {grade}. Add or qualify a teacher.",
+        "没有能教{grade}年级{subject_zh}的主讲教师。请增加教师或扩展教师的任教年级。",
+    ),
+    NO_COMMON_TIME: (
+        "None of the {count} qualified teachers ({teachers}) is free during {classroom}'s live "
+        "periods. Open more live periods or free a teacher's busy block.",
+        "{count}位可任教的教师（{teachers}）在{classroom}的直播节次都没有空。"
+        "请开放更多直播节次，或调整教师的本校课表。",
+    ),
+    CLASSROOM_FULL: (
+        "{classroom}'s live periods that a qualified teacher could use are all taken by other "
+        "live lessons ({taken} lessons a week). Open more live periods or reduce other needs.",
+        "{classroom}可用的直播节次已被其他直播课占满（每周{taken}节）。请开放更多直播节次或减少其他需求。",
+    ),
+    TEACHERS_FULL: (
+        "The qualified teachers are full at the times {classroom} could take: {loads}. "
+        "Raise a teacher's weekly maximum or add a teacher.",
+        "可任教的教师在{classroom}能上课的时间都已排满：{loads}。请提高教师每周上限或增加教师。",
+    ),
+    NOT_CHOSEN: (
+        "A teacher could still take {classroom} for {subject}, but only by moving other lessons; "
+        "the solver kept the better whole plan. A longer time limit may help.",
+        "仍有教师能给{classroom}上{subject_zh}，但需挪动其他课程；求解器保留了整体更优的课表。"
+        "可尝试延长求解时间。",
+    ),
+}
+
+
+def explain_unmet(problem: Problem, plan: Plan) -> tuple[Unmet, ...]:
+    """Every need delivered short of its periods, with the reason."""
+    lessons = lessons_of(problem, plan)
+    delivered = delivered_by_need(problem, lessons)
+    booked = teacher_sessions(problem, plan)
+    unmet = []
+    for index, need in enumerate(problem.needs):
+        missing = need.periods - delivered[index]
+        if missing > 0:
+            room = problem.classrooms[need.classroom].id
+            reason = explain_need(problem, lessons, booked, index)
+            unmet.append(Unmet(room, need.subject_id, missing, reason))
+    return tuple(unmet)
+
+
+def teacher_sessions(problem: Problem, plan: Plan) -> dict[int, list[Interval]]:
+    """Each teacher's sessions on the common clock, pinned ones included."""
+    teachers = problem.teacher_index()
+    booked: dict[int, list[Interval]] = defaultdict(list)
+    for session in plan.sessions:
+        if session.teacher_id in teachers:
+            t = teachers[session.teacher_id]
+            booked[t].append(session_interval(problem, t, session))
+    return booked
+
+
+def explain_need(
+    problem: Problem, lessons: list[Lesson], booked: dict[int, list[Interval]], need: int
+) -> Reason:
+    """The first reason that holds, from the hardest fact to the softest."""
+    info = problem.needs[need]
+    room = problem.classrooms[info.classroom]
+    params: dict[str, Any] = {
+        "classroom": room.id,
+        "subject": problem.subject_names.get(info.subject_id, (info.subject_id, ""))[1]
+        or info.subject_id,
+        "subject_zh": problem.subject_names.get(info.subject_id, (info.subject_id, ""))[0],
+        "grade": room.grade,
+    }
+    qualified = problem.qualified[need]
+    if not qualified:
+        return _reason(NO_QUALIFIED_TEACHER, params)
+    names = [problem.teachers[t].id for t in qualified]
+    options = problem.options_for(need)
+    if not options and not _pinned_fits(problem, need):
+        return _reason(
+            NO_COMMON_TIME, {**params, "count": len(names), "teachers": ", ".join(names)}
+        )
+    room_busy = [(x.start, x.end) for x in lessons if _same_assistant(problem, x, info.classroom)]
+    usable = [
+        (t, s) for t, s in options if not any(overlaps(problem.slots[s], b) for b in room_busy)
+    ]
+    if not usable:
+        return _reason(CLASSROOM_FULL, {**params, "taken": len(room_busy)})
+    if all(_teacher_taken(problem, booked[t], t, s) for t, s in usable):
+        loads = _loads(problem, booked, sorted({t for t, _ in usable}))
+        return _reason(TEACHERS_FULL, {**params, "teachers": loads, "loads": _loads_text(loads)})
+    return _reason(NOT_CHOSEN, params)
+
+
+def _reason(code: str, params: dict[str, Any]) -> Reason:
+    english, chinese = TEXTS[code]
+    return Reason(code, params, english.format(**params), chinese.format(**params))
+
+
+def _pinned_fits(problem: Problem, need: int) -> bool:
+    info = problem.needs[need]
+    return any(
+        p.subject_id == info.subject_id and info.classroom in problem.joins[i]
+        for i, p in enumerate(problem.pinned)
+    )
+
+
+def _same_assistant(problem: Problem, lesson: Lesson, room: int) -> bool:
+    rooms = problem.classrooms
+    return rooms[lesson.classroom].assistant_id == rooms[room].assistant_id
+
+
+def _teacher_taken(problem: Problem, sessions: list[Interval], teacher: int, slot: int) -> bool:
+    """The teacher is at their weekly or daily maximum, or teaching near that time."""
+    info = problem.teachers[teacher]
+    day = problem.day_of(teacher, slot)
+    same_day = [s for s in sessions if local_weekday(s[0], info.offset) == day]
+    gap = problem.options.teacher_buffer_minutes
+    return (
+        len(sessions) >= info.max_per_week
+        or len(same_day) >= info.max_per_day
+        or any(overlaps(problem.slots[slot], s, gap) for s in sessions)
+    )
+
+
+def _loads(
+    problem: Problem, booked: dict[int, list[Interval]], teachers: list[int]
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "teacher_id": problem.teachers[t].id,
+            "sessions": len(booked.get(t, [])),
+            "max_per_week": problem.teachers[t].max_per_week,
+        }
+        for t in teachers
+    ]
+
+
+def _loads_text(loads: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{x['teacher_id']} {x['sessions']}/{x['max_per_week']}" for x in loads)

@@ -1,0 +1,207 @@
+"""A fast greedy construction: pinned broadcasts first, then the hardest needs first.
+
+Used as the baseline in the benchmark, as the hint of a CP-SAT solve and as the start of the
+decomposition. Each period goes to the option that best keeps the soft rules: join a broadcast
+already running, stay with the classroom's teacher, use a new day, prefer alliance partners.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from coordinator.timetable.plan import Draft
+from coordinator.timetable.problem import Problem
+
+SessionKey = tuple[int, str, int, int]  # (teacher, subject, slot, band)
+
+
+def slot_conflicts(problem: Problem, gap: int) -> list[list[int]]:
+    """Per slot, the slots that overlap it or lie closer than ``gap`` minutes."""
+    slots = problem.slots
+    order = sorted(range(len(slots)), key=lambda s: slots[s][0])
+    starts = [slots[s][0] for s in order]
+    longest = max((e - s for s, e in slots), default=0)
+    conflicts: list[list[int]] = []
+    for start, end in slots:
+        lo = bisect.bisect_left(starts, start - longest - gap)
+        hi = bisect.bisect_left(starts, end + gap)
+        conflicts.append(
+            [o for o in order[lo:hi] if slots[o][0] < end + gap and start < slots[o][1] + gap]
+        )
+    return conflicts
+
+
+@dataclass(slots=True)
+class GreedyState:
+    """What is booked so far."""
+
+    problem: Problem
+    teacher_clash: list[list[int]]
+    room_clash: list[list[int]]
+    teacher_blocked: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    assistant_blocked: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    day_load: Counter[tuple[int, int]] = field(default_factory=Counter)
+    week_load: Counter[int] = field(default_factory=Counter)
+    sessions: dict[SessionKey, list[int]] = field(default_factory=dict)
+    pinned_rooms: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    delivered: Counter[int] = field(default_factory=Counter)
+    need_teachers: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    need_days: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+
+    def book_teacher(self, teacher: int, slot: int) -> None:
+        self.teacher_blocked[teacher].update(self.teacher_clash[slot])
+        self.day_load[(teacher, self.problem.day_of(teacher, slot))] += 1
+        self.week_load[teacher] += 1
+
+    def teacher_free(self, teacher: int, slot: int) -> bool:
+        info = self.problem.teachers[teacher]
+        return (
+            slot not in self.teacher_blocked[teacher]
+            and self.week_load[teacher] < info.max_per_week
+            and self.day_load[(teacher, self.problem.day_of(teacher, slot))] < info.max_per_day
+        )
+
+    def book_room(self, need: int | None, room: int, slot: int, teacher: int) -> None:
+        self.assistant_blocked[self.problem.classrooms[room].assistant_id].update(
+            self.room_clash[slot]
+        )
+        if need is not None:
+            self.delivered[need] += 1
+            self.need_teachers[need].add(teacher)
+            self.need_days[need].add(self.problem.day_of(teacher, slot))
+
+    def room_free(self, room: int, slot: int) -> bool:
+        return slot not in self.assistant_blocked[self.problem.classrooms[room].assistant_id]
+
+    def fits_session(self, key: SessionKey, room: int) -> bool:
+        members = self.sessions[key]
+        rooms = self.problem.classrooms
+        limit = min([self.problem.options.max_classrooms_per_session, rooms[room].capacity])
+        limit = min([limit] + [rooms[m].capacity for m in members])
+        return len(members) < limit
+
+
+def new_state(problem: Problem) -> GreedyState:
+    """An empty booking, with the pinned sessions' teachers booked."""
+    state = GreedyState(
+        problem,
+        slot_conflicts(problem, problem.options.teacher_buffer_minutes),
+        slot_conflicts(problem, 0),
+    )
+    for pinned in problem.pinned:
+        state.book_teacher(pinned.teacher, pinned.slot)
+    return state
+
+
+def greedy(problem: Problem) -> list[Draft]:
+    """A valid plan built period by period, pinned sessions first."""
+    state = new_state(problem)
+    _fill_pinned(state)
+    order = sorted(
+        range(len(problem.needs)),
+        key=lambda n: (_flexibility(problem, n), n),
+    )
+    for need in order:
+        while state.delivered[need] < problem.needs[need].periods:
+            if not _place_one(state, need):
+                break
+    return drafts_of(state)
+
+
+def _flexibility(problem: Problem, need: int) -> float:
+    """Rough count of options per period needed: the least flexible needs go first."""
+    info = problem.needs[need]
+    return len(problem.nearby[need]) * len(problem.fits[info.classroom]) / info.periods
+
+
+def _fill_pinned(state: GreedyState) -> None:
+    """Enrol classrooms with a need into pinned sessions, most constrained needs first."""
+    problem = state.problem
+    needs = problem.need_index()
+    for index, pinned in enumerate(problem.pinned):
+        for room in problem.joins[index]:
+            need = needs.get((room, pinned.subject_id))
+            rooms = state.pinned_rooms[index]
+            limit = min(
+                [pinned.capacity] + [problem.classrooms[r].capacity for r in [*rooms, room]]
+            )
+            if (
+                need is not None
+                and state.delivered[need] < problem.needs[need].periods
+                and len(rooms) < limit
+                and state.room_free(room, pinned.slot)
+            ):
+                rooms.append(room)
+                state.book_room(need, room, pinned.slot, pinned.teacher)
+
+
+def _place_one(state: GreedyState, need: int) -> bool:
+    """Book the best option for one more period: nearby teachers first, then anyone qualified."""
+    problem = state.problem
+    best = _best_option(state, need, problem.options_for(need, problem.nearby[need]))
+    if best is None and len(problem.nearby[need]) < len(problem.qualified[need]):
+        best = _best_option(state, need, problem.options_for(need))
+    if best is None:
+        return False
+    _, teacher, slot = best
+    info = problem.needs[need]
+    key = (teacher, info.subject_id, slot, problem.classrooms[info.classroom].band)
+    if key not in state.sessions:
+        state.sessions[key] = []
+        state.book_teacher(teacher, slot)
+    state.sessions[key].append(info.classroom)
+    state.book_room(need, info.classroom, slot, teacher)
+    return True
+
+
+def _best_option(
+    state: GreedyState, need: int, options: list[tuple[int, int]]
+) -> tuple[float, int, int] | None:
+    """The feasible option with the best score, if any."""
+    problem = state.problem
+    info = problem.needs[need]
+    room = info.classroom
+    band = problem.classrooms[room].band
+    best: tuple[float, int, int] | None = None
+    for teacher, slot in options:
+        if not state.room_free(room, slot):
+            continue
+        key = (teacher, info.subject_id, slot, band)
+        joining = key in state.sessions
+        if joining and not state.fits_session(key, room):
+            continue
+        if not joining and not state.teacher_free(teacher, slot):
+            continue
+        score = _score(state, need, teacher, slot, joining)
+        if best is None or score > best[0]:
+            best = (score, teacher, slot)
+    return best
+
+
+def _score(state: GreedyState, need: int, teacher: int, slot: int, joining: bool) -> float:
+    problem = state.problem
+    weights = problem.options.weights
+    room = problem.classrooms[problem.needs[need].classroom]
+    served = state.need_teachers[need]
+    affinity = problem.affinity.get((problem.teachers[teacher].school_id, room.school_id), 0)
+    spare = problem.teachers[teacher].max_per_week - state.week_load[teacher]
+    return (
+        (weights.session * 3 if joining else 0)
+        + (weights.continuity * 2 if teacher in served else 0)
+        - (weights.continuity if served and teacher not in served else 0)
+        + (0 if problem.day_of(teacher, slot) in state.need_days[need] else weights.same_day)
+        + weights.alliance * affinity
+        + 0.01 * spare
+    )
+
+
+def drafts_of(state: GreedyState) -> list[Draft]:
+    """The booking as drafts, pinned sessions included even when empty."""
+    drafts = [Draft(k[0], k[1], k[2], tuple(sorted(r))) for k, r in state.sessions.items()]
+    drafts += [
+        Draft(p.teacher, p.subject_id, p.slot, tuple(sorted(state.pinned_rooms.get(i, []))), p.id)
+        for i, p in enumerate(state.problem.pinned)
+    ]
+    return drafts

@@ -1,0 +1,161 @@
+"""``rebalance``: the previous plan carried over to a changed problem with minimal change.
+
+The problem given is the one *after* the change (``apply_change`` then ``build_problem``).
+Lessons still valid are carried over. Teachers whose sessions broke, teachers the change names,
+and the qualified teachers of every need now short are freed; all other sessions stay exactly
+where they are. Freed teachers' old lessons are hinted and rewarded (``change_penalty`` each),
+so they move only when that delivers clearly more. Never a silent re-solve from scratch.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from coordinator.timetable.changes import Change, touched
+from coordinator.timetable.cpsat import solve_scope
+from coordinator.timetable.diff import PlanDiff, diff_plans
+from coordinator.timetable.lessons import session_interval
+from coordinator.timetable.plan import Draft, Plan
+from coordinator.timetable.problem import Problem
+from coordinator.timetable.scope import Scope
+from coordinator.timetable.solve import finish
+
+logger = logging.getLogger(__name__)
+
+Kept = tuple[int, int, int, str | None]  # (need or -1-classroom for a guest, teacher, slot, pinned)
+
+
+@dataclass(frozen=True, slots=True)
+class RebalanceResult:
+    plan: Plan
+    diff: PlanDiff
+    affected_teacher_ids: frozenset[str]
+    affected_classroom_ids: frozenset[str]
+    unaffected_changed: int  # lessons of unaffected teachers and classrooms that changed
+    wall_seconds: float
+
+
+def rebalance(problem: Problem, previous: Plan, change: Change) -> RebalanceResult:
+    """Repair the previous plan for the changed problem; returns the new plan and the diff."""
+    started = time.monotonic()
+    valid, broken_teachers = carry_over(problem, previous)
+    named_teachers, named_rooms = touched(change)
+    teacher_ids = problem.teacher_index()
+    affected = broken_teachers | {teacher_ids[t] for t in named_teachers if t in teacher_ids}
+    scope = _scope(problem, valid, affected)
+    hint = _drafts(problem, valid, set(range(len(problem.teachers))))
+    drafts, status = solve_scope(problem, scope, hint, problem.options.rebalance_time_limit_s)
+    plan = finish(problem, drafts, status, started=started, bound=False)
+    diff = diff_plans(previous, plan)
+    affected_ids = frozenset(problem.teachers[t].id for t in affected) | named_teachers
+    unaffected = _unaffected_changed(diff, affected_ids, named_rooms)
+    logger.info("rebalance: %d unaffected lessons changed", unaffected)
+    return RebalanceResult(
+        plan, diff, affected_ids, named_rooms, unaffected, time.monotonic() - started
+    )
+
+
+def carry_over(problem: Problem, previous: Plan) -> tuple[list[Kept], set[int]]:
+    """The previous lessons still valid, and the teachers whose lessons no longer fit them."""
+    teachers, rooms = problem.teacher_index(), problem.classroom_index()
+    needs = problem.need_index()
+    slot_of = {interval: i for i, interval in reversed(list(enumerate(problem.slots)))}
+    pinned_ids = {p.id: i for i, p in enumerate(problem.pinned)}
+    valid: list[Kept] = []
+    broken: set[int] = set()
+    used: Counter[int] = Counter()
+    for session in previous.sessions:
+        teacher = teachers.get(session.teacher_id)
+        if teacher is None:
+            continue
+        if session.pinned_id is not None:
+            valid += _pinned_lessons(problem, session.pinned_id, session.classroom_ids, pinned_ids)
+            continue
+        slot = slot_of.get(session_interval(problem, teacher, session))
+        for room_id in session.classroom_ids:
+            need = needs.get((rooms.get(room_id, -1), session.subject_id))
+            if need is None or used[need] >= problem.needs[need].periods:
+                continue  # the classroom or its need is gone: the lesson is cancelled
+            if slot is None or not problem.serves(need, teacher, slot):
+                broken.add(teacher)
+                continue
+            used[need] += 1
+            valid.append((need, teacher, slot, None))
+    return valid, broken
+
+
+def _pinned_lessons(
+    problem: Problem, pinned_id: str, room_ids: tuple[str, ...], pinned_ids: dict[str, int]
+) -> list[Kept]:
+    index = pinned_ids.get(pinned_id)
+    if index is None:
+        return []
+    pinned = problem.pinned[index]
+    rooms, needs = problem.classroom_index(), problem.need_index()
+    kept: list[Kept] = []
+    for room_id in room_ids:
+        room = rooms.get(room_id)
+        if room is not None and room in problem.joins[index]:
+            need = needs.get((room, pinned.subject_id), -1 - room)
+            kept.append((need, pinned.teacher, pinned.slot, pinned_id))
+    return kept
+
+
+def _scope(problem: Problem, valid: list[Kept], affected: set[int]) -> Scope:
+    """Free the affected teachers and whoever could serve a need now short."""
+    delivered = Counter(need for need, *_ in valid if need >= 0)
+    short = {n for n, info in enumerate(problem.needs) if delivered[n] < info.periods}
+    teachers = set(affected)
+    for need in short:
+        teachers |= {t for t, _ in problem.options_for(need, problem.nearby[need])}
+    needs = short | {need for need, t, *_ in valid if t in teachers and need >= 0}
+    fixed = [k for k in valid if k[1] not in teachers]
+    pinned_index = {p.id: i for i, p in enumerate(problem.pinned)}
+    return Scope(
+        teachers=frozenset(teachers),
+        needs=frozenset(needs),
+        fixed=tuple(_drafts(problem, fixed, set(range(len(problem.teachers))) - teachers)),
+        keep=frozenset((n, t, s) for n, t, s, p in valid if p is None and t in teachers),
+        keep_pinned=frozenset(
+            (n, pinned_index[p])
+            for n, t, _, p in valid
+            if p is not None and n >= 0 and t in teachers
+        ),
+    )
+
+
+def _drafts(problem: Problem, lessons: list[Kept], pinned_teachers: set[int]) -> list[Draft]:
+    """Lessons grouped back into sessions, with every pinned session of the given teachers."""
+    rooms: dict[tuple[int, str, int, int, str | None], list[int]] = defaultdict(list)
+    for need, teacher, slot, pinned in lessons:
+        room = problem.needs[need].classroom if need >= 0 else -1 - need
+        info = problem.needs[need] if need >= 0 else None
+        subject = info.subject_id if info else _pinned_subject(problem, pinned)
+        band = problem.classrooms[room].band if pinned is None else -1
+        rooms[(teacher, subject, slot, band, pinned)].append(room)
+    drafts = [Draft(t, s, slot, tuple(sorted(r)), p) for (t, s, slot, _, p), r in rooms.items()]
+    present = {d.pinned_id for d in drafts}
+    drafts += [
+        Draft(p.teacher, p.subject_id, p.slot, (), p.id)
+        for p in problem.pinned
+        if p.teacher in pinned_teachers and p.id not in present
+    ]
+    return drafts
+
+
+def _pinned_subject(problem: Problem, pinned_id: str | None) -> str:
+    return next(p.subject_id for p in problem.pinned if p.id == pinned_id)
+
+
+def _unaffected_changed(diff: PlanDiff, teachers: frozenset[str], rooms: frozenset[str]) -> int:
+    changed = diff.moved + diff.reassigned + diff.cancelled
+    return sum(
+        1
+        for c in changed
+        if c.before is not None
+        and c.before.teacher_id not in teachers
+        and c.classroom_id not in rooms
+    )

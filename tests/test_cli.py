@@ -1,0 +1,112 @@
+"""The command line, run in-process with click's runner on real files and databases."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from coordinator.cli import main
+from tests.conftest import fresh_postgres_database
+
+ROOT = Path(__file__).parents[1]
+DEMO = ROOT / "config" / "demo"
+
+
+def invoke(*args: str, cwd: Path | None = None) -> Result:
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(main, list(args), catch_exceptions=False)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(cwd)
+        return runner.invoke(main, list(args), catch_exceptions=False)
+
+
+def corrupted_demo(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    bundle = tmp_path / "bundle"
+    shutil.copytree(DEMO, bundle)
+    path = bundle / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return bundle
+
+
+def test_validate_demo_passes() -> None:
+    result = invoke("validate", str(DEMO))
+    assert result.exit_code == 0, result.output
+    assert result.output.endswith("valid\n")
+
+
+def test_validate_bad_clock_time_fails_with_file_line_and_column(tmp_path: Path) -> None:
+    bundle = corrupted_demo(tmp_path, "bell_periods.csv", "08:20", "8h20")
+    result = invoke("validate", str(bundle))
+    assert result.exit_code == 1
+    assert "bell_periods.csv:" in result.stderr
+    assert ": start:" in result.stderr
+    assert "8h20" in result.stderr
+
+
+def test_import_is_idempotent_and_reports_changes(tmp_path: Path) -> None:
+    db = str(tmp_path / "county.db")
+    first = invoke("--db", db, "import", str(DEMO))
+    second = invoke("--db", db, "import", str(DEMO))
+    assert first.exit_code == second.exit_code == 0
+    assert "classrooms        31 added" in first.output
+    assert "nothing changed" in second.output
+
+
+def test_import_of_a_broken_bundle_writes_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "county.db"
+    bundle = corrupted_demo(tmp_path, "classrooms.csv", ",a-", ",no-such-assistant-")
+    result = invoke("--db", str(db), "import", str(bundle))
+    assert result.exit_code == 1
+    assert "classrooms.csv:" in result.stderr
+    assert "nothing imported" in result.stderr
+    assert not db.exists()
+
+
+def test_csv_and_xlsx_forms_import_to_the_same_database_content(tmp_path: Path) -> None:
+    workbook = tmp_path / "demo.xlsx"
+    assert invoke("convert", str(DEMO), str(workbook)).exit_code == 0
+    from_csv = tmp_path / "csv.db"
+    from_xlsx = tmp_path / "xlsx.db"
+    assert invoke("--db", str(from_csv), "import", str(DEMO)).exit_code == 0
+    assert invoke("--db", str(from_xlsx), "import", str(workbook)).exit_code == 0
+    exported_csv, exported_xlsx = tmp_path / "out-csv", tmp_path / "out-xlsx"
+    assert invoke("--db", str(from_csv), "export", str(exported_csv)).exit_code == 0
+    assert invoke("--db", str(from_xlsx), "export", str(exported_xlsx)).exit_code == 0
+    for path in sorted(exported_csv.iterdir()):
+        assert path.read_bytes() == (exported_xlsx / path.name).read_bytes(), path.name
+
+
+def test_generate_writes_a_bundle_that_validates(tmp_path: Path) -> None:
+    out = tmp_path / "district"
+    result = invoke("generate", str(out), "--classrooms", "120", "--teachers", "40", "--seed", "3")
+    assert result.exit_code == 0, result.output
+    assert "120 classrooms, 40 network teachers" in result.output
+    assert invoke("validate", str(out)).exit_code == 0
+
+
+def test_db_upgrade_and_current(tmp_path: Path) -> None:
+    db = str(tmp_path / "new.db")
+    assert "schema at revision" in invoke("--db", db, "db", "upgrade").output
+    state = json.loads(invoke("--db", db, "db", "current").output)
+    assert state["current"] == state["head"]
+
+
+def test_unknown_database_kind_is_a_clear_error() -> None:
+    result = CliRunner().invoke(main, ["--db", "mysql://x/y", "db", "upgrade"])
+    assert result.exit_code == 1
+    assert "only sqlite and postgresql are supported" in result.output
+
+
+@pytest.mark.postgres
+def test_import_on_postgresql(tmp_path: Path) -> None:
+    with fresh_postgres_database() as url:
+        result = invoke("--db", url, "import", str(DEMO))
+        assert result.exit_code == 0, result.output
+        assert "nothing changed" in invoke("--db", url, "import", str(DEMO)).output

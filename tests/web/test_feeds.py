@@ -1,0 +1,219 @@
+"""Feeds over real HTTP: every owner kind, validators, 304s, rotation, revocation, caching."""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.utils import format_datetime, parsedate_to_datetime
+
+import icalendar
+import pytest
+from aiohttp.test_utils import TestClient
+from pytest_aiohttp import AiohttpClient
+from sqlmodel import select
+
+from coordinator import models
+from coordinator.app import create_app
+from coordinator.services.feed_tokens import FeedOwner
+from coordinator.services.imports import import_bundle
+from coordinator.services.lessons import publish_lessons
+from coordinator.services.planning import solve_and_store
+from coordinator.services.subscriptions import (
+    FeedLink,
+    ensure_feed_tokens,
+    list_feeds,
+    revoke_feed,
+    rotate_feed,
+)
+from coordinator.settings import FeedSettings, Settings, SolverSettings
+from coordinator.store import Store
+from coordinator.streams import StaticSettings, StreamsSettings
+from coordinator.web.feeds import FEED_CACHE
+from tests.factories import small_bundle
+
+NOW = dt.datetime(2026, 11, 22, 1, 0, tzinfo=dt.UTC)
+SECRET = b"test-secret"
+BASE = "https://kc.example.cn"
+
+
+async def published(store: Store) -> dict[str, FeedLink]:
+    await import_bundle(store, small_bundle(), source="test", now=NOW)
+    await solve_and_store(store, SolverSettings(num_workers=1), now=NOW)
+    await publish_lessons(store, now=NOW, today=dt.date(2026, 11, 22))
+    await ensure_feed_tokens(store, secret=SECRET, language="zh", now=NOW)
+    return {str(link.owner): link for link in await list_feeds(store, secret=SECRET, base_url=BASE)}
+
+
+def path_of(link: FeedLink) -> str:
+    return link.https.removeprefix(BASE)
+
+
+@pytest.fixture
+async def client(aiohttp_client: AiohttpClient, store: Store) -> TestClient:  # type: ignore[type-arg]
+    settings = Settings(feeds=FeedSettings(counter_ttl_s=0))
+    return await aiohttp_client(create_app(settings, store))
+
+
+async def test_every_owner_has_a_feed_with_both_address_forms(store: Store) -> None:
+    links = await published(store)
+    assert sorted(links) == sorted(
+        [
+            "teacher:t-wang",
+            "teacher:t-chen",
+            "classroom:c-east-3",
+            "classroom:c-east-4",
+            "classroom:c-west-3",
+            "assistant:a-li",
+            "assistant:a-zhao",
+            "school:u-one",
+            "school:r-east",
+            "school:r-west",
+            "alliance:pair-1",
+            "region:xiao",
+        ]
+    )
+    link = links["teacher:t-wang"]
+    assert link.https.startswith(f"{BASE}/feeds/")
+    assert link.webcal == link.https.replace("https://", "webcal://")
+    assert len(link.https.rsplit("/", 1)[1].removesuffix(".ics")) == 43  # 256 bits
+
+
+async def test_teacher_feed_answers_with_calendar_and_privacy_headers(
+    client: TestClient,
+    store: Store,  # type: ignore[type-arg]
+) -> None:
+    links = await published(store)
+    response = await client.get(path_of(links["teacher:t-wang"]))
+    body = await response.read()
+    assert response.status == 200
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response.headers["Cache-Control"].startswith("private")
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["X-Robots-Tag"].startswith("noindex")
+    assert response.headers["ETag"].startswith('"')
+    uids = {str(e["UID"]) for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
+    async with store.read() as session:
+        rows = (
+            await session.exec(
+                select(models.LessonRow).where(
+                    models.LessonRow.teacher_id == "t-wang",
+                    models.LessonRow.date >= dt.date(2026, 11, 8),
+                )
+            )
+        ).all()
+    assert rows
+    assert uids == {row.uid for row in rows} | {"event-e-jiaoyan@coordinator"}
+
+
+async def test_classroom_feed_holds_only_that_classrooms_lessons(
+    client: TestClient,
+    store: Store,  # type: ignore[type-arg]
+) -> None:
+    links = await published(store)
+    body = await (await client.get(path_of(links["classroom:c-east-4"]))).read()
+    summaries = {str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(body).walk("VEVENT")}
+    assert summaries
+    assert all("四年级（1）班" in s or "【" in s for s in summaries)
+
+
+async def test_unchanged_feed_is_not_rebuilt_and_revalidates_to_304(
+    client: TestClient,
+    store: Store,  # type: ignore[type-arg]
+) -> None:
+    links = await published(store)
+    path = path_of(links["school:r-east"])
+    first = await client.get(path)
+    cache = client.app[FEED_CACHE]
+    renders = cache.renders
+    again = await client.get(path)
+    by_etag = await client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    by_date = await client.get(path, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert (await again.read()) == (await first.read())
+    assert (by_etag.status, by_date.status) == (304, 304)
+    assert await by_etag.read() == b""
+    assert cache.renders == renders
+
+
+async def test_old_if_modified_since_gets_the_feed(
+    client: TestClient,
+    store: Store,  # type: ignore[type-arg]
+) -> None:
+    links = await published(store)
+    old = format_datetime(dt.datetime(2020, 1, 1, tzinfo=dt.UTC), usegmt=True)
+    response = await client.get(path_of(links["region:xiao"]), headers={"If-Modified-Since": old})
+    assert response.status == 200
+
+
+async def test_rotated_address_replaces_the_old_one_at_once(
+    client: TestClient,
+    store: Store,  # type: ignore[type-arg]
+) -> None:
+    links = await published(store)
+    old = path_of(links["assistant:a-li"])
+    assert (await client.get(old)).status == 200
+    new = await rotate_feed(
+        store, FeedOwner("assistant", "a-li"), secret=SECRET, base_url=BASE, now=NOW
+    )
+    assert (await client.get(old)).status == 404
+    assert (await client.get(path_of(new))).status == 200
+
+
+async def test_revoked_feed_answers_404(client: TestClient, store: Store) -> None:  # type: ignore[type-arg]
+    links = await published(store)
+    await revoke_feed(store, FeedOwner("teacher", "t-chen"), now=NOW)
+    assert (await client.get(path_of(links["teacher:t-chen"]))).status == 404
+
+
+async def test_last_modified_never_moves_backwards_when_lessons_leave(
+    client: TestClient,
+    store: Store,  # type: ignore[type-arg]
+) -> None:
+    links = await published(store)
+    path = path_of(links["classroom:c-east-4"])
+    before = parsedate_to_datetime((await client.get(path)).headers["Last-Modified"])
+    later = NOW + dt.timedelta(days=1)
+    without = small_bundle(needs=tuple(n for n in small_bundle().needs if n.subject_id != "art"))
+    await import_bundle(store, without, source="test", now=later)
+    await solve_and_store(store, SolverSettings(num_workers=1), now=later)
+    await publish_lessons(store, now=later, today=dt.date(2026, 11, 23))
+    after = await client.get(path)
+    body = await after.read()
+    assert parsedate_to_datetime(after.headers["Last-Modified"]) >= before
+    cancelled = [
+        e
+        for e in icalendar.Calendar.from_ical(body).walk("VEVENT")
+        if str(e.get("STATUS")) == "CANCELLED"
+    ]
+    assert cancelled
+    assert all(str(e["SUMMARY"]).startswith("【已取消】") for e in cancelled)
+
+
+async def test_feeds_carry_each_subscribers_own_stream_link(
+    aiohttp_client: AiohttpClient,
+    store: Store,
+) -> None:
+    streams = StreamsSettings(
+        provider="static",
+        static=StaticSettings(
+            teacher_url="https://room.example.cn/host/{lesson}",
+            classroom_url="https://room.example.cn/join/{lesson}?room={classroom}",
+        ),
+    )
+    settings = Settings(feeds=FeedSettings(counter_ttl_s=0), streams=streams)
+    client = await aiohttp_client(create_app(settings, store))
+    links = await published(store)
+    teacher = icalendar.Calendar.from_ical(
+        await (await client.get(path_of(links["teacher:t-chen"]))).read()
+    )
+    room = icalendar.Calendar.from_ical(
+        await (await client.get(path_of(links["classroom:c-east-4"]))).read()
+    )
+    lessons = [e for e in teacher.walk("VEVENT") if not str(e["UID"]).startswith("event-")]
+    assert lessons
+    for event in lessons:
+        url = str(event["URL"])
+        assert url.startswith("https://room.example.cn/host/t-chen.")
+        assert str(event["CONFERENCE"]) == url
+        assert url in str(event["DESCRIPTION"]).replace("\n", "")
+    joins = [str(e["URL"]) for e in room.walk("VEVENT") if "URL" in e]
+    assert joins
+    assert all(url.endswith("room=c-east-4") for url in joins)
