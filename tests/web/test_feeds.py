@@ -7,6 +7,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 
 import icalendar
 import pytest
+from aiohttp import web
 from aiohttp.test_utils import TestClient
 from pytest_aiohttp import AiohttpClient
 from sqlmodel import select
@@ -30,6 +31,7 @@ from coordinator.streams import StaticSettings, StreamsSettings
 from coordinator.web.feeds import FEED_CACHE
 from tests.factories import small_bundle
 
+Client = TestClient[web.Request, web.Application]
 NOW = dt.datetime(2026, 11, 22, 1, 0, tzinfo=dt.UTC)
 SECRET = b"test-secret"
 BASE = "https://kc.example.cn"
@@ -48,7 +50,7 @@ def path_of(link: FeedLink) -> str:
 
 
 @pytest.fixture
-async def client(aiohttp_client: AiohttpClient, store: Store) -> TestClient:  # type: ignore[type-arg]
+async def client(aiohttp_client: AiohttpClient, store: Store) -> Client:
     settings = Settings(feeds=FeedSettings(counter_ttl_s=0))
     return await aiohttp_client(create_app(settings, store))
 
@@ -78,8 +80,8 @@ async def test_every_owner_has_a_feed_with_both_address_forms(store: Store) -> N
 
 
 async def test_teacher_feed_answers_with_calendar_and_privacy_headers(
-    client: TestClient,
-    store: Store,  # type: ignore[type-arg]
+    client: Client,
+    store: Store,
 ) -> None:
     links = await published(store)
     response = await client.get(path_of(links["teacher:t-wang"]))
@@ -105,8 +107,8 @@ async def test_teacher_feed_answers_with_calendar_and_privacy_headers(
 
 
 async def test_classroom_feed_holds_only_that_classrooms_lessons(
-    client: TestClient,
-    store: Store,  # type: ignore[type-arg]
+    client: Client,
+    store: Store,
 ) -> None:
     links = await published(store)
     body = await (await client.get(path_of(links["classroom:c-east-4"]))).read()
@@ -116,8 +118,8 @@ async def test_classroom_feed_holds_only_that_classrooms_lessons(
 
 
 async def test_unchanged_feed_is_not_rebuilt_and_revalidates_to_304(
-    client: TestClient,
-    store: Store,  # type: ignore[type-arg]
+    client: Client,
+    store: Store,
 ) -> None:
     links = await published(store)
     path = path_of(links["school:r-east"])
@@ -134,8 +136,8 @@ async def test_unchanged_feed_is_not_rebuilt_and_revalidates_to_304(
 
 
 async def test_old_if_modified_since_gets_the_feed(
-    client: TestClient,
-    store: Store,  # type: ignore[type-arg]
+    client: Client,
+    store: Store,
 ) -> None:
     links = await published(store)
     old = format_datetime(dt.datetime(2020, 1, 1, tzinfo=dt.UTC), usegmt=True)
@@ -144,8 +146,8 @@ async def test_old_if_modified_since_gets_the_feed(
 
 
 async def test_rotated_address_replaces_the_old_one_at_once(
-    client: TestClient,
-    store: Store,  # type: ignore[type-arg]
+    client: Client,
+    store: Store,
 ) -> None:
     links = await published(store)
     old = path_of(links["assistant:a-li"])
@@ -157,15 +159,15 @@ async def test_rotated_address_replaces_the_old_one_at_once(
     assert (await client.get(path_of(new))).status == 200
 
 
-async def test_revoked_feed_answers_404(client: TestClient, store: Store) -> None:  # type: ignore[type-arg]
+async def test_revoked_feed_answers_404(client: Client, store: Store) -> None:
     links = await published(store)
     await revoke_feed(store, FeedOwner("teacher", "t-chen"), now=NOW)
     assert (await client.get(path_of(links["teacher:t-chen"]))).status == 404
 
 
 async def test_last_modified_never_moves_backwards_when_lessons_leave(
-    client: TestClient,
-    store: Store,  # type: ignore[type-arg]
+    client: Client,
+    store: Store,
 ) -> None:
     links = await published(store)
     path = path_of(links["classroom:c-east-4"])

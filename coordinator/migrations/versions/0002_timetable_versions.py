@@ -8,7 +8,6 @@ Create Date: 2026-11-22 09:40:26.461662
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
 
 
@@ -32,7 +31,7 @@ def upgrade() -> None:
     sa.Column('seed', sa.Integer(), nullable=False),
     sa.Column('time_limit_s', sa.Float(), nullable=False),
     sa.Column('stats', sa.JSON(), nullable=False),
-    sa.Column('note', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('note', sa.String(), nullable=False),
     sa.ForeignKeyConstraint(['parent_id'], ['timetable_version.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -41,13 +40,13 @@ def upgrade() -> None:
 
     op.create_table('planned_session',
     sa.Column('version_id', sa.Integer(), nullable=False),
-    sa.Column('session_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('teacher_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('subject_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('session_id', sa.String(), nullable=False),
+    sa.Column('teacher_id', sa.String(), nullable=False),
+    sa.Column('subject_id', sa.String(), nullable=False),
     sa.Column('weekday', sa.Integer(), nullable=False),
     sa.Column('start', sa.Time(), nullable=False),
     sa.Column('end', sa.Time(), nullable=False),
-    sa.Column('pinned_id', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('pinned_id', sa.String(), nullable=True),
     sa.ForeignKeyConstraint(['subject_id'], ['subject.id'], ),
     sa.ForeignKeyConstraint(['teacher_id'], ['network_teacher.id'], ),
     sa.ForeignKeyConstraint(['version_id'], ['timetable_version.id'], ),
@@ -58,21 +57,21 @@ def upgrade() -> None:
 
     op.create_table('planned_session_classroom',
     sa.Column('version_id', sa.Integer(), nullable=False),
-    sa.Column('session_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('classroom_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('session_id', sa.String(), nullable=False),
+    sa.Column('classroom_id', sa.String(), nullable=False),
     sa.ForeignKeyConstraint(['classroom_id'], ['classroom.id'], ),
     sa.ForeignKeyConstraint(['version_id'], ['timetable_version.id'], ),
     sa.PrimaryKeyConstraint('version_id', 'session_id', 'classroom_id')
     )
     op.create_table('unmet_need',
     sa.Column('version_id', sa.Integer(), nullable=False),
-    sa.Column('classroom_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('subject_id', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('classroom_id', sa.String(), nullable=False),
+    sa.Column('subject_id', sa.String(), nullable=False),
     sa.Column('periods', sa.Integer(), nullable=False),
     sa.Column('reason_code', sa.String(length=48), nullable=False),
     sa.Column('reason_params', sa.JSON(), nullable=False),
-    sa.Column('text_en', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
-    sa.Column('text_zh', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('text_en', sa.String(), nullable=False),
+    sa.Column('text_zh', sa.String(), nullable=False),
     sa.ForeignKeyConstraint(['classroom_id'], ['classroom.id'], ),
     sa.ForeignKeyConstraint(['subject_id'], ['subject.id'], ),
     sa.ForeignKeyConstraint(['version_id'], ['timetable_version.id'], ),
