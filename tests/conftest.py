@@ -12,7 +12,9 @@ from pathlib import Path
 import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
 
+import coordinator.models  # noqa: F401  (registers every table)
 from coordinator.schema import upgrade
 from coordinator.store import Store
 
@@ -58,7 +60,16 @@ async def empty_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIt
 
 @pytest.fixture
 async def store(empty_store: Store) -> Store:
-    """A store with the newest schema."""
+    """A store with every table of the models (tests/test_store.py proves the migrations
+    build exactly these; `migrated_store` goes through them)."""
+    async with empty_store.writer.begin() as connection:
+        await connection.run_sync(SQLModel.metadata.create_all)
+    return empty_store
+
+
+@pytest.fixture
+async def migrated_store(empty_store: Store) -> Store:
+    """A store brought to the newest schema by the Alembic migrations."""
     await upgrade(empty_store)
     return empty_store
 

@@ -12,8 +12,8 @@ from coordinator.schema import current_revision, head_revision, pending_model_ch
 from coordinator.store import Store, database_url
 
 
-async def test_upgrade_brings_schema_to_head(store: Store) -> None:
-    assert await current_revision(store) == head_revision()
+async def test_upgrade_brings_schema_to_head(migrated_store: Store) -> None:
+    assert await current_revision(migrated_store) == head_revision()
 
 
 async def test_sqlite_pragmas_are_set(store: Store) -> None:
@@ -74,5 +74,5 @@ def test_database_url_accepts_paths_and_plain_urls() -> None:
     assert database_url("postgresql://u@h/db").drivername == "postgresql+asyncpg"
 
 
-async def test_migrations_create_exactly_the_models(store: Store) -> None:
-    assert await pending_model_changes(store) == []
+async def test_migrations_create_exactly_the_models(migrated_store: Store) -> None:
+    assert await pending_model_changes(migrated_store) == []

@@ -18,9 +18,9 @@ async def test_healthz_answers_ok(aiohttp_client: AiohttpClient, store: Store) -
 
 async def test_readyz_ready_when_schema_is_newest(
     aiohttp_client: AiohttpClient,
-    store: Store,
+    migrated_store: Store,
 ) -> None:
-    client = await aiohttp_client(create_app(Settings(), store))
+    client = await aiohttp_client(create_app(Settings(), migrated_store))
     response = await client.get("/readyz")
     assert (response.status, await response.json()) == (
         200,
