@@ -9,7 +9,7 @@ from aiohttp import web
 from coordinator.services.feeds import FeedCache
 from coordinator.settings import Settings
 from coordinator.store import Store
-from coordinator.web import feeds, health
+from coordinator.web import feeds, health, streams
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.middlewares import errors
 
@@ -39,4 +39,5 @@ def create_app(settings: Settings, store: Store | None = None) -> web.Applicatio
     app.cleanup_ctx.append(store_context)
     app.add_routes(health.routes())
     app.add_routes(feeds.routes())
+    app.add_routes(streams.routes())
     return app

@@ -354,3 +354,25 @@ class ChangeCounterRow(SQLModel, table=True):
     name: str = Field(primary_key=True)
     value: int = 0
     changed_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+# --- Streams: who went live, who watched ---
+
+
+class StreamEventRow(SQLModel, table=True):
+    """A callback from the streaming server (nginx-rtmp): accepted or refused, and why.
+
+    The newest accepted `publish` of a lesson without a later `publish_done` means the network
+    teacher is live; no-show alerts read it.
+    """
+
+    __tablename__ = "stream_event"
+    id: int | None = Field(default=None, primary_key=True)
+    lesson_key: str | None = Field(default=None, foreign_key="lesson.key", index=True)
+    kind: str = Field(sa_type=String(16))  # publish | publish_done | play | play_done
+    participant_id: str | None = None  # the teacher (publish) or the classroom (play)
+    accepted: bool
+    reason: str = Field(sa_type=String(32))  # ok | unknown_stream | bad_key | too_early | ...
+    stream_name: str
+    client_address: str = ""
+    at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)

@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     solver: SolverSettings = SolverSettings()
     feeds: FeedSettings = FeedSettings()
     streams: StreamsSettings = StreamsSettings()
+    # Addresses allowed to make nginx-rtmp's callbacks (on_publish, on_play, ...).
+    stream_callbacks_from: tuple[str, ...] = ("127.0.0.1", "::1")
 
     @classmethod
     def settings_customise_sources(
