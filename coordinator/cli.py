@@ -243,10 +243,11 @@ def serve_forever(settings: Settings) -> None:
 
 
 def _attach_command_groups() -> None:
-    from coordinator import cli_feeds, cli_plan
+    from coordinator import cli_feeds, cli_plan, cli_streams
 
     main.add_command(cli_plan.solve)
     main.add_command(cli_feeds.feeds)
+    main.add_command(cli_streams.streams)
 
 
 _attach_command_groups()

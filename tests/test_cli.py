@@ -110,3 +110,19 @@ def test_import_on_postgresql(tmp_path: Path) -> None:
         result = invoke("--db", url, "import", str(DEMO))
         assert result.exit_code == 0, result.output
         assert "nothing changed" in invoke("--db", url, "import", str(DEMO)).output
+
+
+def test_nginx_config_is_generated_from_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COORDINATOR_STREAMS__PROVIDER", "rtmp")
+    monkeypatch.setenv("COORDINATOR_STREAMS__RTMP__SECRET", "s" * 32)
+    monkeypatch.setenv("COORDINATOR_STREAMS__RTMP__HLS_SECRET", "nginx-shared-secret-xyz")
+    result = invoke("streams", "nginx-config")
+    assert result.exit_code == 0, result.output
+    assert "on_publish http://127.0.0.1:8080/api/v1/streams/on_publish;" in result.output
+    assert "nginx-shared-secret-xyz" in result.output
+
+
+def test_nginx_config_without_rtmp_settings_says_what_is_missing() -> None:
+    result = CliRunner().invoke(main, ["streams", "nginx-config"])
+    assert result.exit_code == 1
+    assert "[streams.rtmp] is not configured" in result.output
