@@ -1,0 +1,181 @@
+"""Feed serving speed: coordinator's teacher feed next to nginx serving the same bytes.
+
+    .venv/bin/python benchmarks/feeds.py [--seconds 10] [--connections 50]
+
+Builds the demo county in a temporary folder (import, solve, publish), serves it with
+`coordinator serve` (one process), writes a typical teacher feed to a file that nginx serves
+as a static file on loopback, and loads both with wrk: 200 responses, and 304 revalidations
+(If-None-Match). Prints a markdown table with requests per second and the ratio to nginx.
+Needs Debian's nginx and wrk. Only 127.0.0.1 is ever contacted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+COORDINATOR = Path(sys.executable).with_name("coordinator")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def coordinator(database: Path, *args: str) -> str:
+    command = [str(COORDINATOR), "--db", str(database), *args]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout
+
+
+def wait_for(url: str, limit: float = 30.0) -> None:
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+@contextlib.contextmanager
+def running(command: list[str], env: dict[str, str] | None = None) -> Iterator[None]:
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed below)
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        yield
+    except Exception:
+        log.seek(0)
+        print(f"{command[0]} said:\n{log.read().decode(errors='replace')}", file=sys.stderr)
+        raise
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+def nginx_config(folder: Path, port: int, workers: str) -> Path:
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    config = folder / "nginx.conf"
+    config.write_text(f"""{user}worker_processes {workers};
+daemon off;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    types {{ text/calendar ics; }}
+    server {{
+        listen 127.0.0.1:{port};
+        root {folder};
+        location / {{
+            charset utf-8;
+            add_header Cache-Control "private, max-age=0, must-revalidate";
+            add_header Referrer-Policy no-referrer;
+        }}
+    }}
+}}
+""")
+    return config
+
+
+def wrk(url: str, seconds: int, connections: int, etag: str | None = None) -> tuple[float, str]:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    if etag:
+        command[1:1] = ["-H", f"If-None-Match: {etag}"]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    p99 = re.search(r"99%\s+(\S+)", output)
+    if rate is None:
+        raise RuntimeError(f"wrk printed no rate:\n{output}")
+    return float(rate.group(1)), p99.group(1) if p99 else "?"
+
+
+def typical_teacher_feed(feeds: list[dict[str, str]], port: int) -> tuple[str, bytes]:
+    """The teacher feed of median size (what most subscribers poll)."""
+    bodies = []
+    for feed in feeds:
+        if feed["owner_kind"] != "teacher":
+            continue
+        url = feed["https"].replace("127.0.0.1:8080", f"127.0.0.1:{port}")
+        with urllib.request.urlopen(url, timeout=10) as response:
+            bodies.append((url, response.read()))
+    bodies.sort(key=lambda item: len(item[1]))
+    return bodies[len(bodies) // 2]
+
+
+def etag_of(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return str(response.headers["ETag"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--nginx-workers", default="auto")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as temp:
+        folder = Path(temp)
+        database = folder / "bench.db"
+        coordinator(database, "import", str(ROOT / "config" / "demo"), "--shift-to-today")
+        coordinator(database, "solve", "--time-limit", "5")
+        feeds = json.loads(coordinator(database, "feeds", "--json"))
+        app_port, nginx_port = free_port(), free_port()
+        env = {**os.environ, "COORDINATOR_FEEDS__COUNTER_TTL_S": "1"}
+        serve = [str(COORDINATOR), "--db", str(database), "serve", "--port", str(app_port)]
+        with running(serve, env):
+            wait_for(f"http://127.0.0.1:{app_port}/healthz")
+            url, body = typical_teacher_feed(feeds, app_port)
+            (folder / "feed.ics").write_bytes(body)
+            for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+                (folder / name).mkdir()
+            config = nginx_config(folder, nginx_port, args.nginx_workers)
+            static = f"http://127.0.0.1:{nginx_port}/feed.ics"
+            with running(["nginx", "-p", str(folder), "-c", str(config)]):
+                wait_for(static)
+                report(url, static, body, args)
+
+
+def report(url: str, static: str, body: bytes, args: argparse.Namespace) -> None:
+    rows = []
+    for label, target, etag in (
+        ("200", static, None), ("200", url, None),
+        ("304", static, etag_of(static)), ("304", url, etag_of(url)),
+    ):
+        runs = [wrk(target, args.seconds, args.connections, etag) for _ in range(2)]
+        rate = statistics.mean(rate for rate, _ in runs)
+        rows.append((label, "nginx" if target == static else "coordinator", rate, runs[-1][1]))
+    print(f"teacher feed: {len(body):,} bytes, {body.count(b'BEGIN:VEVENT')} events; "
+          f"wrk -t2 -c{args.connections} -d{args.seconds}s, mean of 2 runs; "
+          f"nginx worker_processes {args.nginx_workers}, coordinator 1 process\n")
+    print("| response | server | requests/s | p99 latency | ratio to nginx |")
+    print("| --- | --- | ---: | ---: | ---: |")
+    baseline = {label: rate for label, server, rate, _ in rows if server == "nginx"}
+    for label, server, rate, p99 in rows:
+        print(f"| {label} | {server} | {rate:,.0f} | {p99} | {rate / baseline[label]:.0%} |")
+
+
+if __name__ == "__main__":
+    main()
