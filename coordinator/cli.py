@@ -243,9 +243,10 @@ def serve_forever(settings: Settings) -> None:
 
 
 def _attach_command_groups() -> None:
-    from coordinator import cli_feeds, cli_plan, cli_streams
+    from coordinator import cli_feeds, cli_plan, cli_rebalance, cli_streams
 
     main.add_command(cli_plan.solve)
+    main.add_command(cli_rebalance.rebalance)
     main.add_command(cli_feeds.feeds)
     main.add_command(cli_streams.streams)
 

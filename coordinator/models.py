@@ -253,6 +253,10 @@ class TimetableVersionRow(SQLModel, table=True):
     time_limit_s: float
     stats: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     note: str = ""
+    # A temporary version (a teacher sick for a week) holds only for these dates; the active
+    # version holds everywhere else.
+    applies_from: dt.date | None = None
+    applies_to: dt.date | None = None
 
 
 class PlannedSessionRow(SQLModel, table=True):
@@ -261,6 +265,9 @@ class PlannedSessionRow(SQLModel, table=True):
     __tablename__ = "planned_session"
     version_id: int = Field(foreign_key="timetable_version.id", primary_key=True)
     session_id: str = Field(primary_key=True)
+    # The key its dated lessons carry: inherited from the session it replaces, so a moved or
+    # re-assigned session keeps its lessons' identity in every calendar.
+    lesson_key: str = Field(default="", index=True)
     teacher_id: str = Field(foreign_key="network_teacher.id", index=True)
     subject_id: str = Field(foreign_key="subject.id")
     weekday: int

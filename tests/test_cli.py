@@ -126,3 +126,34 @@ def test_nginx_config_without_rtmp_settings_says_what_is_missing() -> None:
     result = CliRunner().invoke(main, ["streams", "nginx-config"])
     assert result.exit_code == 1
     assert "[streams.rtmp] is not configured" in result.output
+
+
+def test_rebalance_previews_then_applies(tmp_path: Path) -> None:
+    db = str(tmp_path / "county.db")
+    assert invoke("--db", db, "import", str(DEMO)).exit_code == 0
+    assert invoke("--db", db, "solve", "--time-limit", "3").exit_code == 0
+    args = (
+        "--db",
+        db,
+        "rebalance",
+        "--teacher-unavailable",
+        "t-wangli",
+        "--from",
+        "2026-11-23",
+        "--to",
+        "2026-11-29",
+    )
+    preview = invoke(*args)
+    assert preview.exit_code == 0, preview.output
+    assert "preview only" in preview.output
+    assert "lessons of unaffected teachers and classrooms changed: 0" in preview.output
+    applied = json.loads(invoke(*args, "--apply", "--json").output)
+    assert applied["applied_version_id"] == 2
+    assert applied["unaffected_changed"] == 0
+    assert all(c["before"]["teacher_id"] == "t-wangli" for c in applied["reassigned"])
+
+
+def test_rebalance_names_exactly_one_change(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "x.db"), "rebalance"])
+    assert result.exit_code == 1
+    assert "name exactly one change" in result.output

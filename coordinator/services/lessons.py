@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 from sqlmodel import col, select
@@ -27,7 +28,7 @@ from coordinator.calendar import (
 )
 from coordinator.services.counters import FEEDS, bump_counter
 from coordinator.services.imports import load_bundle
-from coordinator.services.plans import load_plan
+from coordinator.services.plans import lesson_keys, load_plan, temporary_versions
 from coordinator.store import Store
 from coordinator.timetable.plan import Plan
 
@@ -59,7 +60,9 @@ def school_calendars(bundle: domain.Bundle) -> dict[str, SchoolCalendar]:
     }
 
 
-def weekly_sessions(bundle: domain.Bundle, plan: Plan) -> list[WeeklySession]:
+def weekly_sessions(
+    bundle: domain.Bundle, plan: Plan, keys: Mapping[str, str] | None = None
+) -> list[WeeklySession]:
     """The plan's sessions with every party's school calendar, ready to be dated."""
     calendars = school_calendars(bundle)
     schools = {school.id: school for school in bundle.schools}
@@ -67,7 +70,7 @@ def weekly_sessions(bundle: domain.Bundle, plan: Plan) -> list[WeeklySession]:
     classroom_school = {room.id: room.school_id for room in bundle.classrooms}
     return [
         WeeklySession(
-            key=session.id,
+            key=(keys or {}).get(session.id, session.id),
             teacher_id=session.teacher_id,
             teacher_calendar=calendars[teacher_school[session.teacher_id]],
             weekday=session.weekday,
@@ -86,43 +89,88 @@ def last_term_day(bundle: domain.Bundle, today: dt.date) -> dt.date:
     return max((term.end for term in bundle.terms), default=today)
 
 
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """A version and the dates it holds for (None: every date no temporary version claims)."""
+
+    version_id: int
+    plan: Plan
+    keys: dict[str, str]
+    dates: tuple[dt.date, dt.date] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Dated:
+    lesson: DatedLesson
+    subject_id: str
+    version_id: int
+
+
+async def current_layers(session: AsyncSession) -> list[Layer]:
+    """The active version, then the temporary versions on top of it, oldest first."""
+    base_id, base = await load_plan(session)
+    layers = [Layer(base_id, base, await lesson_keys(session, base_id))]
+    for version in await temporary_versions(session, base_id):
+        if version.id is None or version.applies_from is None or version.applies_to is None:
+            continue
+        _, plan = await load_plan(session, version.id)
+        dates = (version.applies_from, version.applies_to)
+        layers.append(Layer(version.id, plan, await lesson_keys(session, version.id), dates))
+    return layers
+
+
+def date_layers(
+    bundle: domain.Bundle,
+    layers: list[Layer],
+    first: dt.date,
+    last: dt.date,
+) -> list[Dated]:
+    """Every dated lesson from `first` to `last`, each date from the newest layer holding it."""
+
+    def holder(date: dt.date) -> int:
+        for layer in reversed(layers):
+            if layer.dates is None or layer.dates[0] <= date <= layer.dates[1]:
+                return layer.version_id
+        raise AssertionError("the active version holds every date")
+
+    dated = []
+    for layer in layers:
+        begin, end = layer.dates or (first, last)
+        subjects = {layer.keys.get(s.id, s.id): s.subject_id for s in layer.plan.sessions}
+        sessions = weekly_sessions(bundle, layer.plan, layer.keys)
+        for lesson in expand_sessions(sessions, max(begin, first), min(end, last)):
+            if holder(lesson.date) == layer.version_id:
+                dated.append(Dated(lesson, subjects[lesson.session_key], layer.version_id))
+    return dated
+
+
 async def publish_lessons(store: Store, *, now: dt.datetime, today: dt.date) -> PublishSummary:
-    """Date the active plan from `today` to the end of the term and store the difference."""
+    """Date the current versions from `today` to the end of the term; store the difference."""
     bundle = await load_bundle(store)
     async with store.read() as session:
-        version_id, plan = await load_plan(session)
-    subjects = {s.id: s.subject_id for s in plan.sessions}
-    expanded = expand_sessions(weekly_sessions(bundle, plan), today, last_term_day(bundle, today))
+        layers = await current_layers(session)
+    dated = date_layers(bundle, layers, today, last_term_day(bundle, today))
     async with store.write() as session:
-        summary = await _reconcile(session, expanded, subjects, version_id, now=now, today=today)
+        summary = await _reconcile(session, dated, now=now, today=today)
         await bump_counter(session, FEEDS, now)
     log.info("published lessons: %s", summary.counts())
     return summary
 
 
 async def _reconcile(
-    session: AsyncSession,
-    expanded: list[DatedLesson],
-    subjects: dict[str, str],
-    version_id: int,
-    *,
-    now: dt.datetime,
-    today: dt.date,
+    session: AsyncSession, dated: list[Dated], *, now: dt.datetime, today: dt.date
 ) -> PublishSummary:
-    stored = {
-        row.key: row
-        for row in (
-            await session.exec(select(models.LessonRow).where(col(models.LessonRow.date) >= today))
-        ).all()
-    }
+    query = select(models.LessonRow).where(col(models.LessonRow.date) >= today)
+    stored = {row.key: row for row in (await session.exec(query)).all()}
     summary = PublishSummary()
-    for lesson in expanded:
+    for item in dated:
+        lesson = item.lesson
         summary.conflicts += bool(lesson.conflicts)
         row = stored.pop(lesson.key, None)
         if row is None:
-            session.add(_new_row(lesson, subjects[lesson.session_key], version_id, now))
+            session.add(_new_row(lesson, item.subject_id, item.version_id, now))
             summary.added.append(lesson.key)
-        elif _refresh(row, lesson, version_id, now):
+        elif _refresh(row, lesson, item.version_id, now):
             summary.changed.append(lesson.key)
         else:
             summary.unchanged += 1
@@ -131,7 +179,7 @@ async def _reconcile(
         if row.status != LessonStatus.CANCELLED:
             _cancel(row, now)
             summary.cancelled.append(row.key)
-    await _write_classrooms(session, expanded, summary)
+    await _write_classrooms(session, [item.lesson for item in dated], summary)
     return summary
 
 

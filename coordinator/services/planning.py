@@ -7,11 +7,14 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from coordinator.errors import CoordinatorError
 from coordinator.services.imports import load_bundle
 from coordinator.services.lessons import PublishSummary, publish_lessons
-from coordinator.services.plans import save_plan
+from coordinator.services.plans import active_version, lesson_keys, load_plan, save_plan
 from coordinator.services.secret import secret_key
+from coordinator.services.session_keys import inherit_keys
 from coordinator.services.subscriptions import ensure_feed_tokens
 from coordinator.settings import Settings, SolverSettings
 from coordinator.store import Store
@@ -72,6 +75,7 @@ async def solve_and_store(
     plan = await asyncio.to_thread(solve, problem, bound=bound, time_limit_s=options.time_limit_s)
     check_before_storing(problem, plan)
     async with store.write() as session:
+        keys = await _inherited_keys(session, plan)
         version_id = await save_plan(
             session,
             plan,
@@ -79,9 +83,19 @@ async def solve_and_store(
             now=now,
             seed=options.seed,
             time_limit_s=options.time_limit_s,
+            keys=keys,
         )
     log.info("stored timetable version %d (%s)", version_id, plan.status)
     return StoredPlan(version_id, plan)
+
+
+async def _inherited_keys(session: AsyncSession, plan: Plan) -> dict[str, str]:
+    """Keys for the new plan's sessions, inherited from the active version if there is one."""
+    active = await active_version(session)
+    if active is None or active.id is None:
+        return inherit_keys(None, {}, plan)
+    _, previous = await load_plan(session, active.id)
+    return inherit_keys(previous, await lesson_keys(session, active.id), plan)
 
 
 @dataclass(frozen=True, slots=True)

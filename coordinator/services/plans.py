@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import asdict
 
 from sqlalchemy import update
@@ -25,19 +26,28 @@ async def save_plan(
     time_limit_s: float,
     parent_id: int | None = None,
     note: str = "",
+    keys: Mapping[str, str] | None = None,
+    applies: tuple[dt.date, dt.date] | None = None,
 ) -> int:
-    """Store `plan` as a new version and make it the active one; returns its id."""
-    await session.exec(update(models.TimetableVersionRow).values(active=False))
+    """Store `plan` as a new version; returns its id.
+
+    Without `applies` it becomes the active version. With `applies` (first, last date) it is a
+    temporary version that holds for those dates while its parent stays active.
+    """
+    if applies is None:
+        await session.exec(update(models.TimetableVersionRow).values(active=False))
     version = models.TimetableVersionRow(
         created_at=now,
         kind=kind,
         parent_id=parent_id,
         status=plan.status,
-        active=True,
+        active=applies is None,
         seed=seed,
         time_limit_s=time_limit_s,
         stats=asdict(plan.stats),
         note=note,
+        applies_from=applies[0] if applies else None,
+        applies_to=applies[1] if applies else None,
     )
     session.add(version)
     await session.flush()
@@ -47,6 +57,7 @@ async def save_plan(
             models.PlannedSessionRow(
                 version_id=version.id,
                 session_id=planned.id,
+                lesson_key=(keys or {}).get(planned.id, planned.id),
                 teacher_id=planned.teacher_id,
                 subject_id=planned.subject_id,
                 weekday=planned.weekday,
@@ -150,3 +161,29 @@ async def _plan_of(session: AsyncSession, version: models.TimetableVersionRow) -
     return Plan(
         status=version.status, sessions=sessions, unmet=unmet, stats=PlanStats(**version.stats)
     )
+
+
+async def lesson_keys(session: AsyncSession, version_id: int) -> dict[str, str]:
+    """Session id -> the key its dated lessons carry, for one version."""
+    query = select(models.PlannedSessionRow).where(
+        models.PlannedSessionRow.version_id == version_id
+    )
+    return {
+        row.session_id: row.lesson_key or row.session_id
+        for row in (await session.exec(query)).all()
+    }
+
+
+async def temporary_versions(
+    session: AsyncSession, base_id: int
+) -> list[models.TimetableVersionRow]:
+    """Versions that hold for a date range on top of the active one, oldest first."""
+    query = (
+        select(models.TimetableVersionRow)
+        .where(
+            models.TimetableVersionRow.parent_id == base_id,
+            col(models.TimetableVersionRow.applies_from).is_not(None),
+        )
+        .order_by(col(models.TimetableVersionRow.id))
+    )
+    return list((await session.exec(query)).all())
