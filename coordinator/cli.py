@@ -221,25 +221,32 @@ def demo(context: Context, bundle_path: Path, serve: bool, port: int | None) -> 
 @main.command()
 @click.option("--host", help="Address to listen on [default: server.host, 127.0.0.1].")
 @click.option("--port", type=click.IntRange(1, 65535), help="Port [default: server.port, 8080].")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Web worker processes on the one port (gunicorn); they share the database.",
+)
 @pass_context
 @fail_on_errors
-def serve(context: Context, host: str | None, port: int | None) -> None:
-    """Serve the web application (pages, API, feeds)."""
+def serve(context: Context, host: str | None, port: int | None, workers: int) -> None:
     settings = context.settings()
     server = settings.server.model_copy(
         update={"host": host or settings.server.host, "port": port or settings.server.port}
     )
-    serve_forever(settings.model_copy(update={"server": server}))
+    serve_forever(settings.model_copy(update={"server": server}), workers)
 
 
-def serve_forever(settings: Settings) -> None:
-    from aiohttp import web
-
-    from coordinator.app import create_app
+def serve_forever(settings: Settings, workers: int = 1) -> None:
+    from coordinator import server
 
     host, port = settings.server.host, settings.server.port
-    click.echo(f"\nServing {describe_database(settings)} on http://{host}:{port}/ (Ctrl+C stops)")
-    web.run_app(create_app(settings), host=host, port=port, print=None)
+    click.echo(
+        f"\nServing {describe_database(settings)} on http://{host}:{port}/ with "
+        f"{workers} worker(s) (Ctrl+C stops)"
+    )
+    server.serve(settings, workers)
 
 
 def _attach_command_groups() -> None:

@@ -42,7 +42,7 @@ def get(url: str, deadline: float) -> tuple[int, bytes]:
         try:
             with urllib.request.urlopen(url, timeout=10) as response:
                 return response.status, response.read()
-        except ConnectionError:
+        except OSError:  # not listening yet
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from aiohttp import web
 from sqlalchemy import text
 
@@ -10,8 +12,8 @@ from coordinator.web.keys import STORE
 
 
 async def healthz(_request: web.Request) -> web.Response:
-    """Alive: the process answers."""
-    return web.json_response({"status": "ok"})
+    """Alive: the process answers (and says which worker it is)."""
+    return web.json_response({"status": "ok", "worker": os.getpid()})
 
 
 async def readyz(request: web.Request) -> web.Response:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from pytest_aiohttp import AiohttpClient
 
 from coordinator.app import create_app
@@ -13,7 +15,10 @@ from coordinator.store import Store
 async def test_healthz_answers_ok(aiohttp_client: AiohttpClient, store: Store) -> None:
     client = await aiohttp_client(create_app(Settings(), store))
     response = await client.get("/healthz")
-    assert (response.status, await response.json()) == (200, {"status": "ok"})
+    assert (response.status, await response.json()) == (
+        200,
+        {"status": "ok", "worker": os.getpid()},
+    )
 
 
 async def test_readyz_ready_when_schema_is_newest(

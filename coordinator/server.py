@@ -1,0 +1,51 @@
+"""Running the web application: one process, or N workers under gunicorn on one port."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiohttp import web
+from gunicorn.app.base import BaseApplication
+
+from coordinator.app import create_app
+from coordinator.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Workers(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hints
+    """gunicorn's pre-fork supervisor with aiohttp's worker: each worker builds its own app."""
+
+    def __init__(self, settings: Settings, workers: int) -> None:
+        self.settings = settings
+        self.workers = workers
+        super().__init__()
+
+    def load_config(self) -> None:
+        server = self.settings.server
+        self.cfg.set("bind", f"{server.host}:{server.port}")
+        self.cfg.set("workers", self.workers)
+        self.cfg.set("worker_class", "aiohttp.GunicornWebWorker")
+        self.cfg.set("graceful_timeout", 20)
+        self.cfg.set("accesslog", None)
+
+    def load(self) -> web.Application:
+        return create_app(self.settings)
+
+
+def serve(settings: Settings, workers: int = 1, **run_app: Any) -> None:
+    """Serve until stopped; several workers share the port and one database."""
+    if workers <= 1:
+        server = settings.server
+        web.run_app(
+            create_app(settings),
+            host=server.host,
+            port=server.port,
+            print=None,
+            access_log=None,
+            **run_app,
+        )
+        return
+    log.info("starting %d workers", workers)
+    Workers(settings, workers).run()
