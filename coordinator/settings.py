@@ -10,11 +10,24 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from coordinator.errors import ConfigurationError
+from coordinator.notify_settings import NotificationSettings
 from coordinator.streams import StreamsSettings
 
 DEFAULT_CONFIG_PATH = Path("config/coordinator.toml")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///coordinator.db"
-SECRET_FIELDS = ("secret_key",)
+# Keys that hold secrets, at any depth of the file: they come from the environment only.
+SECRET_NAMES = frozenset(
+    {
+        "secret_key",
+        "secret",
+        "password",
+        "hls_secret",
+        "push_key",
+        "play_key",
+        "room_secret",
+        "app_secret",
+    }
+)
 
 
 class Section(BaseModel):
@@ -70,6 +83,7 @@ class Settings(BaseSettings):
     solver: SolverSettings = SolverSettings()
     feeds: FeedSettings = FeedSettings()
     streams: StreamsSettings = StreamsSettings()
+    notifications: NotificationSettings = NotificationSettings()
     # Addresses allowed to make nginx-rtmp's callbacks (on_publish, on_play, ...).
     stream_callbacks_from: tuple[str, ...] = ("127.0.0.1", "::1")
 
@@ -92,18 +106,28 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
     from_file = _read_toml(path) if path.exists() else {}
     if config_path is not None and not config_path.exists():
         raise ConfigurationError(f"{config_path}: settings file not found")
-    for name in SECRET_FIELDS:
-        if name in from_file:
-            raise ConfigurationError(
-                f"{path}: {name} must not be written in the settings file; "
-                f"set the environment variable COORDINATOR_{name.upper()} instead"
-            )
+    for dotted in _secret_paths(from_file):
+        variable = "COORDINATOR_" + "__".join(dotted).upper()
+        raise ConfigurationError(
+            f"{path}: {'.'.join(dotted)} is a secret and must not be written in the settings "
+            f"file; set the environment variable {variable} instead"
+        )
     try:
         settings = Settings(**from_file)
     except ValidationError as error:
         raise ConfigurationError(f"{path}: {_describe(error)}") from error
     # Command-line values (already typed by the CLI) win over the file and the environment.
     return settings.model_copy(update=_without_none(overrides))
+
+
+def _secret_paths(table: dict[str, Any], prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = []
+    for key, value in table.items():
+        if isinstance(value, dict):
+            found += _secret_paths(value, (*prefix, key))
+        elif key in SECRET_NAMES:
+            found.append((*prefix, key))
+    return found
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -58,13 +58,54 @@ async def empty_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIt
     await drop_postgres_schema(schema)
 
 
-@pytest.fixture
-async def store(empty_store: Store) -> Store:
-    """A store with every table of the models (tests/test_store.py proves the migrations
-    build exactly these; `migrated_store` goes through them)."""
-    async with empty_store.writer.begin() as connection:
-        await connection.run_sync(SQLModel.metadata.create_all)
-    return empty_store
+@pytest.fixture(scope="session")
+def shared_postgres_schema() -> Iterator[str | None]:
+    """One schema with every table, created once per run; `store` empties it per test."""
+    schema = f"t_shared_{uuid.uuid4().hex[:10]}"
+
+    async def create() -> None:
+        admin = Store(POSTGRES_URL, search_path=schema)
+        try:
+            async with admin.writer.begin() as connection:
+                await connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+                await connection.run_sync(SQLModel.metadata.create_all)
+        finally:
+            await admin.close()
+
+    try:
+        asyncio.run(create())
+    except OSError:
+        yield None  # PostgreSQL is not running: the postgresql cases skip
+        return
+    yield schema
+    asyncio.run(drop_postgres_schema(schema))
+
+
+async def truncate_all(store: Store) -> None:
+    tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+    async with store.writer.begin() as connection:
+        await connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+async def store(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    shared_postgres_schema: str | None,
+) -> AsyncIterator[Store]:
+    """A store with every table of the models, empty (tests/test_store.py proves the
+    migrations build exactly these tables; `migrated_store` goes through them)."""
+    if request.param == "sqlite":
+        store = Store(str(tmp_path / "coordinator.db"))
+        async with store.writer.begin() as connection:
+            await connection.run_sync(SQLModel.metadata.create_all)
+    else:
+        if shared_postgres_schema is None:
+            pytest.skip(f"PostgreSQL at {POSTGRES_URL} is not reachable")
+        store = Store(POSTGRES_URL, search_path=shared_postgres_schema)
+        await truncate_all(store)
+    yield store
+    await store.close()
 
 
 @pytest.fixture

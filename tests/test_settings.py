@@ -57,3 +57,10 @@ def test_bad_toml_names_the_file(tmp_path: Path) -> None:
     path.write_text("port = \n", encoding="utf-8")
     with pytest.raises(ConfigurationError, match=r"c\.toml: not valid TOML"):
         load_settings(path)
+
+
+def test_nested_secret_in_the_file_is_refused_with_its_variable(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[notifications.smtp]\npassword = "hunter2"\n', encoding="utf-8")
+    with pytest.raises(ConfigurationError, match="COORDINATOR_NOTIFICATIONS__SMTP__PASSWORD"):
+        load_settings(path)

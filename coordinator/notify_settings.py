@@ -1,0 +1,105 @@
+"""The `[notifications]` settings section: channels, timing of reminders and alerts, retries."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
+
+ChannelKind = Literal["email", "robots", "webhooks"]
+MessageKind = Literal["reminder", "change", "alert"]
+ALL_KINDS: tuple[MessageKind, ...] = ("reminder", "change", "alert")
+EVERYWHERE = "*"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SmtpSettings(_Section):
+    """`[notifications.smtp]`; the password only from COORDINATOR_NOTIFICATIONS__SMTP__PASSWORD."""
+
+    host: str = ""  # empty: no e-mail
+    port: int = Field(default=587, ge=1, le=65535)
+    security: Literal["none", "starttls", "tls"] = "starttls"
+    sender: str = ""  # the From header, e.g. "双师课堂 <noreply@example.cn>"
+    username: str = ""
+    password: SecretStr = SecretStr("")
+    timeout_s: float = Field(default=15.0, gt=0)
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host and self.sender)
+
+
+class RobotSettings(_Section):
+    """A DingTalk or WeCom group robot (`[notifications.robots.NAME]`).
+
+    scope "school" or "region": reminders and change notices of the people of that school or
+    region, @-mentioning their phones. scope "admin": no-show alerts of lessons touching that
+    school or region (`target`), or every alert with target "*".
+    """
+
+    kind: Literal["dingtalk", "wecom"]
+    url: str  # carries the robot's token: better set from the environment
+    secret: SecretStr = SecretStr("")  # DingTalk "加签" secret (SEC...); empty: not signed
+    scope: Literal["school", "region", "admin"]
+    target: str = EVERYWHERE
+
+    @model_validator(mode="after")
+    def _target_named(self) -> RobotSettings:
+        if self.scope != "admin" and self.target == EVERYWHERE:
+            raise ValueError(f"a {self.scope} robot needs target = the {self.scope} id")
+        return self
+
+
+class WebhookSettings(_Section):
+    """A generic JSON webhook (`[notifications.webhooks.NAME]`) for other systems."""
+
+    url: str
+    secret: SecretStr = SecretStr("")  # signs the body: X-Coordinator-Signature: sha256=<hex>
+    kinds: tuple[MessageKind, ...] = ALL_KINDS
+
+
+class RetrySettings(_Section):
+    """Backoff of failed sends: first_delay_s, doubling up to max_delay_s, max_attempts in all."""
+
+    max_attempts: int = Field(default=10, ge=1)
+    first_delay_s: float = Field(default=30.0, ge=0)
+    max_delay_s: float = Field(default=3600.0, ge=0)
+    factor: float = Field(default=2.0, ge=1)
+
+    def delay_after(self, attempts: int) -> float:
+        """Seconds to wait after the `attempts`-th failed try."""
+        return float(min(self.max_delay_s, self.first_delay_s * self.factor ** (attempts - 1)))
+
+
+class NotificationSettings(_Section):
+    """`[notifications]`: what is sent, when, and through which channels."""
+
+    enabled: bool = True
+    channels: tuple[ChannelKind, ...] = ("email", "robots", "webhooks")
+    language: Literal["zh", "en"] = "zh"
+    reminder_minutes: int = Field(default=30, ge=0)
+    classroom_checkin_alert_minutes: int = Field(default=10, ge=0)
+    teacher_live_alert_minutes: int = Field(default=5, ge=0)
+    # Teacher-not-live alerts only where the provider reports publishing (nginx-rtmp on_publish).
+    live_check_providers: tuple[str, ...] = ("rtmp",)
+    change_horizon_hours: float = Field(default=48.0, ge=0)
+    report_lookback_hours: float = Field(default=24.0, gt=0)
+    misfire_grace_minutes: int = Field(default=5, ge=1)
+    schedule_horizon_hours: float = Field(default=26.0, gt=0)
+    poll_s: float = Field(default=30.0, gt=0)  # how often the change counter is read
+    full_rebuild_minutes: float = Field(default=10.0, gt=0)  # the horizon slides this often
+    outbox_poll_s: float = Field(default=5.0, gt=0)
+    outbox_batch: int = Field(default=100, ge=1)
+    send_timeout_s: float = Field(default=15.0, gt=0)
+    leader_retry_s: float = Field(default=3.0, gt=0)
+    smtp: SmtpSettings = SmtpSettings()
+    robots: dict[str, RobotSettings] = {}
+    webhooks: dict[str, WebhookSettings] = {}
+    admin_emails: dict[str, tuple[str, ...]] = {}  # school id, region id or "*" -> addresses
+    retry: RetrySettings = RetrySettings()
+
+    def uses(self, channel: ChannelKind) -> bool:
+        return self.enabled and channel in self.channels
