@@ -161,15 +161,19 @@ def main() -> None:
 def report(url: str, static: str, body: bytes, args: argparse.Namespace) -> None:
     rows = []
     for label, target, etag in (
-        ("200", static, None), ("200", url, None),
-        ("304", static, etag_of(static)), ("304", url, etag_of(url)),
+        ("200", static, None),
+        ("200", url, None),
+        ("304", static, etag_of(static)),
+        ("304", url, etag_of(url)),
     ):
         runs = [wrk(target, args.seconds, args.connections, etag) for _ in range(2)]
         rate = statistics.mean(rate for rate, _ in runs)
         rows.append((label, "nginx" if target == static else "coordinator", rate, runs[-1][1]))
-    print(f"teacher feed: {len(body):,} bytes, {body.count(b'BEGIN:VEVENT')} events; "
-          f"wrk -t2 -c{args.connections} -d{args.seconds}s, mean of 2 runs; "
-          f"nginx worker_processes {args.nginx_workers}, coordinator 1 process\n")
+    print(
+        f"teacher feed: {len(body):,} bytes, {body.count(b'BEGIN:VEVENT')} events; "
+        f"wrk -t2 -c{args.connections} -d{args.seconds}s, mean of 2 runs; "
+        f"nginx worker_processes {args.nginx_workers}, coordinator 1 process\n"
+    )
     print("| response | server | requests/s | p99 latency | ratio to nginx |")
     print("| --- | --- | ---: | ---: | ---: |")
     baseline = {label: rate for label, server, rate, _ in rows if server == "nginx"}

@@ -9,9 +9,10 @@ from aiohttp import web
 from coordinator.services.feeds import FeedCache
 from coordinator.settings import Settings
 from coordinator.store import Store
-from coordinator.web import feeds, health, streams
+from coordinator.web import api, feeds, health, streams
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.middlewares import errors
+from coordinator.web.pages import setup_pages
 
 
 def open_store(settings: Settings) -> Store:
@@ -37,7 +38,10 @@ def create_app(settings: Settings, store: Store | None = None) -> web.Applicatio
             await app[STORE].close()
 
     app.cleanup_ctx.append(store_context)
+    app.cleanup_ctx.append(api.checkin_writer)  # after the store: it writes check-ins
     app.add_routes(health.routes())
+    app.add_routes(api.routes())
     app.add_routes(feeds.routes())
     app.add_routes(streams.routes())
+    setup_pages(app, settings)  # sessions, CSRF, languages, templates, page routes
     return app

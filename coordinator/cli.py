@@ -93,6 +93,7 @@ def import_(context: Context, path: Path, shift_to_today: bool) -> None:
             store, bundle, source=str(path), now=now, shift_days=shift
         ),
         settings,
+        needs_schema=False,
     )
     click.echo(format_summary(summary))
 
@@ -168,7 +169,7 @@ def upgrade(context: Context) -> None:
         await schema.upgrade(store)
         return await schema.current_revision(store)
 
-    revision = context.run(upgraded)
+    revision = context.run(upgraded, needs_schema=False)
     click.echo(f"{describe_database(context.settings())}: schema at revision {revision}")
 
 
@@ -177,7 +178,7 @@ def upgrade(context: Context) -> None:
 @fail_on_errors
 def current(context: Context) -> None:
     """Print the database's schema revision and the newest one."""
-    revision = context.run(schema.current_revision)
+    revision = context.run(schema.current_revision, needs_schema=False)
     click.echo(json.dumps({"current": revision, "head": schema.head_revision()}))
 
 
@@ -212,6 +213,7 @@ def demo(context: Context, bundle_path: Path, serve: bool, port: int | None) -> 
             store, settings, bundle_path, now=now, today=today, base_url=url
         ),
         settings,
+        needs_schema=False,
     )
     click.echo(demo_service.describe(result, url))
     if serve:
@@ -231,6 +233,7 @@ def demo(context: Context, bundle_path: Path, serve: bool, port: int | None) -> 
 @pass_context
 @fail_on_errors
 def serve(context: Context, host: str | None, port: int | None, workers: int) -> None:
+    """Serve the web application (pages, API, feeds, streaming callbacks)."""
     settings = context.settings()
     server = settings.server.model_copy(
         update={"host": host or settings.server.host, "port": port or settings.server.port}
@@ -250,12 +253,25 @@ def serve_forever(settings: Settings, workers: int = 1) -> None:
 
 
 def _attach_command_groups() -> None:
-    from coordinator import cli_feeds, cli_plan, cli_rebalance, cli_streams
+    from coordinator import cli_feeds, cli_plan, cli_rebalance, cli_streams, cli_tokens
 
     main.add_command(cli_plan.solve)
     main.add_command(cli_rebalance.rebalance)
     main.add_command(cli_feeds.feeds)
     main.add_command(cli_streams.streams)
+    main.add_command(cli_tokens.tokens)
+
+    from coordinator import cli_worker
+
+    main.add_command(cli_worker.worker)
+
+    from coordinator import cli_users
+
+    main.add_command(cli_users.users)
+
+    from coordinator import cli_reports
+
+    main.add_command(cli_reports.report)
 
 
 _attach_command_groups()

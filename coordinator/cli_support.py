@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from coordinator.errors import CoordinatorError
+from coordinator.errors import ConfigurationError, CoordinatorError
+from coordinator.schema import current_revision, head_revision
 from coordinator.settings import Settings, load_settings
 from coordinator.store import Store, database_url
 
@@ -37,12 +38,20 @@ class Context:
             echo=settings.store.echo_sql,
         )
 
-    def run(self, work: Callable[[Store], Awaitable[T]], settings: Settings | None = None) -> T:
+    def run(
+        self,
+        work: Callable[[Store], Awaitable[T]],
+        settings: Settings | None = None,
+        *,
+        needs_schema: bool = True,
+    ) -> T:
         """Open the database, run one use case on it, and close it whatever happens."""
         store = self.store(settings)
 
         async def opened() -> T:
             try:
+                if needs_schema:
+                    await require_schema(store)
                 return await work(store)
             finally:
                 await store.close()
@@ -64,6 +73,21 @@ def fail_on_errors(call: Callable[..., T]) -> Callable[..., T]:
             raise click.ClickException(str(error)) from error
 
     return wrapper
+
+
+async def require_schema(store: Store) -> None:
+    """A command that reads data needs a migrated database: say so instead of a traceback."""
+    revision = await current_revision(store)
+    if revision is None:
+        raise ConfigurationError(
+            f"{store.describe()} holds no coordinator data yet: run `coordinator import BUNDLE` "
+            "(or `coordinator demo`) first"
+        )
+    if revision != head_revision():
+        raise ConfigurationError(
+            f"{store.describe()} is at schema revision {revision}, this coordinator needs "
+            f"{head_revision()}: run `coordinator db upgrade`"
+        )
 
 
 def utc_now() -> dt.datetime:

@@ -383,3 +383,151 @@ class StreamEventRow(SQLModel, table=True):
     stream_name: str
     client_address: str = ""
     at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+
+
+# --- Check-ins and API tokens ---
+
+
+class ApiTokenRow(SQLModel, table=True):
+    """An assistant's personal API token. Only its SHA-256 is stored; revoking is for good."""
+
+    __tablename__ = "api_token"
+    id: int | None = Field(default=None, primary_key=True)
+    assistant_id: str = Field(foreign_key="assistant.id", index=True)
+    token_hash: str = Field(sa_type=String(64), unique=True)
+    label: str = ""
+    created_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+    revoked_at: dt.datetime | None = utc_column()
+
+
+class IdempotencyRecordRow(SQLModel, table=True):
+    """The first answer to an Idempotency-Key, per assistant; retries get it again."""
+
+    __tablename__ = "idempotency_record"
+    assistant_id: str = Field(foreign_key="assistant.id", primary_key=True)
+    key: str = Field(sa_type=String(255), primary_key=True)
+    fingerprint: str = Field(sa_type=String(64))
+    status: int
+    body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+
+
+class AttendanceRow(SQLModel, table=True):
+    """A classroom's check-in or end report for one lesson: exactly one of each, corrected
+    in place (see attendance_correction); times are the first report's."""
+
+    __tablename__ = "attendance"
+    lesson_key: str = Field(foreign_key="lesson.key", primary_key=True)
+    classroom_id: str = Field(foreign_key="classroom.id", primary_key=True, index=True)
+    kind: str = Field(sa_type=String(16), primary_key=True)  # check_in | end_report
+    assistant_id: str = Field(foreign_key="assistant.id")
+    students_present: int
+    stream_up: bool | None = None
+    stream_quality: str | None = Field(default=None, sa_type=String(16))  # good | poor | failed
+    teacher_showed: bool | None = None
+    note: str = ""
+    device_time: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+    received_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+    skew_seconds: int
+    late: bool
+    revision: int = 0
+    idempotency_key: str = Field(sa_type=String(255))  # of the request that set the fields
+    corrected_at: dt.datetime | None = utc_column()
+
+
+class ProblemReportRow(SQLModel, table=True):
+    """A problem an assistant reported (no signal, no teacher, no power, other), any time."""
+
+    __tablename__ = "problem_report"
+    id: str = Field(sa_type=String(32), primary_key=True)
+    lesson_key: str = Field(foreign_key="lesson.key", index=True)
+    classroom_id: str = Field(foreign_key="classroom.id")
+    assistant_id: str = Field(foreign_key="assistant.id")
+    problem: str = Field(sa_type=String(16))  # no_signal | no_teacher | no_power | other
+    note: str = ""
+    device_time: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+    received_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+    skew_seconds: int
+    late: bool
+    idempotency_key: str = Field(sa_type=String(255))
+
+
+class AttendanceCorrectionRow(SQLModel, table=True):
+    """The audit log of corrections: who changed a report, when, from what, to what."""
+
+    __tablename__ = "attendance_correction"
+    id: int | None = Field(default=None, primary_key=True)
+    lesson_key: str = Field(foreign_key="lesson.key", index=True)
+    classroom_id: str = Field(foreign_key="classroom.id")
+    kind: str = Field(sa_type=String(16))
+    assistant_id: str = Field(foreign_key="assistant.id")  # who
+    corrected_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)  # when
+    revision: int  # the attendance revision this correction produced
+    before: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    after: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    idempotency_key: str = Field(sa_type=String(255))
+
+
+# --- Accounts and audit ---
+
+
+class UserRow(SQLModel, table=True):
+    """A person who signs in: a role, the object it is scoped to, an argon2id password hash.
+
+    `session_epoch` goes up when the password changes or the user is disabled: every cookie
+    session signed in before then stops working.
+    """
+
+    __tablename__ = "app_user"
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(sa_type=String(64), unique=True)
+    role: str = Field(sa_type=String(16))  # admin | teacher | assistant
+    scope_kind: str = Field(sa_type=String(16))  # region | alliance | group | teacher | assistant
+    scope_id: str
+    password_hash: str = Field(sa_type=String(255))
+    language: str = Field(default="zh", sa_type=String(8))
+    session_epoch: int = 0
+    created_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+    disabled_at: dt.datetime | None = utc_column()
+
+
+class AuditRow(SQLModel, table=True):
+    """One change someone made: who, when, what action on which object, and the details."""
+
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+    actor: str = Field(sa_type=String(64), index=True)  # a username, or "cli"
+    action: str = Field(sa_type=String(32), index=True)  # user.add | feed.rotate | ...
+    object_kind: str = Field(sa_type=String(16))
+    object_id: str
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+# --- Notifications and jobs ---
+
+
+class NotificationRow(SQLModel, table=True):
+    """One message for one channel: written first, sent after, retried until sent, never deleted.
+
+    The id names what the message is for (reminder:LESSON:REVISION:assistant:ID:CHANNEL, ...), so
+    enqueuing it twice (a job run twice, a new leader catching up) still sends it once.
+    """
+
+    __tablename__ = "notification"
+    id: str = Field(sa_type=String(255), primary_key=True)
+    kind: str = Field(sa_type=String(16), index=True)  # reminder | change | alert
+    channel: str = Field(sa_type=String(64))  # email | robot:NAME | webhook:NAME
+    lesson_key: str | None = Field(default=None, foreign_key="lesson.key", index=True)
+    recipient: str  # teacher:ID | assistant:ID | admin:SCOPE
+    address: str = ""  # the e-mail address (email only)
+    mentions: list[str] = json_list()  # phones a robot @-mentions
+    subject: str
+    body: str
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", sa_type=String(16), index=True)  # pending|sent|failed
+    attempts: int = 0
+    next_attempt_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+    created_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+    sent_at: dt.datetime | None = utc_column()
+    last_error: str = ""

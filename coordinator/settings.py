@@ -40,6 +40,8 @@ class ServerSettings(Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
     public_url: str = ""  # as users reach it (https://...); empty: http://host:port
+    # Reverse proxies whose X-Forwarded-For names the real client (for sign-in rate limits).
+    trusted_proxies: tuple[str, ...] = ()
 
 
 class StoreSettings(Section):

@@ -157,3 +157,9 @@ def test_rebalance_names_exactly_one_change(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "x.db"), "rebalance"])
     assert result.exit_code == 1
     assert "name exactly one change" in result.output
+
+
+def test_commands_on_an_empty_database_say_what_to_do(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["--db", str(tmp_path / "empty.db"), "solve"])
+    assert result.exit_code == 1
+    assert "holds no coordinator data yet: run `coordinator import BUNDLE`" in result.output

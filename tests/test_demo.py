@@ -8,7 +8,10 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
+from http.client import HTTPResponse
+from http.cookiejar import CookieJar
 from pathlib import Path
 
 import icalendar
@@ -48,6 +51,20 @@ def get(url: str, deadline: float) -> tuple[int, bytes]:
             time.sleep(0.2)
 
 
+def sign_in(base: str, username: str, password: str) -> HTTPResponse:
+    """As a browser does: fetch the form (session cookie, CSRF token), post it, follow."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+    with opener.open(f"{base}/signin", timeout=10) as form:
+        token = re.search(r'name="_csrf" value="([^"]+)"', form.read().decode())
+    assert token is not None
+    data = urllib.parse.urlencode(
+        {"_csrf": token.group(1), "username": username, "password": password, "next": ""}
+    ).encode()
+    response: HTTPResponse = opener.open(f"{base}/signin", data=data, timeout=10)
+    assert response.status == 200
+    return response
+
+
 def test_demo_imports_solves_serves_and_prints_working_urls(tmp_path: Path) -> None:
     port = free_port()
     env = {**os.environ, "COORDINATOR_SOLVER__TIME_LIMIT_S": "3"}
@@ -63,6 +80,7 @@ def test_demo_imports_solves_serves_and_prints_working_urls(tmp_path: Path) -> N
         deadline = time.monotonic() + 120
         output = "".join(read_until_serving(process, deadline))
         assert "31 classrooms" in output
+        assert f"Sign in at http://127.0.0.1:{port}/signin as" in output
         urls = re.findall(rf"http://127\.0\.0\.1:{port}/\S+", output)
         assert f"http://127.0.0.1:{port}/healthz" in urls
         feeds = [url for url in urls if url.endswith(".ics")]
@@ -71,6 +89,10 @@ def test_demo_imports_solves_serves_and_prints_working_urls(tmp_path: Path) -> N
             assert get(url, deadline)[0] == 200, url
         calendar = icalendar.Calendar.from_ical(get(feeds[0], deadline)[1])
         assert calendar.walk("VEVENT")
+        admin = re.search(r"^\s+admin\s+password (\S+)", output, re.MULTILINE)
+        assert admin is not None, output
+        page = sign_in(f"http://127.0.0.1:{port}", "admin", admin.group(1))
+        assert page.geturl().endswith("/today")
     finally:
         process.terminate()
         process.wait(timeout=20)

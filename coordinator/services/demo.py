@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from coordinator import bundle as bundles
+from coordinator import domain
 from coordinator.errors import CoordinatorError
 from coordinator.schema import current_revision
+from coordinator.services.accounts import add_user
 from coordinator.services.imports import ImportSummary, import_into, shift_for_today
 from coordinator.services.planning import PublishedPlan, solve_and_publish
 from coordinator.services.secret import secret_key
@@ -31,6 +35,7 @@ class DemoResult:
     summary: ImportSummary
     published: PublishedPlan
     feeds: list[FeedLink]
+    sign_ins: list[tuple[str, str, str]]  # (who, username, password)
 
 
 async def run_demo(
@@ -53,7 +58,39 @@ async def run_demo(
     counts = {name: len(changes.added) for name, changes in summary.tables.items()}
     published = await solve_and_publish(store, settings, now=now, today=today)
     feeds = await list_feeds(store, secret=secret_key(settings), base_url=base_url)
-    return DemoResult(store.describe(), bundle.name, shift, counts, summary, published, feeds)
+    sign_ins = await _demo_users(store, bundle, now)
+    return DemoResult(
+        store.describe(), bundle.name, shift, counts, summary, published, feeds, sign_ins
+    )
+
+
+async def _demo_users(
+    store: Store, bundle: domain.Bundle, now: dt.datetime
+) -> list[tuple[str, str, str]]:
+    """A county admin, a network teacher and an assistant, with fresh random passwords."""
+    schools = Counter(school.region_id for school in bundle.schools)
+    region = schools.most_common(1)[0][0]
+    teacher = bundle.network_teachers[0]
+    assistant = bundle.assistants[0]
+    wanted = [
+        (f"admin of {region}", "admin", "admin", f"region:{region}"),
+        (f"network teacher {teacher.name}", teacher.id, "teacher", f"teacher:{teacher.id}"),
+        (f"assistant {assistant.name}", assistant.id, "assistant", f"assistant:{assistant.id}"),
+    ]
+    made = []
+    for who, username, role, scope in wanted:
+        password = secrets.token_urlsafe(9)
+        await add_user(
+            store,
+            username=username,
+            password=password,
+            role=role,
+            scope=scope,
+            now=now,
+            actor="demo",
+        )
+        made.append((who, username, password))
+    return made
 
 
 def _remove_sqlite_file(database: str) -> None:
@@ -112,4 +149,8 @@ def describe(result: DemoResult, base_url: str) -> str:
         "Subscribe in any calendar app with the webcal:// form of an address; "
         "`coordinator --db demo.db feeds` lists all of them."
     )
+    lines.append("")
+    lines.append(f"Sign in at {base_url}/signin as")
+    for who, username, password in result.sign_ins:
+        lines.append(f"  {username:<14} password {password:<14} ({who})")
     return "\n".join(lines)

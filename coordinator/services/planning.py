@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coordinator.errors import CoordinatorError
+from coordinator.observability.metrics import solver_finished
 from coordinator.services.imports import load_bundle
 from coordinator.services.lessons import PublishSummary, publish_lessons
 from coordinator.services.plans import active_version, lesson_keys, load_plan, save_plan
@@ -72,7 +74,9 @@ async def solve_and_store(
         raise CoordinatorError("nothing to solve: import a bundle first (`coordinator import`)")
     options = solver_options(settings, time_limit_s=time_limit_s)
     problem = build_problem(bundle, options)
+    started = time.perf_counter()
     plan = await asyncio.to_thread(solve, problem, bound=bound, time_limit_s=options.time_limit_s)
+    solver_finished(str(plan.status), time.perf_counter() - started)
     check_before_storing(problem, plan)
     async with store.write() as session:
         keys = await _inherited_keys(session, plan)

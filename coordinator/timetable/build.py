@@ -93,6 +93,7 @@ def build_problem(bundle: Bundle, options: SolverOptions) -> Problem:
         joins=tuple(joins(p, classrooms, slots, needs, options) for p in pinned),
         affinity=affinity,
         subject_names={s.id: (s.name_zh, s.name_en) for s in bundle.subjects},
+        need_of={(n.classroom, n.subject_id): i for i, n in enumerate(needs)},
     )
 
 
@@ -200,6 +201,7 @@ def _check_pinned(
     slots: list[Interval],
     options: SolverOptions,
 ) -> None:
+    """Pinned sessions never move, so they must fit their teacher as they are."""
     by_teacher: dict[int, list[PinnedInfo]] = defaultdict(list)
     for p in pinned:
         by_teacher[p.teacher].append(p)
@@ -212,9 +214,21 @@ def _check_pinned(
         ):
             raise ProblemError(f"pinned sessions exceed teacher {teacher.id}'s maximum")
         for i, a in enumerate(sessions):
+            _check_pinned_time(a, teacher, slots)
             for b in sessions[i + 1 :]:
                 if overlaps(slots[a.slot], slots[b.slot]):
                     raise ProblemError(f"pinned sessions {a.id} and {b.id} overlap")
+
+
+def _check_pinned_time(pinned: PinnedInfo, teacher: TeacherInfo, slots: list[Interval]) -> None:
+    interval = slots[pinned.slot]
+    if local_weekday(interval[0], teacher.offset) not in teacher.open_days or any(
+        overlaps(interval, block) for block in teacher.busy
+    ):
+        raise ProblemError(
+            f"pinned session {pinned.id} falls when teacher {teacher.id} is busy or away: "
+            "move or cancel it first"
+        )
 
 
 def _needs(bundle: Bundle, classrooms: list[ClassroomInfo]) -> list[NeedInfo]:

@@ -99,6 +99,35 @@ def greedy(problem: Problem) -> list[Draft]:
     """A valid plan built period by period, pinned sessions first."""
     state = new_state(problem)
     _fill_pinned(state)
+    _fill_needs(state)
+    return drafts_of(state)
+
+
+def extend(problem: Problem, drafts: list[Draft]) -> list[Draft]:
+    """A valid plan kept as it is, with what still fits added (pinned first, then needs)."""
+    state = new_state(problem)
+    needs = problem.need_index()
+    pinned = {p.id: i for i, p in enumerate(problem.pinned)}
+    for draft in drafts:
+        if draft.pinned_id is None:
+            band = problem.classrooms[draft.classrooms[0]].band
+            state.sessions[(draft.teacher, draft.subject_id, draft.slot, band)] = list(
+                draft.classrooms
+            )
+            state.book_teacher(draft.teacher, draft.slot)
+        else:
+            state.pinned_rooms[pinned[draft.pinned_id]] = list(draft.classrooms)
+        for room in draft.classrooms:
+            need = needs.get((room, draft.subject_id))
+            state.book_room(need, room, draft.slot, draft.teacher)
+    _fill_pinned(state)
+    _fill_needs(state)
+    return drafts_of(state)
+
+
+def _fill_needs(state: GreedyState) -> None:
+    """Place periods need by need, the least flexible needs first."""
+    problem = state.problem
     order = sorted(
         range(len(problem.needs)),
         key=lambda n: (_flexibility(problem, n), n),
@@ -107,7 +136,6 @@ def greedy(problem: Problem) -> list[Draft]:
         while state.delivered[need] < problem.needs[need].periods:
             if not _place_one(state, need):
                 break
-    return drafts_of(state)
 
 
 def _flexibility(problem: Problem, need: int) -> float:

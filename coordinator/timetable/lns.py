@@ -12,38 +12,50 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections import Counter, defaultdict
-from dataclasses import dataclass
 
-from coordinator.timetable.clock import local_weekday
 from coordinator.timetable.cpsat import solve_scope
-from coordinator.timetable.plan import Draft
+from coordinator.timetable.plan import GREEDY, Draft
 from coordinator.timetable.problem import Problem
 from coordinator.timetable.scope import Scope
+from coordinator.timetable.score import Served, plan_score, served_by
 
 logger = logging.getLogger(__name__)
 
 MAX_UNMET_PER_STEP = 120  # unmet needs freed in one neighbourhood
+MIN_STEP_S = 0.5  # no new step with less time than this left
 
 
 def improve(problem: Problem, drafts: list[Draft], deadline: float) -> list[Draft]:
-    """Re-solve neighbourhoods until the deadline (monotonic clock); never worse than given."""
+    """Re-solve neighbourhoods until the deadline (monotonic clock); never worse than given.
+
+    Each step's model is hinted with the whole current plan; a step is kept only if the whole
+    plan's score (``plan_score``) does not drop.
+    """
     rng = random.Random(problem.options.seed)
     can_teach = _needs_per_teacher(problem)
     current, score = drafts, plan_score(problem, drafts)
-    steps = accepted = 0
-    while (left := deadline - time.monotonic()) > 0.3:
+    before, steps, improved = score, 0, 0
+    while _more_steps(problem, steps, deadline):
         scope = neighbourhood(problem, current, can_teach, rng)
-        candidate, _ = solve_scope(
-            problem, scope, current, min(problem.options.lns_subsolve_s, left)
+        candidate, status = solve_scope(
+            problem, scope, current, deadline, problem.options.lns_subsolve_s
         )
         steps += 1
+        if status == GREEDY:
+            continue
         new_score = plan_score(problem, candidate)
-        if new_score >= score:
-            accepted += new_score > score
+        if new_score >= score:  # the whole plan's score, not only the neighbourhood's
+            improved += new_score > score
             current, score = candidate, new_score
-    logger.info("LNS: %d steps, %d improving, score %d", steps, accepted, score)
+    logger.info("LNS: %d steps, %d improving, score %d -> %d", steps, improved, before, score)
     return current
+
+
+def _more_steps(problem: Problem, steps: int, deadline: float) -> bool:
+    """Until the deadline, or a fixed number of steps (deterministic with 1 worker)."""
+    if problem.options.lns_steps is not None:
+        return steps < problem.options.lns_steps
+    return deadline - time.monotonic() > MIN_STEP_S
 
 
 def _needs_per_teacher(problem: Problem) -> list[list[int]]:
@@ -52,28 +64,6 @@ def _needs_per_teacher(problem: Problem) -> list[list[int]]:
         for teacher in teachers:
             can_teach[teacher].append(need)
     return can_teach
-
-
-@dataclass(slots=True)
-class Served:
-    """Who serves what in a plan."""
-
-    teachers_of: dict[int, set[int]]  # need -> teachers
-    needs_of: dict[int, set[int]]  # teacher -> needs
-    delivered: Counter[int]
-
-
-def served_by(problem: Problem, drafts: list[Draft]) -> Served:
-    needs = problem.need_index()
-    served = Served(defaultdict(set), defaultdict(set), Counter())
-    for draft in drafts:
-        for room in draft.classrooms:
-            need = needs.get((room, draft.subject_id))
-            if need is not None:
-                served.teachers_of[need].add(draft.teacher)
-                served.needs_of[draft.teacher].add(need)
-                served.delivered[need] += 1
-    return served
 
 
 def neighbourhood(
@@ -97,16 +87,16 @@ def neighbourhood(
 
 
 def _seed_teachers(problem: Problem, served: Served, rng: random.Random) -> list[int]:
-    """Teachers around an unmet need, a split classroom x subject, or one random teacher."""
+    """Teachers around an unmet need, a split or same-day need, or one random teacher."""
     unmet = [n for n in range(len(problem.needs)) if served.delivered[n] < problem.needs[n].periods]
-    split = [n for n, ts in served.teachers_of.items() if len(ts) > 1]
+    split = [n for n, ts in served.teachers_of.items() if len(ts) > 1] + sorted(served.repeated())
     pick = rng.random()
     if unmet and pick < 0.4:
         need = rng.choice(unmet)
         near = problem.nearby[need]
         return sorted(served.teachers_of[need]) + rng.sample(near, min(3, len(near)))
     if split and pick < 0.8:
-        return sorted(served.teachers_of[rng.choice(sorted(split))])
+        return sorted(served.teachers_of[rng.choice(split)])
     return [rng.randrange(len(problem.teachers))]
 
 
@@ -123,27 +113,3 @@ def _grow(problem: Problem, served: Served, seeds: list[int], rng: random.Random
         near = {t for n in served.needs_of[teacher] for t in problem.nearby[n]} - chosen
         frontier.extend(rng.sample(sorted(near), min(len(near), 4)))
     return chosen
-
-
-def plan_score(problem: Problem, drafts: list[Draft]) -> int:
-    """The objective of the model, computed on drafts (to accept or reject a step)."""
-    w = problem.options.weights
-    served = served_by(problem, drafts)
-    delivered = sum(min(c, problem.needs[n].periods) for n, c in served.delivered.items())
-    teachers = sum(len(ts) for ts in served.teachers_of.values())
-    days: Counter[tuple[int, int]] = Counter()
-    needs = problem.need_index()
-    for draft in drafts:
-        for room in draft.classrooms:
-            need = needs.get((room, draft.subject_id))
-            if need is not None:
-                offset = problem.classrooms[room].offset
-                days[(need, local_weekday(problem.slots[draft.slot][0], offset))] += 1
-    repeats = sum(c - 1 for c in days.values() if c > 1)
-    opened = sum(1 for d in drafts if d.pinned_id is None and d.classrooms)
-    return (
-        w.delivered * delivered
-        - w.continuity * teachers
-        - w.same_day * repeats
-        - w.session * opened
-    )

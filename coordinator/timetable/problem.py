@@ -88,6 +88,7 @@ class Problem:
     joins: tuple[tuple[int, ...], ...]  # per pinned session: classrooms that may join it
     affinity: Mapping[tuple[str, str], int]  # (teacher school, classroom school) -> weight
     subject_names: Mapping[str, tuple[str, str]]  # id -> (zh, en)
+    need_of: Mapping[tuple[int, str], int]  # (classroom index, subject) -> need index
 
     def day_of(self, teacher: int, slot: int) -> int:
         """The teacher's local weekday of a slot."""
@@ -116,9 +117,9 @@ class Problem:
             and teacher in self.qualified[need]
         )
 
-    def need_index(self) -> dict[tuple[int, str], int]:
+    def need_index(self) -> Mapping[tuple[int, str], int]:
         """Needs by (classroom index, subject)."""
-        return {(n.classroom, n.subject_id): i for i, n in enumerate(self.needs)}
+        return self.need_of
 
     def teacher_index(self) -> dict[str, int]:
         return {t.id: i for i, t in enumerate(self.teachers)}

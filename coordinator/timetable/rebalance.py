@@ -2,9 +2,10 @@
 
 The problem given is the one *after* the change (``apply_change`` then ``build_problem``).
 Lessons still valid are carried over. Teachers whose sessions broke, teachers the change names,
-and the qualified teachers of every need now short are freed; all other sessions stay exactly
-where they are. Freed teachers' old lessons are hinted and rewarded (``change_penalty`` each),
-so they move only when that delivers clearly more. Never a silent re-solve from scratch.
+and a few nearby teachers who could serve the needs now short are freed; all other sessions
+stay exactly where they are. Freed teachers' old lessons are hinted and rewarded
+(``change_penalty`` each), so they move only when that delivers clearly more. Never a silent
+re-solve from scratch.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from dataclasses import dataclass
 from coordinator.timetable.changes import Change, touched
 from coordinator.timetable.cpsat import solve_scope
 from coordinator.timetable.diff import PlanDiff, diff_plans
+from coordinator.timetable.greedy import extend
 from coordinator.timetable.lessons import session_interval
-from coordinator.timetable.plan import Draft, Plan
+from coordinator.timetable.plan import GREEDY, Draft, Plan
 from coordinator.timetable.problem import Problem
 from coordinator.timetable.scope import Scope
-from coordinator.timetable.solve import finish
+from coordinator.timetable.score import plan_score
+from coordinator.timetable.solve import FINISH_SHARE, finish
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +49,11 @@ def rebalance(problem: Problem, previous: Plan, change: Change) -> RebalanceResu
     teacher_ids = problem.teacher_index()
     affected = broken_teachers | {teacher_ids[t] for t in named_teachers if t in teacher_ids}
     scope = _scope(problem, valid, affected)
-    hint = _drafts(problem, valid, set(range(len(problem.teachers))))
-    drafts, status = solve_scope(problem, scope, hint, problem.options.rebalance_time_limit_s)
+    hint = extend(problem, _drafts(problem, valid, set(range(len(problem.teachers)))))
+    deadline = started + problem.options.rebalance_time_limit_s * (1 - FINISH_SHARE)
+    drafts, status = solve_scope(problem, scope, hint, deadline)
+    if plan_score(problem, drafts) < plan_score(problem, hint):
+        drafts, status = hint, GREEDY  # the greedy additions to fixed teachers delivered more
     plan = finish(problem, drafts, status, started=started, bound=False)
     diff = diff_plans(previous, plan)
     affected_ids = frozenset(problem.teachers[t].id for t in affected) | named_teachers
@@ -67,12 +73,13 @@ def carry_over(problem: Problem, previous: Plan) -> tuple[list[Kept], set[int]]:
     valid: list[Kept] = []
     broken: set[int] = set()
     used: Counter[int] = Counter()
-    for session in previous.sessions:
+    for session in sorted(previous.sessions, key=lambda s: s.pinned_id is None):
         teacher = teachers.get(session.teacher_id)
         if teacher is None:
             continue
-        if session.pinned_id is not None:
-            valid += _pinned_lessons(problem, session.pinned_id, session.classroom_ids, pinned_ids)
+        if session.pinned_id is not None:  # pinned first: they keep their classrooms
+            lessons = _pinned_lessons(problem, session.pinned_id, session.classroom_ids, pinned_ids)
+            valid += [k for k in lessons if k[0] < 0 or _count(problem, used, k[0])]
             continue
         slot = slot_of.get(session_interval(problem, teacher, session))
         for room_id in session.classroom_ids:
@@ -82,9 +89,17 @@ def carry_over(problem: Problem, previous: Plan) -> tuple[list[Kept], set[int]]:
             if slot is None or not problem.serves(need, teacher, slot):
                 broken.add(teacher)
                 continue
-            used[need] += 1
+            _count(problem, used, need)
             valid.append((need, teacher, slot, None))
     return valid, broken
+
+
+def _count(problem: Problem, used: Counter[int], need: int) -> bool:
+    """Count one more lesson of a need if the need still has room for it."""
+    if used[need] >= problem.needs[need].periods:
+        return False
+    used[need] += 1
+    return True
 
 
 def _pinned_lessons(
@@ -108,9 +123,7 @@ def _scope(problem: Problem, valid: list[Kept], affected: set[int]) -> Scope:
     """Free the affected teachers and whoever could serve a need now short."""
     delivered = Counter(need for need, *_ in valid if need >= 0)
     short = {n for n, info in enumerate(problem.needs) if delivered[n] < info.periods}
-    teachers = set(affected)
-    for need in short:
-        teachers |= {t for t, _ in problem.options_for(need, problem.nearby[need])}
+    teachers = set(affected) | _helpers(problem, valid, short)
     needs = short | {need for need, t, *_ in valid if t in teachers and need >= 0}
     fixed = [k for k in valid if k[1] not in teachers]
     pinned_index = {p.id: i for i, p in enumerate(problem.pinned)}
@@ -125,6 +138,20 @@ def _scope(problem: Problem, valid: list[Kept], affected: set[int]) -> Scope:
             if p is not None and n >= 0 and t in teachers
         ),
     )
+
+
+def _helpers(problem: Problem, valid: list[Kept], short: set[int]) -> set[int]:
+    """The nearby teachers who could serve the most short needs and have room to spare."""
+    sessions = {(t, s) for _, t, s, _ in valid}
+    load = Counter(t for t, _ in sessions)
+    can_serve: Counter[int] = Counter()
+    for need in short:
+        can_serve.update({t for t, _ in problem.options_for(need, problem.nearby[need])})
+    ranked = sorted(
+        can_serve,
+        key=lambda t: (-can_serve[t], load[t] - problem.teachers[t].max_per_week, t),
+    )
+    return set(ranked[: problem.options.lns_teachers])
 
 
 def _drafts(problem: Problem, lessons: list[Kept], pinned_teachers: set[int]) -> list[Draft]:

@@ -156,6 +156,9 @@ def teachers_per_classroom_subject(model: cp_model.CpModel, v: LessonVars) -> cp
     # Penalty: each teacher a classroom sees for one subject (continuity: *their* teacher).
     for (need, teacher, _), var in v.lesson.items():
         model.add_implication(var, v.uses[(need, teacher)])
+    for (guest_need, _, pinned), var in v.join.items():
+        if guest_need is not None:
+            model.add_implication(var, v.uses[(guest_need, v.problem.pinned[pinned].teacher)])
     return _total(v.uses.values())
 
 
@@ -174,6 +177,7 @@ def same_day_repeats(
         if len(variables) + fixed > 1:
             extra = model.new_int_var(0, len(variables) + fixed, f"dup{key}")
             model.add(extra >= sum(variables) + fixed - 1)
+            v.add_floor(extra, variables, fixed - 1)
             repeats.append(extra)
     return _total(repeats)
 
@@ -202,6 +206,7 @@ def busiest_teacher_load(model: cp_model.CpModel, v: LessonVars) -> cp_model.Lin
     busiest = model.new_int_var(0, top, "busiest")
     for teacher, variables in per_teacher.items():
         model.add(busiest >= sum(variables) + pinned[teacher])
+        v.add_floor(busiest, variables, pinned[teacher])
     return cp_model.LinearExpr.sum([busiest])
 
 
@@ -225,6 +230,7 @@ def mixed_grades(model: cp_model.CpModel, v: LessonVars) -> cp_model.LinearExpr:
             marker = model.new_bool_var(f"g{key}_{grade}")
             for var in variables:
                 model.add_implication(var, marker)
+                v.add_floor(marker, [var], 0)
             present.append(marker)
         mixed.append(v.session[key])
     return cp_model.LinearExpr.weighted_sum(present + mixed, [1] * len(present) + [-1] * len(mixed))

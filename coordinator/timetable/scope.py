@@ -45,6 +45,7 @@ class Context:
 def context_of(problem: Problem, scope: Scope) -> Context:
     """Remaining needs, fixed lessons per day and the options left open by the fixed part."""
     needs = problem.need_index()
+    watched = _watched_assistants(problem, scope)
     blocked: dict[str, list[Interval]] = defaultdict(list)
     delivered: Counter[int] = Counter()
     fixed_days: Counter[tuple[int, int]] = Counter()
@@ -52,6 +53,8 @@ def context_of(problem: Problem, scope: Scope) -> Context:
         interval = problem.slots[draft.slot]
         for room in draft.classrooms:
             classroom = problem.classrooms[room]
+            if classroom.assistant_id not in watched:
+                continue  # nothing free depends on this classroom
             blocked[classroom.assistant_id].append(interval)
             need = needs.get((room, draft.subject_id))
             if need is not None:
@@ -70,6 +73,15 @@ def context_of(problem: Problem, scope: Scope) -> Context:
         ]
     context.joins = _joins(problem, scope, blocked)
     return context
+
+
+def _watched_assistants(problem: Problem, scope: Scope) -> set[str]:
+    """Assistants of the classrooms a free need or a free pinned session may involve."""
+    rooms = {problem.needs[n].classroom for n in scope.needs}
+    for index, pinned in enumerate(problem.pinned):
+        if pinned.teacher in scope.teachers:
+            rooms.update(problem.joins[index])
+    return {problem.classrooms[r].assistant_id for r in rooms}
 
 
 def _clear(interval: Interval, blocked: list[Interval]) -> bool:

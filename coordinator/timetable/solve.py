@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 
@@ -19,6 +20,8 @@ from coordinator.timetable.validate import validate_plan
 
 logger = logging.getLogger(__name__)
 
+FINISH_SHARE = 0.05  # of the time limit, kept for validating and explaining the plan
+
 
 class InvalidPlanError(CoordinatorError):
     """The solver produced a plan that breaks a hard rule (a bug: the plan is not stored)."""
@@ -31,11 +34,11 @@ def solve(problem: Problem, *, bound: bool = False, time_limit_s: float | None =
     drafts = greedy(problem)
     logger.info("greedy: %d sessions in %.2f s", len(drafts), time.monotonic() - started)
     size = problem.option_count()
+    deadline = started + limit - max(0.2, FINISH_SHARE * limit)  # leave time to finish
     if size <= problem.options.monolithic_max_options:
-        remaining = limit - (time.monotonic() - started)
-        drafts, status = solve_scope(problem, full_scope(problem), drafts, remaining)
+        drafts, status = solve_scope(problem, full_scope(problem), drafts, deadline)
     else:
-        drafts = improve(problem, drafts, started + limit)
+        drafts = improve(problem, drafts, deadline)
         status = FEASIBLE
     return finish(problem, drafts, status, started=started, bound=bound)
 
@@ -56,15 +59,17 @@ def finish(
     if violations:
         raise InvalidPlanError("; ".join(f"{v.rule}: {v.message}" for v in violations[:5]))
     wall_seconds = time.monotonic() - started  # the bound is not part of the solve
-    upper = lp_bound(problem) if bound else quick_bound(problem)
     plan = Plan(status=status, sessions=sessions, unmet=explain_unmet(problem, draft_plan))
-    stats = plan_stats(problem, plan, bound=upper, wall_seconds=wall_seconds)
+    stats = plan_stats(problem, plan, bound=quick_bound(problem), wall_seconds=wall_seconds)
+    if bound and stats.delivered_periods < stats.upper_bound_periods:
+        # Delivering the counting bound already proves it tight: only otherwise solve the LP.
+        stats = dataclasses.replace(stats, upper_bound_periods=lp_bound(problem))
     logger.info(
         "plan %s: %d of %d periods delivered (bound %d), continuity %.3f",
         status,
         stats.delivered_periods,
         stats.demand_periods,
-        upper,
+        stats.upper_bound_periods,
         stats.continuity,
     )
     return Plan(status=status, sessions=sessions, unmet=plan.unmet, stats=stats)

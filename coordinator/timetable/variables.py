@@ -12,6 +12,7 @@ from coordinator.timetable.scope import Context, Scope
 
 LessonKey = tuple[int, int, int]  # (need, teacher, slot)
 SessionKey = tuple[int, str, int, int]  # (teacher, subject, slot, grade band)
+Floor = tuple[list[cp_model.IntVar], int]  # aux >= sum(variables) + constant
 
 
 class LessonVars:
@@ -27,6 +28,7 @@ class LessonVars:
         self.members: dict[SessionKey, list[LessonKey]] = defaultdict(list)
         self.join: dict[tuple[int | None, int, int], cp_model.IntVar] = {}
         self.uses: dict[tuple[int, int], cp_model.IntVar] = {}
+        self.floors: dict[int, tuple[cp_model.IntVar, list[Floor]]] = {}
         for need, options in context.options.items():
             if context.remaining[need] == 0:
                 continue
@@ -35,6 +37,8 @@ class LessonVars:
         for join in context.joins:
             if join[0] is None or context.remaining[join[0]] > 0:
                 self.join[join] = model.new_bool_var(f"j{join}")
+                if join[0] is not None:
+                    self._add_use(model, join[0], problem.pinned[join[2]].teacher)
 
     def _add_lesson(self, model: cp_model.CpModel, need: int, teacher: int, slot: int) -> None:
         info = self.problem.needs[need]
@@ -44,31 +48,48 @@ class LessonVars:
             self.session[key] = model.new_bool_var(f"s{teacher}_{info.subject_id}_{slot}_{band}")
         self.lesson[(need, teacher, slot)] = model.new_bool_var(f"x{need}_{teacher}_{slot}")
         self.members[key].append((need, teacher, slot))
+        self._add_use(model, need, teacher)
+
+    def _add_use(self, model: cp_model.CpModel, need: int, teacher: int) -> None:
         if (need, teacher) not in self.uses:
             self.uses[(need, teacher)] = model.new_bool_var(f"u{need}_{teacher}")
 
+    def add_floor(
+        self, aux: cp_model.IntVar, variables: list[cp_model.IntVar], constant: int
+    ) -> None:
+        """Note that a penalised auxiliary variable is at least sum(variables) + constant."""
+        self.floors.setdefault(aux.index, (aux, []))[1].append((variables, constant))
+
     def hint(self, model: cp_model.CpModel, drafts: list[Draft]) -> None:
-        """Hint the model with a known plan (variables outside it hinted 0)."""
+        """Hint every variable with a known plan; auxiliaries get their least feasible value."""
+        values = self._main_hints(drafts)
+        for var, value in values.values():
+            model.add_hint(var, value)
+        for aux, floors in self.floors.values():
+            least = max(sum(values[x.index][1] for x in xs) + c for xs, c in floors)
+            model.add_hint(aux, max(0, least))
+
+    def _main_hints(self, drafts: list[Draft]) -> dict[int, tuple[cp_model.IntVar, int]]:
+        """Values of lessons, broadcasts, enrolments and continuity markers in a plan."""
         needs = self.problem.need_index()
         chosen: set[LessonKey] = set()
         joined: set[tuple[int, int]] = set()
+        served: set[tuple[int, int]] = set()
         for draft in drafts:
             for room in draft.classrooms:
                 need = needs.get((room, draft.subject_id))
                 if draft.pinned_id is not None:
                     joined.add((room, self._pinned_index(draft.pinned_id)))
-                elif need is not None:
-                    chosen.add((need, draft.teacher, draft.slot))
-        for key, var in self.lesson.items():
-            model.add_hint(var, key in chosen)
-        for (_, room, pinned), var in self.join.items():
-            model.add_hint(var, (room, pinned) in joined)
+                if need is not None:
+                    served.add((need, draft.teacher))
+                    if draft.pinned_id is None:
+                        chosen.add((need, draft.teacher, draft.slot))
         opened = {k for k, members in self.members.items() if chosen.intersection(members)}
-        for skey, var in self.session.items():
-            model.add_hint(var, skey in opened)
-        used = {(n, t) for n, t, _ in chosen}
-        for ukey, var in self.uses.items():
-            model.add_hint(var, ukey in used)
+        values = [(var, int(key in chosen)) for key, var in self.lesson.items()]
+        values += [(var, int((r, p) in joined)) for (_, r, p), var in self.join.items()]
+        values += [(var, int(key in opened)) for key, var in self.session.items()]
+        values += [(var, int(key in served)) for key, var in self.uses.items()]
+        return {var.index: (var, value) for var, value in values}
 
     def _pinned_index(self, pinned_id: str) -> int:
         return next(i for i, p in enumerate(self.problem.pinned) if p.id == pinned_id)

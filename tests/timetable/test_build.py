@@ -114,3 +114,16 @@ def test_overlapping_pinned_sessions_are_refused() -> None:
     )
     with pytest.raises(ProblemError, match="p1 and p2 overlap"):
         build_problem(bundle, with_options())
+
+
+def test_pinned_session_in_a_busy_block_is_refused() -> None:
+    bundle = make_bundle(
+        teachers=[teacher("t1")],
+        classrooms=[room("c1")],
+        needs=[need("c1")],
+        periods=daily("rural", [("09:00", "09:40")], weekdays=(1,)),
+        pinned_sessions=(pinned("p1", "t1", 1, "09:00", "09:40"),),
+        busy_blocks=(busy("t1", 1, "09:30", "10:00"),),
+    )
+    with pytest.raises(ProblemError, match="pinned session p1 falls when teacher t1 is busy"):
+        build_problem(bundle, with_options())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from coordinator.domain import Bundle
@@ -23,7 +24,17 @@ from coordinator.timetable import (
 )
 from coordinator.timetable.diff import Slot, diff_plans
 
-from .factories import TEST_OPTIONS, busy, daily, make_bundle, need, room, solved, teacher
+from .factories import (
+    TEST_OPTIONS,
+    busy,
+    daily,
+    make_bundle,
+    need,
+    pinned,
+    room,
+    solved,
+    teacher,
+)
 
 PERIODS = daily("rural", [("09:00", "09:40"), ("10:00", "10:40")], weekdays=(1, 2))
 
@@ -141,3 +152,15 @@ def test_diff_plans_sorts_lessons_into_kinds() -> None:
     ]
     assert [c.classroom_id for c in diff.cancelled] == ["c2"]
     assert [c.classroom_id for c in diff.added] == ["c4"]
+
+
+def test_rebalance_keeps_pinned_sessions_and_their_classrooms() -> None:
+    bundle = dataclasses.replace(
+        county(),
+        pinned_sessions=(pinned("p1", "t2", 1, "09:00", "09:40", grades=(3, 5), capacity=1),),
+    )
+    before, result = rebalanced(bundle, TeacherUnavailable("t1", weekdays=(2,)))
+    pinned_before = [s for s in before.sessions if s.pinned_id]
+    pinned_after = [s for s in result.plan.sessions if s.pinned_id]
+    assert pinned_after == pinned_before
+    assert result.unaffected_changed == 0

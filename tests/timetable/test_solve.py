@@ -19,7 +19,8 @@ from .factories import TEST_OPTIONS, daily, make_bundle, need, room, solved, tea
 
 def test_solve_same_seed_gives_the_same_plan() -> None:
     bundle = generate_bundle(classrooms=12, teachers=5, seed=3)
-    problem = build_problem(bundle, with_options(time_limit_s=30.0, deterministic_time=0.1))
+    options = with_options(time_limit_s=30.0, deterministic_time=0.1, monolithic_max_options=10**6)
+    problem = build_problem(bundle, options)
     first, second = solve(problem), solve(problem)
     assert first.sessions == second.sessions
     assert validate_plan(problem, first) == []
@@ -82,3 +83,18 @@ def test_plan_to_json_has_the_cli_shape() -> None:
         "no_qualified_teacher",
     )
     assert set(data) >= {"upper_bound_periods", "wall_seconds", "continuity"}
+
+
+def test_decomposition_replays_with_fixed_steps_and_work_units() -> None:
+    bundle = generate_bundle(classrooms=20, teachers=8, seed=2)
+    options = dataclasses.replace(
+        TEST_OPTIONS,
+        monolithic_max_options=0,
+        lns_steps=3,
+        deterministic_time=0.05,
+        lns_subsolve_s=30.0,
+    )
+    problem = build_problem(bundle, options)
+    first, second = solve(problem), solve(problem)
+    assert first.sessions == second.sessions
+    assert validate_plan(problem, first) == []

@@ -35,7 +35,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("stream_event", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_stream_event_at"), ["at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_stream_event_lesson_key"), ["lesson_key"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_stream_event_lesson_key"), ["lesson_key"], unique=False
+        )
 
 
 def downgrade() -> None:

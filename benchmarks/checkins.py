@@ -1,0 +1,386 @@
+"""Check-in throughput: acknowledged check-ins per second over HTTP, group commit vs naive.
+
+For each database (SQLite with synchronous=FULL, PostgreSQL) and each write path (group
+commit; naive: one transaction per request), a fresh database is seeded, the real application
+runs in `--workers` server processes sharing one port, and an aiohttp client posts distinct
+check-ins with N in flight until the count or the time runs out; group runs first measure a
+no-op GET /healthz the same way, the HTTP ceiling of the machine at that moment. Only 201
+answers count as acknowledged; afterwards the rows on disk are counted, and must equal the
+acknowledgements. The load average before and after tells whether the machine was shared.
+A quick run:
+
+    .venv/bin/python -m benchmarks.checkins --requests 20000 --seconds 20 --concurrency 200 \
+        --workers 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from subprocess import Popen
+
+import aiohttp
+from sqlalchemy import func, insert, select
+
+from coordinator import models
+from coordinator.bundle.synthetic import generate_bundle
+from coordinator.schema import upgrade
+from coordinator.services.api_tokens import hash_token, new_token
+from coordinator.services.imports import import_bundle
+from coordinator.store import Store
+
+POSTGRES = os.environ.get(
+    "COORDINATOR_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+WARM_UP = 500
+MODES = ("group", "naive")
+ROOT = Path(__file__).parents[1]
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    backend: str
+    url: str
+    search_path: str | None = None
+
+
+@dataclass(slots=True)
+class Run:
+    backend: str
+    mode: str
+    sent: int = 0
+    seconds: float = 0.0
+    statuses: Counter[int] = field(default_factory=Counter)
+    latencies: list[float] = field(default_factory=list)
+    rows: int = 0
+    server_cpu: float = 0.0
+
+    @property
+    def acknowledged(self) -> int:
+        return self.statuses[201]
+
+    @property
+    def rate(self) -> float:
+        return self.acknowledged / self.seconds if self.seconds else 0.0
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+async def seed(target: Target, slots: int) -> list[tuple[str, bytes]]:
+    """A fresh schema, the synthetic county, lessons under way now, a token per assistant;
+    one ready-to-send request body per (lesson, classroom)."""
+    store = Store(target.url, search_path=target.search_path)
+    await upgrade(store)
+    bundle = generate_bundle(classrooms=60, teachers=25, seed=1)
+    await import_bundle(store, bundle, source="benchmark", now=now())
+    tokens = {a.id: new_token() for a in bundle.assistants}
+    start = now() - dt.timedelta(minutes=5)
+    lessons = -(-slots // len(bundle.classrooms))
+    teacher, subject = bundle.network_teachers[0], bundle.network_teachers[0].subjects[0]
+    async with store.write() as session:
+        connection = await session.connection()
+        await connection.execute(
+            insert(models.ApiTokenRow),
+            [
+                {
+                    "assistant_id": a,
+                    "token_hash": hash_token(t),
+                    "label": "bench",
+                    "created_at": now(),
+                }
+                for a, t in tokens.items()
+            ],
+        )
+        await connection.execute(
+            insert(models.LessonRow),
+            [
+                {
+                    "key": f"bench-{j}@{start.date()}",
+                    "uid": f"bench-{j}",
+                    "session_key": f"bench-{j}",
+                    "date": start.date(),
+                    "teacher_id": teacher.id,
+                    "subject_id": subject,
+                    "start": start,
+                    "end": start + dt.timedelta(minutes=40),
+                    "time_zone": "Asia/Shanghai",
+                    "status": "scheduled",
+                    "revision": 0,
+                    "fingerprint": "0" * 32,
+                    "conflicts": [],
+                    "changed_at": now(),
+                }
+                for j in range(lessons)
+            ],
+        )
+        await connection.execute(
+            insert(models.LessonClassroomRow),
+            [
+                {"lesson_key": f"bench-{j}@{start.date()}", "classroom_id": room.id}
+                for j in range(lessons)
+                for room in bundle.classrooms
+            ],
+        )
+    await store.close()
+    device_time = (start + dt.timedelta(minutes=6)).isoformat()
+    return [
+        (
+            tokens[room.assistant_id],
+            json.dumps(
+                {
+                    "lesson_key": f"bench-{j}@{start.date()}",
+                    "classroom_id": room.id,
+                    "kind": "check_in",
+                    "device_time": device_time,
+                    "fields": {"stream_up": True, "students_present": room.students},
+                }
+            ).encode(),
+        )
+        for j in range(lessons)
+        for room in bundle.classrooms
+    ][:slots]
+
+
+async def count_rows(target: Target) -> int:
+    store = Store(target.url, search_path=target.search_path)
+    async with store.reader.connect() as connection:
+        query = select(func.count()).select_from(models.AttendanceRow)
+        total = (await connection.execute(query)).scalar_one()
+    await store.close()
+    return int(total)
+
+
+async def post_all(
+    port: int, work: list[tuple[str, bytes]], seconds: float, concurrency: int, run: Run
+) -> None:
+    """Post until the work or the time runs out, `concurrency` requests in flight; work
+    without a token is a GET /healthz instead (the HTTP ceiling, no database)."""
+    base = f"http://127.0.0.1:{port}"
+    items = iter(work)
+    deadline = time.perf_counter() + seconds
+
+    async def worker(session: aiohttp.ClientSession) -> None:
+        for token, body in items:
+            if time.perf_counter() > deadline:
+                return
+            began = time.perf_counter()
+            if token:
+                request = session.post(
+                    f"{base}/api/v1/check-ins",
+                    data=body,
+                    headers={
+                        "Authorization": f"Bearer {token}",
+                        "Idempotency-Key": str(uuid.uuid4()),
+                        "Content-Type": "application/json",
+                    },
+                )
+            else:
+                request = session.get(f"{base}/healthz")
+            async with request as response:
+                await response.read()
+            run.latencies.append(time.perf_counter() - began)
+            run.statuses[201 if not token and response.status == 200 else response.status] += 1
+
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        began = time.perf_counter()
+        await asyncio.gather(*(worker(session) for _ in range(concurrency)))
+        run.seconds = time.perf_counter() - began
+    run.sent = sum(run.statuses.values())
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU of a process (all its threads) so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def start_servers(target: Target, mode: str, args: argparse.Namespace) -> list[Popen[bytes]]:
+    """`--workers` server processes sharing the port (SO_REUSEPORT), each with its own writer."""
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.checkins",
+        "serve",
+        "--db",
+        target.url,
+        "--mode",
+        mode,
+        "--port",
+        str(args.port),
+    ]
+    if target.search_path:
+        command += ["--search-path", target.search_path]
+    return [subprocess.Popen(command, cwd=ROOT) for _ in range(args.workers)]
+
+
+def stop_servers(servers: list[Popen[bytes]]) -> None:
+    for server in servers:
+        server.send_signal(signal.SIGINT)
+    for server in servers:
+        server.wait(timeout=60)
+
+
+async def wait_ready(port: int, processes: int) -> None:
+    """Until the port answers, plus a moment for every process to have bound it."""
+    async with aiohttp.ClientSession() as session:
+        for _ in range(300):
+            try:
+                async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    if response.status == 200:
+                        await asyncio.sleep(2.0 if processes > 1 else 0)
+                        return
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(0.1)
+    raise RuntimeError(f"server on port {port} did not start")
+
+
+async def measure(target: Target, mode: str, args: argparse.Namespace) -> list[Run]:
+    """One server process, one write path: the HTTP ceiling (group runs only), then check-ins."""
+    work = await seed(target, WARM_UP + args.requests)
+    servers = start_servers(target, mode, args)
+    runs = [Run(target.backend, "no-op GET /healthz")] if mode == "group" else []
+    run = Run(target.backend, mode)
+    try:
+        await wait_ready(args.port, len(servers))
+        warm = Run(target.backend, mode)
+        await post_all(args.port, work[:WARM_UP], args.seconds, args.concurrency, warm)
+        for ceiling in runs:
+            await _timed(servers, ("", b""), args, ceiling)
+        await _timed(servers, work[WARM_UP:], args, run)
+    finally:
+        stop_servers(servers)
+    run.rows = await count_rows(target) - warm.acknowledged
+    return [*runs, run]
+
+
+async def _timed(
+    servers: list[Popen[bytes]],
+    work: list[tuple[str, bytes]] | tuple[str, bytes],
+    args: argparse.Namespace,
+    run: Run,
+) -> None:
+    items = [work] * args.requests if isinstance(work, tuple) else work
+    before = sum(cpu_seconds(server.pid) for server in servers)
+    await post_all(args.port, items, args.seconds, args.concurrency, run)
+    run.server_cpu = sum(cpu_seconds(server.pid) for server in servers) - before
+
+
+def table(runs: list[Run]) -> str:
+    lines = [
+        "| database | write path | sent | acknowledged | s | acknowledged/s | p50 ms | p99 ms "
+        "| rows on disk | server CPU ms/request | other answers |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for run in runs:
+        cuts = statistics.quantiles(run.latencies, n=100) if len(run.latencies) > 1 else [0] * 99
+        others = {status: n for status, n in run.statuses.items() if status != 201}
+        lines.append(
+            f"| {run.backend} | {run.mode} | {run.sent} | {run.acknowledged} | "
+            f"{run.seconds:.1f} | {run.rate:,.0f} | {cuts[49] * 1000:.0f} | "
+            f"{cuts[98] * 1000:.0f} | {run.rows if run.mode in MODES else '-'} | "
+            f"{run.server_cpu * 1000 / max(run.sent, 1):.2f} | {others or '-'} |"
+        )
+    for backend in dict.fromkeys(run.backend for run in runs):
+        rates = {run.mode: run.rate for run in runs if run.backend == backend}
+        if rates.get("naive") and "group" in rates:
+            lines.append(f"\n{backend}: group commit {rates['group'] / rates['naive']:.1f}× naive")
+        if rates.get("no-op GET /healthz") and "group" in rates:
+            share = rates["group"] / rates["no-op GET /healthz"]
+            lines.append(f"{backend}: group commit at {share:.0%} of the no-op HTTP ceiling")
+    return "\n".join(lines)
+
+
+async def benchmark(args: argparse.Namespace) -> list[Run]:
+    runs = []
+    for backend in args.backends:
+        for mode in MODES:
+            if backend == "sqlite":
+                with tempfile.TemporaryDirectory(dir=args.tmp) as folder:
+                    target = Target("SQLite", str(Path(folder) / "bench.db"))
+                    runs += await measure(target, mode, args)
+            else:
+                runs += await measure_postgres(mode, args)
+            print(table(runs[-1:]).splitlines()[2], file=sys.stderr)
+    return runs
+
+
+async def measure_postgres(mode: str, args: argparse.Namespace) -> list[Run]:
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = Store(args.postgres)
+    async with admin.writer.begin() as connection:
+        await connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+    try:
+        return await measure(Target("PostgreSQL", args.postgres, schema), mode, args)
+    finally:
+        async with admin.writer.begin() as connection:
+            await connection.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
+        await admin.close()
+
+
+def serve(args: argparse.Namespace) -> None:
+    """The server process: the real application, this write path, no access log."""
+    from aiohttp import web
+
+    from coordinator.app import create_app
+    from coordinator.services.checkins import CheckinConfig
+    from coordinator.settings import Settings
+    from coordinator.web.api import CHECKIN_CONFIG
+
+    store = Store(args.db, search_path=args.search_path)
+    app = create_app(Settings(database_url=args.db), store)
+    app[CHECKIN_CONFIG] = CheckinConfig(group_commit=args.mode == "group")
+    web.run_app(app, host="127.0.0.1", port=args.port, access_log=None, print=None, reuse_port=True)
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", nargs="?", choices=["run", "serve"], default="run")
+    parser.add_argument("--requests", type=int, default=20000, help="per run, after warm-up")
+    parser.add_argument("--seconds", type=float, default=30.0, help="at most, per run")
+    parser.add_argument("--concurrency", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2, help="server processes, one port")
+    parser.add_argument(
+        "--backends", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"]
+    )
+    parser.add_argument("--postgres", default=POSTGRES, help="database for a scratch schema")
+    parser.add_argument("--tmp", default=None, help="folder for the SQLite file (a real disk)")
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--mode", choices=["group", "naive"], help=argparse.SUPPRESS)
+    parser.add_argument("--search-path", help=argparse.SUPPRESS)
+    return parser
+
+
+def main() -> None:
+    args = parser().parse_args()
+    if args.command == "serve":
+        serve(args)
+        return
+    print(
+        f"{os.cpu_count()} CPUs; {args.workers} server processes; {args.concurrency} in flight; "
+        f"up to {args.requests} check-ins or {args.seconds:.0f} s a run; SQLite synchronous=FULL\n"
+    )
+    print(f"load average before: {os.getloadavg()[0]:.1f}\n")
+    runs = asyncio.run(benchmark(args))
+    print(table(runs))
+    print(f"\nload average after: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

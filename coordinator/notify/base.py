@@ -1,0 +1,83 @@
+"""What every channel takes (a `Delivery`) and how the configured channels are built."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import aiohttp
+
+from coordinator.errors import CoordinatorError
+from coordinator.notify_settings import NotificationSettings
+
+
+class DeliveryError(CoordinatorError):
+    """A channel could not hand a message over; the outbox will try again."""
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One message for one channel: the outbox row, as the channel needs it."""
+
+    id: str
+    channel: str  # email | robot:NAME | webhook:NAME
+    subject: str
+    text: str
+    address: str = ""  # the e-mail address (email only)
+    mentions: tuple[str, ...] = ()  # phone numbers to @-mention (robots)
+    data: dict[str, Any] = field(default_factory=dict)  # the structured message (webhooks)
+
+
+class Channel(Protocol):
+    async def send(self, delivery: Delivery) -> None:
+        """Hand the message over or raise DeliveryError."""
+
+
+async def post_json(
+    http: aiohttp.ClientSession,
+    url: str,
+    body: dict[str, Any],
+    *,
+    headers: dict[str, str] | None = None,
+) -> str:
+    """POST a JSON body; the response text, or DeliveryError for a refusal or no answer."""
+    data = json.dumps(body, ensure_ascii=False).encode()
+    all_headers = {"Content-Type": "application/json; charset=utf-8", **(headers or {})}
+    try:
+        async with http.post(url, data=data, headers=all_headers) as response:
+            text = await response.text()
+            if response.status >= 300:
+                raise DeliveryError(f"HTTP {response.status}: {text[:200]}")
+            return text
+    except (aiohttp.ClientError, TimeoutError) as error:
+        raise DeliveryError(f"{type(error).__name__}: {error}") from error
+
+
+def check_robot_answer(text: str) -> None:
+    """DingTalk and WeCom answer 200 with {"errcode": 0} on success, another code on refusal."""
+    try:
+        answer = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DeliveryError(f"robot answered non-JSON: {text[:200]!r}") from error
+    if not isinstance(answer, dict) or answer.get("errcode", 0) != 0:
+        raise DeliveryError(f"robot refused: {text[:200]}")
+
+
+def build_channels(
+    settings: NotificationSettings, http: aiohttp.ClientSession
+) -> dict[str, Channel]:
+    """Every configured channel by name: "email", "robot:NAME", "webhook:NAME"."""
+    from coordinator.notify import dingtalk, smtp, webhook, wecom
+
+    channels: dict[str, Channel] = {}
+    if settings.uses("email") and settings.smtp.configured:
+        channels["email"] = smtp.EmailChannel(settings.smtp)
+    if settings.uses("robots"):
+        for name, robot in settings.robots.items():
+            kind = dingtalk.DingTalkRobot if robot.kind == "dingtalk" else wecom.WeComRobot
+            channels[f"robot:{name}"] = kind(robot, http)
+    if settings.uses("webhooks"):
+        for name, hook in settings.webhooks.items():
+            channels[f"webhook:{name}"] = webhook.JsonWebhook(hook, http)
+    return channels

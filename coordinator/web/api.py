@@ -1,0 +1,182 @@
+"""The JSON API for assistants' phones and scripts: check-ins and their lessons (Bearer tokens).
+
+Errors keep the one JSON shape; field errors add `error.field`. A lesson outside the caller's
+classrooms answers 404, as if it did not exist (NotFoundError's rule): lesson keys are
+guessable, and a token must not learn which lessons other schools have.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from coordinator.attendance import (
+    AuthenticationError,
+    CorrectionClosedError,
+    IdempotencyKeyError,
+    IdempotencyKeyReusedError,
+    ReportError,
+    Submission,
+    fingerprint,
+    parse_idempotency_key,
+    parse_report,
+)
+from coordinator.services.api_tokens import hash_token
+from coordinator.services.checkins import (
+    AssistantLesson,
+    CheckinConfig,
+    CheckinUnavailableError,
+    CheckinWriter,
+    assistant_lessons,
+)
+from coordinator.web.auth import assistant_of, bearer_token, unauthorized
+from coordinator.web.keys import SETTINGS, STORE
+from coordinator.web.middlewares import error_body
+
+CHECK_INS = "/api/v1/check-ins"
+MAX_BODY = 16 * 1024
+MAX_DAYS = 62
+CHECKIN_CONFIG = web.AppKey("checkin_config", CheckinConfig)
+CHECKIN_WRITER = web.AppKey("checkin_writer", CheckinWriter)
+Handler = Callable[[web.Request], Awaitable[web.Response]]
+
+
+class QueryError(ReportError):
+    """A bad query parameter (`field` names it)."""
+
+    code = "invalid_query"
+
+
+async def checkin_writer(app: web.Application) -> AsyncIterator[None]:
+    """cleanup_ctx: the group-commit writer runs while the app does (after the store opens)."""
+    writer = CheckinWriter(app[STORE], app.get(CHECKIN_CONFIG) or CheckinConfig())
+    await writer.start()
+    app[CHECKIN_WRITER] = writer
+    yield
+    await writer.stop()
+
+
+def api_errors(handler: Handler) -> Handler:
+    """The API's refusals as HTTP: 400, 401, 409, 422, 503; the middleware does the rest."""
+
+    @functools.wraps(handler)
+    async def wrapper(request: web.Request) -> web.Response:
+        try:
+            return await handler(request)
+        except AuthenticationError as error:
+            return unauthorized(request, error)
+        except ReportError as error:
+            body = error_body(400, str(error), error.code)
+            body["error"]["field"] = error.field  # type: ignore[index]
+            return web.json_response(body, status=400)
+        except IdempotencyKeyError as error:
+            return _error(400, error.code, error)
+        except CorrectionClosedError as error:
+            return _error(409, error.code, error)
+        except IdempotencyKeyReusedError as error:
+            return _error(422, error.code, error)
+        except CheckinUnavailableError as error:
+            return _error(503, error.code, error, headers={"Retry-After": "1"})
+
+    return wrapper
+
+
+def _error(
+    status: int, code: str, error: Exception, headers: dict[str, str] | None = None
+) -> web.Response:
+    return web.json_response(error_body(status, str(error), code), status=status, headers=headers)
+
+
+@api_errors
+async def post_check_in(request: web.Request) -> web.Response:
+    """Record a check-in, end report or problem; retries with the same key get the same answer."""
+    token = bearer_token(request)
+    key = parse_idempotency_key(request.headers.get("Idempotency-Key"))
+    body = await _json_body(request)
+    config = request.app[CHECKIN_WRITER].config
+    submission = Submission(
+        token_hash=hash_token(token),
+        key=key,
+        fingerprint=fingerprint("POST", CHECK_INS, body),
+        report=parse_report(body),
+        received_at=config.clock(),
+    )
+    answer = await request.app[CHECKIN_WRITER].submit(submission)
+    headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
+    return web.json_response(answer.body, status=answer.status, headers=headers)
+
+
+async def _json_body(request: web.Request) -> Any:
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        raise ReportError("body", f"larger than {MAX_BODY} bytes")
+    text = await request.text()
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        raise ReportError("body", f"not valid JSON: {error}") from None
+
+
+@api_errors
+async def get_lessons(request: web.Request) -> web.Response:
+    """The caller's lessons dated from..to (inclusive), times in their school's offset."""
+    assistant_id = await assistant_of(request)
+    first, last = _date_range(request, request.app[SETTINGS].default_time_zone)
+    zone, lessons = await assistant_lessons(
+        request.app[STORE], assistant_id=assistant_id, first=first, last=last
+    )
+    body = {
+        "assistant_id": assistant_id,
+        "from": first.isoformat(),
+        "to": last.isoformat(),
+        "time_zone": zone,
+        "lessons": [lesson_json(lesson, ZoneInfo(zone)) for lesson in lessons],
+    }
+    return web.json_response(body)
+
+
+def lesson_json(lesson: AssistantLesson, zone: ZoneInfo) -> dict[str, Any]:
+    return {
+        "key": lesson.key,
+        "date": lesson.date.isoformat(),
+        "start": lesson.start.astimezone(zone).isoformat(),
+        "end": lesson.end.astimezone(zone).isoformat(),
+        "status": lesson.status,
+        "revision": lesson.revision,
+        "subject": lesson.subject,
+        "teacher": lesson.teacher,
+        "classroom_ids": lesson.classroom_ids,
+        "reported": lesson.reported,
+        "links": {},  # filled in by the streaming links work: classroom id -> join URL
+    }
+
+
+def _date_range(request: web.Request, time_zone: str) -> tuple[dt.date, dt.date]:
+    """?from=DATE&to=DATE, inclusive; default: this week from today in the schools' zone."""
+    today = request.app[CHECKIN_WRITER].config.clock().astimezone(ZoneInfo(time_zone)).date()
+    first = _date_param(request, "from") or today
+    last = _date_param(request, "to") or first + dt.timedelta(days=6)
+    if last < first:
+        raise QueryError("to", f"{last} is before from={first}")
+    if (last - first).days >= MAX_DAYS:
+        raise QueryError("to", f"at most {MAX_DAYS} days at a time")
+    return first, last
+
+
+def _date_param(request: web.Request, name: str) -> dt.date | None:
+    value = request.query.get(name)
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise QueryError(name, f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def routes() -> list[web.RouteDef]:
+    return [web.post(CHECK_INS, post_check_in), web.get("/api/v1/lessons", get_lessons)]

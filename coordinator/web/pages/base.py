@@ -1,0 +1,119 @@
+"""What every page shares: the template context, the navigation, error pages, headers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+from aiohttp.typedefs import Handler
+
+from coordinator.errors import NotFoundError
+from coordinator.web.csrf import CsrfError, csrf_token
+from coordinator.web.i18n import LANGUAGE, long_date, short_date, translator
+from coordinator.web.pages.access import ALL_ROLES
+from coordinator.web.session import current_user
+
+PAGE_EXEMPT = ("/api/", "/feeds/", "/healthz", "/readyz", "/static/")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def N_(message: str) -> str:  # marks a message for extraction
+    return message
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    path: str
+    label: str
+    roles: tuple[str, ...] = ALL_ROLES
+    region_only: bool = False
+
+
+# The Rebalance (admin) and Reports (admin) pages slot in here when they land.
+NAV: list[NavItem] = [
+    NavItem("/today", N_("Today"), ("admin",)),
+    NavItem("/timetables", N_("Timetables")),
+    NavItem("/calendars", N_("Calendars")),
+    NavItem("/data", N_("Data"), ("admin",), region_only=True),
+    NavItem("/audit", N_("Audit log"), ("admin",)),
+]
+
+
+def nav_for(role: str, scope_kind: str, scope_id: str) -> list[NavItem]:
+    items = [
+        item
+        for item in NAV
+        if role in item.roles and (not item.region_only or scope_kind == "region")
+    ]
+    if role == "teacher":
+        items.insert(0, NavItem(f"/teachers/{scope_id}", N_("My lessons"), ("teacher",)))
+    return items
+
+
+def hhmm(moment: dt.datetime | dt.time) -> str:
+    return moment.strftime("%H:%M")
+
+
+async def page_context(request: web.Request) -> dict[str, Any]:
+    """Given to every template: the translation, the user, the CSRF token, the navigation."""
+    lang = request.get(LANGUAGE, "zh")
+    user = await current_user(request)
+    nav = nav_for(user.role, user.scope_kind, user.scope_id) if user else []
+    return {
+        "_": translator(request).gettext,
+        "lang": lang,
+        "user": user,
+        "csrf_token": await csrf_token(request),
+        "nav": nav,
+        "path": request.path,
+        "path_qs": request.path_qs,
+        "long_date": lambda day: long_date(day, lang),
+        "short_date": lambda day: short_date(day, lang),
+        "hhmm": hhmm,
+    }
+
+
+def render(
+    template: str, request: web.Request, context: dict[str, Any], *, status: int = 200
+) -> web.Response:
+    return aiohttp_jinja2.render_template(template, request, context, status=status)
+
+
+def _is_page(request: web.Request) -> bool:
+    return not request.path.startswith(PAGE_EXEMPT)
+
+
+async def _error_page(request: web.Request, status: int, message: str) -> web.Response:
+    context = await page_context(request)
+    response = render("error.html", request, {**context, "status": status, "message": message})
+    response.set_status(status)
+    return response
+
+
+@web.middleware
+async def page_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """403 and 404 of the pages as pages (the API and feeds keep their own answers)."""
+    if not _is_page(request):
+        return await handler(request)
+    try:
+        response = await handler(request)
+    except NotFoundError:
+        response = await _error_page(request, 404, "")
+    except CsrfError:
+        response = await _error_page(request, 403, "csrf")
+    except (web.HTTPForbidden, web.HTTPNotFound) as error:
+        response = await _error_page(request, error.status, "")
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response

@@ -1,0 +1,91 @@
+"""Sign in and out (rate-limited per client address), and the language switch."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from aiohttp import web
+
+from coordinator.services.accounts import authenticate
+from coordinator.web.i18n import COOKIE, LANGUAGES, gettext_of
+from coordinator.web.keys import STORE
+from coordinator.web.pages.access import home_of, safe_next
+from coordinator.web.pages.base import page_context, render
+from coordinator.web.pages.config import PAGES
+from coordinator.web.pages.ratelimit import client_address
+from coordinator.web.session import current_user, sign_in, sign_out
+
+log = logging.getLogger(__name__)
+YEAR = 365 * 24 * 3600
+
+
+async def _form(
+    request: web.Request, *, error: str = "", username: str = "", status: int = 200
+) -> web.Response:
+    context = await page_context(request)
+    next_path = request.query.get("next", "")
+    context.update(error=error, username=username, next=next_path)
+    return render("signin.html", request, context, status=status)
+
+
+async def signin_page(request: web.Request) -> web.StreamResponse:
+    user = await current_user(request)
+    if user is not None:
+        raise web.HTTPSeeOther(safe_next(request.query.get("next"), home_of(user)))
+    return await _form(request)
+
+
+async def signin(request: web.Request) -> web.StreamResponse:
+    pages = request.app[PAGES]
+    address = client_address(request, pages.trusted_proxies)
+    wait = pages.limiter.retry_after(address, time.monotonic())
+    form = await request.post()
+    username = str(form.get("username", ""))[:64].strip()
+    if wait:
+        log.warning("sign-in refused for %s: too many failures", address)
+        message = gettext_of(request, "Too many failed sign-ins. Try again in %(minutes)d min.")
+        response = await _form(
+            request, error=message % {"minutes": -(-wait // 60)}, username=username, status=429
+        )
+        response.headers["Retry-After"] = str(wait)
+        return response
+    user = await authenticate(request.app[STORE], username, str(form.get("password", "")))
+    if user is None:
+        pages.limiter.failed(address, time.monotonic())
+        message = gettext_of(request, "Wrong user name or password.")
+        return await _form(request, error=message, username=username, status=401)
+    pages.limiter.succeeded(address)
+    await sign_in(request, user)
+    log.info("%s signed in from %s", user.username, address)
+    raise web.HTTPSeeOther(safe_next(str(form.get("next", "")), home_of(user)))
+
+
+async def signout(request: web.Request) -> web.StreamResponse:
+    await sign_out(request)
+    raise web.HTTPSeeOther("/signin")
+
+
+async def home(request: web.Request) -> web.StreamResponse:
+    user = await current_user(request)
+    raise web.HTTPSeeOther(home_of(user) if user else "/signin")
+
+
+async def switch_language(request: web.Request) -> web.StreamResponse:
+    """POST lang=zh|en: remembered in a cookie for a year; back to the page it came from."""
+    form = await request.post()
+    chosen = str(form.get("lang", ""))
+    response = web.HTTPSeeOther(safe_next(str(form.get("next", "")), "/"))
+    if chosen in LANGUAGES:
+        response.set_cookie(COOKIE, chosen, max_age=YEAR, path="/", samesite="Lax", httponly=True)
+    raise response
+
+
+def routes() -> list[web.RouteDef]:
+    return [
+        web.get("/", home),
+        web.get("/signin", signin_page),
+        web.post("/signin", signin),
+        web.post("/signout", signout),
+        web.post("/lang", switch_language),
+    ]

@@ -1,0 +1,49 @@
+"""The network teacher's page: this week's lessons, classrooms, assistants, go-live, the feed."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from coordinator.services.feed_tokens import FeedOwner
+from coordinator.services.secret import secret_key
+from coordinator.services.subscriptions import list_feeds
+from coordinator.services.today import teacher_week
+from coordinator.web.i18n import LANGUAGE
+from coordinator.web.keys import SETTINGS, STORE
+from coordinator.web.pages.access import VIEWER, allow, require_object
+from coordinator.web.pages.base import page_context, render
+from coordinator.web.pages.calendars import base_url, with_qr
+from coordinator.web.pages.timetables import week_of
+
+
+@allow("admin", "teacher")
+async def teacher_page(request: web.Request) -> web.Response:
+    viewer = request[VIEWER]
+    teacher_id = request.match_info["id"]
+    require_object(viewer, "teacher", teacher_id)
+    settings = request.app[SETTINGS]
+    week = week_of(request)
+    lessons = await teacher_week(
+        request.app[STORE],
+        viewer.directory,
+        settings.streams,
+        teacher_id=teacher_id,
+        week=week,
+        language=request[LANGUAGE],
+    )
+    owner = FeedOwner("teacher", teacher_id)
+    feeds = await list_feeds(
+        request.app[STORE], secret=secret_key(settings), base_url=base_url(request)
+    )
+    context = await page_context(request)
+    context.update(
+        teacher=viewer.directory.teachers[teacher_id],
+        lessons=lessons,
+        week=week,
+        feeds=[with_qr(link) for link in feeds if link.owner == owner],
+    )
+    return render("teacher.html", request, context)
+
+
+def routes() -> list[web.RouteDef]:
+    return [web.get("/teachers/{id}", teacher_page)]

@@ -1,0 +1,57 @@
+"""Timetables: the index of grids a user may open, and one week grid."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from coordinator.services.grids import GRID_KINDS, grid_index, monday_of, week_grid
+from coordinator.web.i18n import LANGUAGE
+from coordinator.web.keys import SETTINGS, STORE
+from coordinator.web.pages.access import ALL_ROLES, VIEWER, allow, require_object
+from coordinator.web.pages.base import page_context, render
+from coordinator.web.pages.config import PAGES
+
+
+def week_of(request: web.Request) -> dt.date:
+    try:
+        return monday_of(dt.date.fromisoformat(request.query["week"]))
+    except (KeyError, ValueError):
+        zone = ZoneInfo(request.app[SETTINGS].default_time_zone)
+        return monday_of(request.app[PAGES].clock().astimezone(zone).date())
+
+
+@allow(*ALL_ROLES)
+async def index(request: web.Request) -> web.Response:
+    viewer = request[VIEWER]
+    context = await page_context(request)
+    entries = grid_index(viewer.directory, viewer.scope)
+    return render("timetables.html", request, {**context, "index": entries})
+
+
+@allow(*ALL_ROLES)
+async def grid(request: web.Request) -> web.Response:
+    viewer = request[VIEWER]
+    kind, object_id = request.match_info["kind"], request.match_info["id"]
+    if kind not in GRID_KINDS:
+        raise web.HTTPNotFound()
+    require_object(viewer, kind, object_id)
+    week = week_of(request)
+    shown = await week_grid(
+        request.app[STORE],
+        viewer.directory,
+        viewer.scope,
+        kind=kind,
+        object_id=object_id,
+        week=week,
+        language=request[LANGUAGE],
+    )
+    context = await page_context(request)
+    weeks = {"previous": week - dt.timedelta(days=7), "next": week + dt.timedelta(days=7)}
+    return render("grid.html", request, {**context, "grid": shown, "week": week, **weeks})
+
+
+def routes() -> list[web.RouteDef]:
+    return [web.get("/timetables", index), web.get("/timetables/{kind}/{id}", grid)]

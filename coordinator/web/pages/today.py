@@ -1,0 +1,83 @@
+"""Today: the admin's board of the day's lessons, as a page, a fragment and JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from coordinator.services.today import BoardLesson, today_board
+from coordinator.web.i18n import LANGUAGE
+from coordinator.web.keys import SETTINGS, STORE
+from coordinator.web.pages.access import VIEWER, allow
+from coordinator.web.pages.base import page_context, render
+from coordinator.web.pages.config import PAGES
+
+
+def day_of(request: web.Request, now: dt.datetime) -> dt.date:
+    """?date=YYYY-MM-DD, or today where the schools are."""
+    try:
+        return dt.date.fromisoformat(request.query["date"])
+    except (KeyError, ValueError):
+        return now.astimezone(ZoneInfo(request.app[SETTINGS].default_time_zone)).date()
+
+
+async def _board(request: web.Request) -> tuple[dt.date, list[BoardLesson]]:
+    now = request.app[PAGES].clock()
+    day = day_of(request, now)
+    board = await today_board(
+        request.app[STORE],
+        request[VIEWER].directory,
+        request[VIEWER].scope,
+        day=day,
+        now=now,
+        language=request[LANGUAGE],
+    )
+    return day, board
+
+
+@allow("admin")
+async def today_page(request: web.Request) -> web.Response:
+    day, board = await _board(request)
+    context = await page_context(request)
+    template = "today_board.html" if request.query.get("fragment") else "today.html"
+    refresh = request.app[PAGES].today_refresh_s
+    return render(template, request, {**context, "day": day, "board": board, "refresh": refresh})
+
+
+def lesson_json(lesson: BoardLesson) -> dict[str, Any]:
+    return {
+        "key": lesson.key,
+        "subject": lesson.subject,
+        "teacher": lesson.teacher,
+        "start": lesson.start.isoformat(),
+        "end": lesson.end.isoformat(),
+        "state": lesson.state.value,
+        "teacher_live": lesson.teacher_live,
+        "checked_in": lesson.checked_in,
+        "classrooms": len(lesson.rooms),
+        "problem": lesson.is_problem,
+        "rooms": [
+            {
+                "id": room.classroom_id,
+                "name": room.name,
+                "checked_in": room.checked_in,
+                "students": room.students,
+                "late": room.late,
+                "failed": room.failed,
+            }
+            for room in lesson.rooms
+        ],
+    }
+
+
+@allow("admin")
+async def today_json(request: web.Request) -> web.Response:
+    day, board = await _board(request)
+    return web.json_response({"date": day.isoformat(), "lessons": [lesson_json(x) for x in board]})
+
+
+def routes() -> list[web.RouteDef]:
+    return [web.get("/today", today_page), web.get("/today.json", today_json)]

@@ -1,0 +1,165 @@
+"""`coordinator report`: the crafted county on a SQLite file (and PostgreSQL), every format."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from openpyxl import load_workbook
+
+from coordinator.cli import main
+from coordinator.schema import upgrade
+from coordinator.store import Store
+from tests.conftest import fresh_postgres_database
+from tests.reporting.seed import seed
+
+PERIOD = ("--from", "2026-11-16", "--to", "2026-11-29", "--as-of", "2026-11-27T12:00+08:00")
+
+
+def invoke(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+async def seeded(url: str) -> None:
+    store = Store(url)
+    try:
+        await upgrade(store)
+        await seed(store)
+    finally:
+        await store.close()
+
+
+@pytest.fixture
+def county(tmp_path: Path) -> str:
+    database = str(tmp_path / "county.db")
+    asyncio.run(seeded(database))
+    return database
+
+
+def test_report_attendance_by_school_as_csv(county: str, tmp_path: Path) -> None:
+    out = tmp_path / "by-school.csv"
+    result = invoke(
+        "--db", county, "report", "attendance", "--by", "school", *PERIOD, "--format", "csv",
+        "--output", str(out),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert out.read_text(encoding="utf-8-sig").splitlines() == [
+        "编号,学校,课次,计划,取消,应开,签到,实开,失败,开课率,迟报,平均到课人数,主讲上线",
+        "r-east,东村小学,7,6,1,5,4,4,0,0.8000,1,25.8,2",
+        "r-west,西村教学点,2,2,0,2,2,0,2,0.0000,1,,2",
+        ",合计,7,8,1,7,6,4,2,0.5714,2,25.8,4",
+    ]
+    assert result.stderr == f"wrote {out} (2 rows)\n"
+
+
+def test_report_attendance_by_week_as_an_english_text_table(county: str) -> None:
+    result = invoke(
+        "--db", county, "report", "attendance", "--by", "week", *PERIOD, "--language", "en"
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Attendance by week 2026-11-16 – 2026-11-29"
+    assert lines[2].startswith("2026-W47  2026-W47 (from 2026-11-16)")
+    assert lines[-1].split() == [
+        "Total",
+        "7",
+        "8",
+        "1",
+        "7",
+        "6",
+        "4",
+        "2",
+        "57.1%",
+        "2",
+        "25.8",
+        "4",
+    ]
+
+
+def test_report_kaiqi_as_xlsx(county: str, tmp_path: Path) -> None:
+    out = tmp_path / "kaiqi.xlsx"
+    result = invoke(
+        "--db", county, "report", "kaiqi", *PERIOD, "--format", "xlsx", "--output", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    assert [c.value for c in sheet[1]][:3] == ["学校", "班级", "学科"]
+    assert [[c.value for c in row] for row in sheet.iter_rows(min_row=2)] == [
+        ["东村小学", "东村小学 三年级（1）班", "音乐", 2, 2, 4, 3, 2, 0.5, "是"],
+        ["东村小学", "东村小学 四年级（1）班", "美术", 1, 2, 2, 3, 2, 1, None],
+        ["西村教学点", "西村教学点 三年级（已停用）", "音乐", 1, 2, 2, 2, 0, 0, "是"],
+        ["合计", None, None, None, None, 8, None, 4, 0.5, 2],
+    ]
+    assert sheet.freeze_panes == "A2"
+
+
+def test_report_kaiqi_json_with_a_scope_and_threshold(county: str) -> None:
+    result = invoke(
+        "--db", county, "report", "kaiqi", *PERIOD, "--scope", "school:r-east", "--threshold",
+        "0.4", "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["rows"]
+    assert [(r["subject"], r["delivered"], r["rate"], r["below"]) for r in rows] == [
+        ({"zh": "音乐", "en": "Music"}, 2, 0.5, ""),
+        ({"zh": "美术", "en": "Art"}, 2, 1.0, ""),
+        ("", 4, 4 / 6, 0),
+    ]
+
+
+def test_report_failures_csv_to_stdout(county: str) -> None:
+    result = invoke("--db", county, "report", "failures", *PERIOD, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes.decode("utf-8-sig").splitlines() == [
+        "原因,失败课次",
+        "直播中断,1",
+        "无信号,0",
+        "主讲未到,0",
+        "停电,1",
+    ]
+
+
+@pytest.mark.parametrize("kind", ["weekly", "failures"])
+def test_report_chart_writes_an_svg(county: str, tmp_path: Path, kind: str) -> None:
+    out = tmp_path / f"{kind}.svg"
+    result = invoke("--db", county, "report", "chart", kind, *PERIOD, "--output", str(out))
+    assert result.exit_code == 0, result.output
+    root = ET.fromstring(out.read_text(encoding="utf-8"))
+    title = root.find("{http://www.w3.org/2000/svg}title")
+    assert title is not None
+    assert title.text == {"weekly": "每周开课率", "failures": "失败原因"}[kind]
+
+
+def test_report_refuses_a_bad_scope_an_unknown_one_and_xlsx_to_stdout(county: str) -> None:
+    bad = invoke("--db", county, "report", "attendance", *PERIOD, "--scope", "county:x")
+    unknown = invoke("--db", county, "report", "attendance", *PERIOD, "--scope", "school:nope")
+    xlsx = invoke("--db", county, "report", "kaiqi", *PERIOD, "--format", "xlsx")
+    backwards = invoke(
+        "--db", county, "report", "kaiqi", "--from", "2026-11-29", "--to", "2026-11-16"
+    )
+    assert (bad.exit_code, unknown.exit_code, xlsx.exit_code, backwards.exit_code) == (2, 1, 2, 1)
+    assert "expected one of region:ID" in bad.stderr
+    assert "scope school:nope: no such school" in unknown.stderr
+    assert "--format xlsx needs --output" in xlsx.stderr
+    assert "--to 2026-11-16 is before --from 2026-11-29" in backwards.stderr
+
+
+@pytest.mark.postgres
+def test_report_attendance_on_postgresql() -> None:
+    with fresh_postgres_database() as url:
+        asyncio.run(seeded(url))
+        result = invoke(
+            "--db", url, "report", "attendance", "--by", "region", *PERIOD, "--format", "json"
+        )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["rows"]
+    assert [(r["key"], r["planned"], r["delivered"], r["failed"]) for r in rows] == [
+        ("xiao", 8, 4, 2),
+        ("", 8, 4, 2),
+    ]

@@ -1,0 +1,68 @@
+"""The authorization matrix: every page route × every role × own and other objects.
+
+Signed out, pages send to /signin (303) and JSON answers 401. A role the route is not for gets
+403. An object outside the user's scope answers 404, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from coordinator.services.subscriptions import ensure_feed_tokens
+from coordinator.store import Store
+from tests.web.pages.support import NOW, SECRET, Client, csrf_of, sign_in
+
+ROLES = ("anonymous", "admin", "pair-admin", "wang", "li", "zhao", "sun")
+# (method, path, form) -> expected status per role, in ROLES order.
+MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
+    ("GET", "/today", ""): (303, 200, 200, 403, 403, 403, 403),
+    ("GET", "/today.json", ""): (401, 200, 200, 403, 403, 403, 403),
+    ("GET", "/timetables", ""): (303, 200, 200, 200, 200, 200, 200),
+    ("GET", "/timetables/school/r-east", ""): (303, 200, 200, 404, 200, 404, 404),
+    ("GET", "/timetables/school/r-far", ""): (303, 404, 404, 404, 404, 404, 200),
+    ("GET", "/timetables/school/no-such", ""): (303, 404, 404, 404, 404, 404, 404),
+    ("GET", "/timetables/classroom/c-east-3", ""): (303, 200, 200, 404, 200, 404, 404),
+    ("GET", "/timetables/classroom/c-west-3", ""): (303, 200, 200, 404, 404, 200, 404),
+    ("GET", "/timetables/classroom/c-far", ""): (303, 404, 404, 404, 404, 404, 200),
+    ("GET", "/timetables/teacher/t-wang", ""): (303, 200, 200, 200, 404, 404, 404),
+    ("GET", "/timetables/teacher/t-chen", ""): (303, 200, 200, 404, 404, 404, 404),
+    ("GET", "/timetables/assistant/a-li", ""): (303, 200, 200, 404, 200, 404, 404),
+    ("GET", "/timetables/assistant/a-far", ""): (303, 404, 404, 404, 404, 404, 200),
+    ("GET", "/timetables/region/xiao", ""): (303, 404, 404, 404, 404, 404, 404),
+    ("GET", "/teachers/t-wang", ""): (303, 200, 200, 200, 403, 403, 403),
+    ("GET", "/teachers/t-chen", ""): (303, 200, 200, 404, 403, 403, 403),
+    ("GET", "/calendars", ""): (303, 200, 200, 200, 200, 200, 200),
+    ("GET", "/data", ""): (303, 200, 403, 403, 403, 403, 403),
+    ("GET", "/data/export.xlsx", ""): (303, 200, 403, 403, 403, 403, 403),
+    ("GET", "/audit", ""): (303, 200, 200, 403, 403, 403, 403),
+    ("POST", "/calendars/rotate", "teacher:t-wang"): (303, 303, 303, 303, 404, 404, 404),
+    ("POST", "/calendars/rotate", "classroom:c-east-3"): (303, 303, 303, 404, 303, 404, 404),
+    ("POST", "/calendars/rotate", "classroom:c-far"): (303, 404, 404, 404, 404, 404, 303),
+    ("POST", "/calendars/rotate", "region:xiao"): (303, 303, 404, 404, 404, 404, 404),
+    ("POST", "/calendars/revoke", "assistant:a-zhao"): (303, 303, 303, 403, 403, 403, 403),
+    ("POST", "/calendars/revoke", "assistant:a-far"): (303, 404, 404, 403, 403, 403, 403),
+    ("POST", "/data/import", "nothing"): (303, 400, 403, 403, 403, 403, 403),
+}
+
+
+async def status_of(
+    client: Client, store: Store, token: str, method: str, path: str, owner: str
+) -> int:
+    if method == "GET":
+        return (await client.get(path, allow_redirects=False)).status
+    if path == "/calendars/revoke":  # from a live token, whatever the cells before revoked
+        await ensure_feed_tokens(store, secret=SECRET.encode(), language="zh", now=NOW)
+    data = {"_csrf": token, "owner": owner, "upload": owner}
+    return (await client.post(path, data=data, allow_redirects=False)).status
+
+
+async def test_every_route_role_and_object_answers_as_the_matrix_says(
+    client: Client, arranged: Store
+) -> None:
+    found: dict[tuple[str, str, str], list[int]] = {key: [] for key in MATRIX}
+    for role in ROLES:
+        client.session.cookie_jar.clear()
+        if role != "anonymous":
+            assert await sign_in(client, role) == 303
+        token = await csrf_of(client)  # one per session
+        for key in MATRIX:
+            found[key].append(await status_of(client, arranged, token, *key))
+    assert {key: tuple(statuses) for key, statuses in found.items()} == MATRIX

@@ -1,0 +1,92 @@
+"""The Data page: upload, validation report with file:line, import on confirm, download."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from aiohttp import FormData
+
+from coordinator import domain
+from coordinator.bundle import write_bundle_csv, write_bundle_xlsx
+from coordinator.services.imports import load_bundle
+from coordinator.store import Store
+from tests.web.pages.support import Client, county, csrf_of, sign_in, stamp_head
+
+
+def upload_form(token: str, name: str, body: bytes) -> FormData:
+    form = FormData()
+    form.add_field("_csrf", token)
+    form.add_field("bundle", body, filename=name, content_type="application/octet-stream")
+    return form
+
+
+def zipped_folder(folder: Path) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(folder.iterdir()):
+            archive.write(path, f"bundle/{path.name}")
+    return buffer.getvalue()
+
+
+async def test_valid_workbook_is_checked_then_imported_on_confirm(
+    client: Client, arranged: Store, tmp_path: Path
+) -> None:
+    bundle = county()
+    bundle = dataclasses.replace(
+        bundle, subjects=(*bundle.subjects, domain.Subject("science", "科学", "Science"))
+    )
+    write_bundle_xlsx(bundle, tmp_path / "new.xlsx")
+    await stamp_head(arranged)
+    await sign_in(client, "admin")
+    token = await csrf_of(client, "/data")
+    checked = await client.post(
+        "/data/upload", data=upload_form(token, "new.xlsx", (tmp_path / "new.xlsx").read_bytes())
+    )
+    page = await checked.text()
+    upload_id = re.findall(r'name="upload" value="([0-9a-f]+)"', page)[0]
+    before = {s.id for s in (await load_bundle(arranged)).subjects}
+    imported = await client.post(
+        "/data/import", data={"_csrf": token, "upload": upload_id}, allow_redirects=False
+    )
+    after = {s.id for s in (await load_bundle(arranged)).subjects}
+    assert (checked.status, imported.status) == (200, 303)
+    assert (before, after) == ({"art", "music"}, {"art", "music", "science"})
+
+
+async def test_broken_zip_shows_file_and_line_and_imports_nothing(
+    client: Client, arranged: Store, tmp_path: Path
+) -> None:
+    write_bundle_csv(county(), tmp_path / "csv")
+    classrooms = tmp_path / "csv" / "classrooms.csv"
+    lines = classrooms.read_text(encoding="utf-8-sig").splitlines()
+    lines[2] = lines[2].replace(",4,", ",four,", 1)
+    classrooms.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    await sign_in(client, "admin")
+    token = await csrf_of(client, "/data")
+    response = await client.post(
+        "/data/upload", data=upload_form(token, "bundle.zip", zipped_folder(tmp_path / "csv"))
+    )
+    page = await response.text()
+    assert response.status == 200
+    assert "<code>classrooms.csv:3" in page
+    assert 'name="upload"' not in page  # no import button
+
+
+async def test_upload_refuses_other_files_and_forged_imports_and_downloads(
+    client: Client,
+) -> None:
+    await sign_in(client, "admin")
+    token = await csrf_of(client, "/data")
+    wrong = await client.post("/data/upload", data=upload_form(token, "notes.txt", b"hello"))
+    forged = await client.post("/data/import", data={"_csrf": token, "upload": "abc123"})
+    no_token = await client.post("/data/upload", data=upload_form("", "a.xlsx", b"PK"))
+    response = await client.get("/data/export.xlsx")
+    body = await response.read()
+    assert (wrong.status, forged.status, no_token.status) == (400, 400, 403)
+    assert response.status == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert "xl/workbook.xml" in zipfile.ZipFile(io.BytesIO(body)).namelist()
