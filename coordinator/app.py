@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 
+from coordinator.attendance import Policy
+from coordinator.services.checkins import CheckinConfig
 from coordinator.services.feeds import FeedCache
 from coordinator.settings import Settings
 from coordinator.store import Store
@@ -23,10 +26,22 @@ def open_store(settings: Settings) -> Store:
     )
 
 
+def checkin_config(settings: Settings) -> CheckinConfig:
+    checkins = settings.checkins
+    policy = Policy(
+        correction_window=dt.timedelta(hours=checkins.correction_window_hours),
+        max_report_age=dt.timedelta(days=checkins.max_report_age_days),
+    )
+    return CheckinConfig(
+        policy=policy, group_commit=checkins.group_commit, max_batch=checkins.max_batch
+    )
+
+
 def create_app(settings: Settings, store: Store | None = None) -> web.Application:
     """The application; pass `store` to share one the caller already opened (tests do)."""
     app = web.Application(middlewares=[errors])
     app[SETTINGS] = settings
+    app[api.CHECKIN_CONFIG] = checkin_config(settings)
 
     async def store_context(app: web.Application) -> AsyncIterator[None]:
         app[STORE] = store or open_store(settings)

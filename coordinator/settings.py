@@ -54,6 +54,17 @@ class FeedSettings(Section):
     counter_ttl_s: float = Field(default=1.0, ge=0)
 
 
+class CheckinSettings(Section):
+    # Acknowledge many check-ins with one durable transaction (group commit); false: one
+    # transaction per request.
+    group_commit: bool = True
+    max_batch: int = Field(default=256, ge=1)
+    # Hours after a lesson ends (or its first report) that an assistant may still correct it.
+    correction_window_hours: float = Field(default=24.0, ge=0)
+    # Days an offline report may wait in a phone's outbox and still be accepted (marked late).
+    max_report_age_days: float = Field(default=30.0, gt=0)
+
+
 class SolverSettings(Section):
     time_limit_s: float = Field(default=10.0, gt=0)
     seed: int = 7
@@ -84,6 +95,7 @@ class Settings(BaseSettings):
     store: StoreSettings = StoreSettings()
     solver: SolverSettings = SolverSettings()
     feeds: FeedSettings = FeedSettings()
+    checkins: CheckinSettings = CheckinSettings()
     streams: StreamsSettings = StreamsSettings()
     notifications: NotificationSettings = NotificationSettings()
     # Addresses allowed to make nginx-rtmp's callbacks (on_publish, on_play, ...).

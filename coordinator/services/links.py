@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from coordinator import models
@@ -52,3 +53,29 @@ def classroom_url(links: LessonLinks | None, classroom_id: str) -> str:
         return ""
     own = [entry for entry in links.classrooms if entry.classroom_id == classroom_id]
     return own[0].links[0].url if own and own[0].links else ""
+
+
+def watch_links(
+    settings: StreamsSettings,
+    *,
+    lesson_key: str,
+    revision: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    teacher_id: str,
+    teacher_school_id: str | None,
+    classroom_ids: Sequence[str],
+) -> dict[str, str]:
+    """Classroom id -> its watch link, for the classrooms given (a caller's own)."""
+    if not classroom_ids:
+        return {}
+    request = LinkRequest(
+        lesson_key=lesson_key,
+        revision=revision,
+        teacher=Participant(teacher_id, teacher_id),
+        classrooms=tuple(Participant(room, room) for room in sorted(classroom_ids)),
+        start=start,
+        end=end,
+    )
+    links = lesson_links(settings, request, school_id=teacher_school_id)
+    return {room: classroom_url(links, room) for room in classroom_ids if links is not None}

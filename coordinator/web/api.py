@@ -35,6 +35,8 @@ from coordinator.services.checkins import (
     CheckinWriter,
     assistant_lessons,
 )
+from coordinator.services.links import watch_links
+from coordinator.streams import StreamsSettings
 from coordinator.web.auth import assistant_of, bearer_token, unauthorized
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.middlewares import error_body
@@ -42,6 +44,7 @@ from coordinator.web.middlewares import error_body
 CHECK_INS = "/api/v1/check-ins"
 MAX_BODY = 16 * 1024
 MAX_DAYS = 62
+MAX_DEPTH = 8  # a report nests two levels; anything deeper is not one
 CHECKIN_CONFIG = web.AppKey("checkin_config", CheckinConfig)
 CHECKIN_WRITER = web.AppKey("checkin_writer", CheckinWriter)
 Handler = Callable[[web.Request], Awaitable[web.Response]]
@@ -113,13 +116,37 @@ async def post_check_in(request: web.Request) -> web.Response:
 
 
 async def _json_body(request: web.Request) -> Any:
+    """The decoded body: UTF-8 JSON (RFC 8259, whatever the charset says), of bounded size/depth."""
+    too_large = ReportError("body", f"larger than {MAX_BODY} bytes")
     if request.content_length is not None and request.content_length > MAX_BODY:
-        raise ReportError("body", f"larger than {MAX_BODY} bytes")
-    text = await request.text()
+        raise too_large
+    raw = bytearray()
+    async for chunk in request.content.iter_chunked(MAX_BODY):
+        raw += chunk
+        if len(raw) > MAX_BODY:
+            raise too_large
     try:
-        return json.loads(text)
-    except ValueError as error:
+        body = json.loads(raw)
+    except RecursionError:
+        raise ReportError("body", f"nested deeper than {MAX_DEPTH} levels") from None
+    except ValueError as error:  # UnicodeDecodeError included
         raise ReportError("body", f"not valid JSON: {error}") from None
+    if _depth(body) > MAX_DEPTH:
+        raise ReportError("body", f"nested deeper than {MAX_DEPTH} levels")
+    return body
+
+
+def _depth(value: Any) -> int:
+    """How deep JSON containers nest (iteratively: a deep body must not exhaust the stack)."""
+    depth, level = 0, [value]
+    while level := [
+        child
+        for item in level
+        if isinstance(item, dict | list)
+        for child in (item.values() if isinstance(item, dict) else item)
+    ]:
+        depth += 1
+    return depth
 
 
 @api_errors
@@ -135,12 +162,16 @@ async def get_lessons(request: web.Request) -> web.Response:
         "from": first.isoformat(),
         "to": last.isoformat(),
         "time_zone": zone,
-        "lessons": [lesson_json(lesson, ZoneInfo(zone)) for lesson in lessons],
+        "lessons": [
+            lesson_json(lesson, ZoneInfo(zone), request.app[SETTINGS].streams) for lesson in lessons
+        ],
     }
     return web.json_response(body)
 
 
-def lesson_json(lesson: AssistantLesson, zone: ZoneInfo) -> dict[str, Any]:
+def lesson_json(
+    lesson: AssistantLesson, zone: ZoneInfo, streams: StreamsSettings
+) -> dict[str, Any]:
     return {
         "key": lesson.key,
         "date": lesson.date.isoformat(),
@@ -152,7 +183,18 @@ def lesson_json(lesson: AssistantLesson, zone: ZoneInfo) -> dict[str, Any]:
         "teacher": lesson.teacher,
         "classroom_ids": lesson.classroom_ids,
         "reported": lesson.reported,
-        "links": {},  # filled in by the streaming links work: classroom id -> join URL
+        "links": {}
+        if lesson.status == "cancelled"
+        else watch_links(
+            streams,
+            lesson_key=lesson.key,
+            revision=lesson.revision,
+            start=lesson.start,
+            end=lesson.end,
+            teacher_id=lesson.teacher["id"],
+            teacher_school_id=lesson.teacher.get("school_id"),
+            classroom_ids=lesson.classroom_ids,
+        ),  # classroom id -> its watch link
     }
 
 

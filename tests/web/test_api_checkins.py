@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import uuid
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from pytest_aiohttp import AiohttpClient
@@ -17,6 +18,7 @@ from coordinator.services.api_tokens import revoke_tokens
 from coordinator.services.checkins import CheckinConfig
 from coordinator.settings import Settings
 from coordinator.store import Store
+from coordinator.streams import StaticSettings, StreamsSettings
 from coordinator.web.api import CHECKIN_CONFIG
 from tests.attendance.seed import ART, MUSIC, NOW, Clock, Seeded, seed
 
@@ -343,7 +345,7 @@ async def test_lessons_lists_only_the_callers_classrooms_in_school_time(
             "status": "scheduled",
             "revision": 0,
             "subject": {"id": "music", "name_zh": "音乐", "name_en": "Music"},
-            "teacher": {"id": "t-wang", "name": "王丽"},
+            "teacher": {"id": "t-wang", "name": "王丽", "school_id": "u-one"},
             "classroom_ids": ["c-west-3"],
             "reported": {"c-west-3": ["check_in"]},
             "links": {},
@@ -360,3 +362,26 @@ async def test_lessons_default_to_this_week_and_refuse_reversed_range(
     reversed_range = await client.get("/api/v1/lessons?from=2026-11-23&to=2026-11-01", headers=auth)
     assert [lesson["key"] for lesson in default["lessons"]] == [MUSIC, ART]
     assert (reversed_range.status, (await reversed_range.json())["error"]["field"]) == (400, "to")
+
+
+async def test_lessons_carry_each_classrooms_own_watch_link(
+    aiohttp_client: AiohttpClient, store: Store, seeded: Seeded, clock: Clock
+) -> None:
+    streams = StreamsSettings(
+        provider="static",
+        static=StaticSettings(
+            teacher_url="https://room.example.cn/host/{lesson}",
+            classroom_url="https://room.example.cn/join/{lesson}?room={classroom}",
+        ),
+    )
+    app = create_app(Settings(streams=streams), store)
+    app[CHECKIN_CONFIG] = CheckinConfig(clock=clock)
+    client = await aiohttp_client(app)
+    response = await client.get(
+        "/api/v1/lessons?from=2026-11-23&to=2026-11-23",
+        headers={"Authorization": f"Bearer {seeded.zhao}"},
+    )
+    lessons = (await response.json())["lessons"]
+    assert [lesson["links"] for lesson in lessons] == [
+        {"c-west-3": f"https://room.example.cn/join/{quote(MUSIC, safe='')}?room=c-west-3"}
+    ]

@@ -60,6 +60,7 @@ async def _lessons_of(
             SUBJECTS.c.name_zh,
             SUBJECTS.c.name_en,
             TEACHERS.c.name.label("teacher_name"),
+            TEACHERS.c.school_id.label("teacher_school_id"),
         )
         .join(LINKS, LINKS.c.lesson_key == LESSONS.c.key)
         .join(CLASSROOMS, CLASSROOMS.c.id == LINKS.c.classroom_id)
@@ -80,7 +81,11 @@ async def _lessons_of(
                 status=row.status,
                 revision=row.revision,
                 subject={"id": row.subject_id, "name_zh": row.name_zh, "name_en": row.name_en},
-                teacher={"id": row.teacher_id, "name": row.teacher_name},
+                teacher={
+                    "id": row.teacher_id,
+                    "name": row.teacher_name,
+                    "school_id": row.teacher_school_id,
+                },
             )
         lesson.classroom_ids.append(row.classroom_id)
     return lessons
