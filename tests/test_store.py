@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -16,14 +17,16 @@ async def test_upgrade_brings_schema_to_head(migrated_store: Store) -> None:
     assert await current_revision(migrated_store) == head_revision()
 
 
-async def test_sqlite_pragmas_are_set(store: Store) -> None:
-    if not store.is_sqlite:
-        pytest.skip("SQLite only")
-    async with store.write() as session:
-        values = [
-            (await session.exec(text(f"PRAGMA {name}"))).one()[0]  # type: ignore[call-overload]
-            for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
-        ]
+async def test_sqlite_pragmas_are_set(tmp_path: Path) -> None:
+    store = Store(str(tmp_path / "pragmas.db"))
+    try:
+        async with store.write() as session:
+            values = [
+                (await session.exec(text(f"PRAGMA {name}"))).one()[0]  # type: ignore[call-overload]
+                for name in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+            ]
+    finally:
+        await store.close()
     assert values == ["wal", 2, 1, 5000]
 
 
