@@ -135,6 +135,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--nginx-workers", default="auto")
+    parser.add_argument("--workers", type=int, default=2, help="coordinator serve --workers")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:
         folder = Path(temp)
@@ -144,7 +145,16 @@ def main() -> None:
         feeds = json.loads(coordinator(database, "feeds", "--json"))
         app_port, nginx_port = free_port(), free_port()
         env = {**os.environ, "COORDINATOR_FEEDS__COUNTER_TTL_S": "1"}
-        serve = [str(COORDINATOR), "--db", str(database), "serve", "--port", str(app_port)]
+        serve = [
+            str(COORDINATOR),
+            "--db",
+            str(database),
+            "serve",
+            "--port",
+            str(app_port),
+            "--workers",
+            str(args.workers),
+        ]
         with running(serve, env):
             wait_for(f"http://127.0.0.1:{app_port}/healthz")
             url, body = typical_teacher_feed(feeds, app_port)
@@ -172,7 +182,7 @@ def report(url: str, static: str, body: bytes, args: argparse.Namespace) -> None
     print(
         f"teacher feed: {len(body):,} bytes, {body.count(b'BEGIN:VEVENT')} events; "
         f"wrk -t2 -c{args.connections} -d{args.seconds}s, mean of 2 runs; "
-        f"nginx worker_processes {args.nginx_workers}, coordinator 1 process\n"
+        f"nginx worker_processes {args.nginx_workers}, coordinator --workers {args.workers}\n"
     )
     print("| response | server | requests/s | p99 latency | ratio to nginx |")
     print("| --- | --- | ---: | ---: | ---: |")

@@ -12,9 +12,10 @@ from coordinator.services.checkins import CheckinConfig
 from coordinator.services.feeds import FeedCache
 from coordinator.settings import Settings
 from coordinator.store import Store
-from coordinator.web import api, feeds, health, streams
+from coordinator.web import api, feeds, health, openapi, streams
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.middlewares import errors
+from coordinator.web.observe import metrics, observe
 from coordinator.web.pages import setup_pages
 
 
@@ -39,7 +40,7 @@ def checkin_config(settings: Settings) -> CheckinConfig:
 
 def create_app(settings: Settings, store: Store | None = None) -> web.Application:
     """The application; pass `store` to share one the caller already opened (tests do)."""
-    app = web.Application(middlewares=[errors])
+    app = web.Application(middlewares=[observe, errors])
     app[SETTINGS] = settings
     app[api.CHECKIN_CONFIG] = checkin_config(settings)
 
@@ -55,6 +56,8 @@ def create_app(settings: Settings, store: Store | None = None) -> web.Applicatio
     app.cleanup_ctx.append(store_context)
     app.cleanup_ctx.append(api.checkin_writer)  # after the store: it writes check-ins
     app.add_routes(health.routes())
+    app.router.add_get("/metrics", metrics)
+    app.add_routes(openapi.routes())
     app.add_routes(api.routes())
     app.add_routes(feeds.routes())
     app.add_routes(streams.routes())

@@ -20,6 +20,7 @@ from coordinator.cli_support import (
     today_in,
     utc_now,
 )
+from coordinator.observability.logs import use_json_logs
 from coordinator.services import demo as demo_service
 from coordinator.services import imports
 from coordinator.settings import Settings
@@ -39,12 +40,25 @@ from coordinator.store import Store
     help="Database URL or SQLite file (overrides COORDINATOR_DATABASE_URL).",
 )
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    envvar="COORDINATOR_LOG_FORMAT",
+    default="text",
+    show_default=True,
+    help="json: one JSON object per line, with the request id (env COORDINATOR_LOG_FORMAT).",
+)
 @click.version_option(package_name="coordinator")
 @click.pass_context
-def main(ctx: click.Context, config: Path | None, database: str | None, verbose: int) -> None:
+def main(
+    ctx: click.Context, config: Path | None, database: str | None, verbose: int, log_format: str
+) -> None:
     """Live-class scheduler and dual-teacher lesson coordinator."""
     level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if log_format == "json":
+        use_json_logs(level)
+    else:
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     ctx.obj = Context(config, database)
 
 

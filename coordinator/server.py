@@ -9,6 +9,7 @@ from aiohttp import web
 from gunicorn.app.base import BaseApplication
 
 from coordinator.app import create_app
+from coordinator.observability.metrics import ensure_multiproc_dir, worker_exited
 from coordinator.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ class Workers(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hi
         self.cfg.set("worker_class", "aiohttp.GunicornWebWorker")
         self.cfg.set("graceful_timeout", 20)
         self.cfg.set("accesslog", None)
+        self.cfg.set("child_exit", lambda _arbiter, worker: worker_exited(worker.pid))
 
     def load(self) -> web.Application:
         return create_app(self.settings)
@@ -47,5 +49,6 @@ def serve(settings: Settings, workers: int = 1, **run_app: Any) -> None:
             **run_app,
         )
         return
+    ensure_multiproc_dir()  # metrics from every worker: PROMETHEUS_MULTIPROC_DIR
     log.info("starting %d workers", workers)
     Workers(settings, workers).run()

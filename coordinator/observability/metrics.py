@@ -7,11 +7,11 @@ process starts, every process writes its own files there and /metrics merges the
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import tempfile
 
-from aiohttp import web
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -63,8 +63,13 @@ def status_class(status: int) -> str:
     return f"{status // 100}xx"
 
 
+@functools.lru_cache(maxsize=1024)  # routes x methods x classes: a few dozen in practice
+def _latency(route: str, method: str, status: str) -> Histogram:
+    return REQUEST_SECONDS.labels(route, method, status)
+
+
 def observe_request(route: str, method: str, status: int, seconds: float) -> None:
-    REQUEST_SECONDS.labels(route, method, status_class(status)).observe(seconds)
+    _latency(route, method, status_class(status)).observe(seconds)
 
 
 def checkin_outcome(outcome: str) -> None:
@@ -95,10 +100,9 @@ def render(multiproc_dir: str | None = None) -> bytes:
     return generate_latest(registry)
 
 
-async def metrics(_request: web.Request) -> web.Response:
-    """GET /metrics in Prometheus' text format."""
-    body = render(os.environ.get(MULTIPROC_ENV))
-    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+def exposition() -> tuple[bytes, str]:
+    """The metrics in Prometheus' text format, and their content type."""
+    return render(os.environ.get(MULTIPROC_ENV)), CONTENT_TYPE_LATEST
 
 
 def ensure_multiproc_dir() -> None:

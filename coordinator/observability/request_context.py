@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 from contextvars import ContextVar
 
 HEADER = "X-Request-Id"
@@ -15,7 +15,7 @@ def request_id_from(header: str | None) -> str:
     """The client's id when it is short, printable and safe in a log line; else a new one."""
     if header is not None and SANE_ID.fullmatch(header):
         return header
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()
 
 
 def current_request_id() -> str | None:

@@ -43,6 +43,7 @@ from coordinator.store import Store
 from coordinator.streams import StreamsSettings
 
 KEEP_CANCELLED = dt.timedelta(days=14)
+MINUTE = dt.timedelta(minutes=1)
 CLASSROOM_VIEW = ("classroom", "assistant")
 
 
@@ -252,6 +253,7 @@ class FeedCache:
     _checked: float = float("-inf")
     _directory: Directory | None = None
     _feeds: dict[str, tuple[dt.date, RenderedFeed]] = field(default_factory=dict)
+    _today_until: tuple[dt.datetime, dt.date] | None = None
     renders: int = 0  # feeds built since start (the rest were served from the cache)
 
     async def generation(self) -> int:
@@ -264,13 +266,20 @@ class FeedCache:
             self._checked = time.monotonic()
         return self._generation
 
+    def _today(self, now: dt.datetime) -> dt.date:
+        """The schools' date, recomputed at most once a minute (it is asked on every hit)."""
+        if self._today_until is None or now >= self._today_until[0]:
+            today = now.astimezone(ZoneInfo(self.time_zone)).date()
+            self._today_until = (now.replace(second=0, microsecond=0) + MINUTE, today)
+        return self._today_until[1]
+
     def invalidate(self) -> None:
         self._checked = float("-inf")
 
     async def feed(self, token: str, *, now: dt.datetime) -> RenderedFeed | None:
         """The feed a token opens, or None for an unknown or revoked token."""
         await self.generation()
-        today = now.astimezone(ZoneInfo(self.time_zone)).date()
+        today = self._today(now)
         key = token_hash(token)
         cached = self._feeds.get(key)
         if cached is not None and cached[0] == today:

@@ -131,22 +131,25 @@ async def _json_body(request: web.Request) -> Any:
         raise ReportError("body", f"nested deeper than {MAX_DEPTH} levels") from None
     except ValueError as error:  # UnicodeDecodeError included
         raise ReportError("body", f"not valid JSON: {error}") from None
-    if _depth(body) > MAX_DEPTH:
-        raise ReportError("body", f"nested deeper than {MAX_DEPTH} levels")
+    _check_shape(body)
     return body
 
 
-def _depth(value: Any) -> int:
-    """How deep JSON containers nest (iteratively: a deep body must not exhaust the stack)."""
+def _check_shape(value: Any) -> None:
+    """Bounded nesting, and no NUL characters (no database stores them), level by level."""
     depth, level = 0, [value]
-    while level := [
-        child
-        for item in level
-        if isinstance(item, dict | list)
-        for child in (item.values() if isinstance(item, dict) else item)
-    ]:
+    while level:
+        if any(isinstance(item, str) and "\x00" in item for item in level):
+            raise ReportError("body", "a NUL character (\\u0000) in a string")
+        level = [
+            child
+            for item in level
+            if isinstance(item, dict | list)
+            for child in ([*item, *item.values()] if isinstance(item, dict) else item)
+        ]
         depth += 1
-    return depth
+        if depth > MAX_DEPTH + 1:
+            raise ReportError("body", f"nested deeper than {MAX_DEPTH} levels")
 
 
 @api_errors

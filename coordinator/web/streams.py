@@ -22,6 +22,8 @@ def _handler(kind: str) -> web.RouteDef:
         if request.remote not in settings.stream_callbacks_from:
             raise web.HTTPForbidden(text=f"callbacks are not accepted from {request.remote}\n")
         form = {key: str(value) for key, value in (await request.post()).items()}
+        if any("\x00" in text for item in form.items() for text in item):  # not storable
+            raise web.HTTPForbidden(text="NUL characters in the callback's fields\n")
         verdict = await stream_callback(
             request.app[STORE],
             settings.streams,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import warnings
 from pathlib import Path
 
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
+from aiohttp.typedefs import Handler, Middleware
 from aiohttp.web_exceptions import NotAppKeyWarning
 
 from coordinator.services.accounts import DirectoryCache
@@ -17,6 +19,7 @@ from coordinator.web.csrf import csrf_protect
 from coordinator.web.i18n import CATALOGS, language, load_catalogs
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages import (
+    assistant,
     audit,
     calendars,
     data,
@@ -38,13 +41,31 @@ async def _directory_cache(app: web.Application) -> None:
     app[DIRECTORY] = DirectoryCache(app[STORE], app[SETTINGS].feeds.counter_ttl_s)
 
 
+def pages_only(middlewares: list[Middleware]) -> Middleware:
+    """The page middlewares as one, stepping aside at once for the API, feeds and probes.
+
+    Feeds and check-ins are the hot paths (polled all day, bursts at every period): they pay
+    one prefix check, not a session, a language choice and a CSRF check each.
+    """
+
+    @web.middleware
+    async def pages(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.path.startswith(PAGE_EXEMPT):
+            return await handler(request)
+        for middleware in reversed(middlewares):
+            handler = functools.partial(middleware, handler=handler)
+        return await handler(request)
+
+    return pages
+
+
 def setup_pages(
     app: web.Application, settings: Settings, config: PagesConfig | None = None
 ) -> None:
     """Middlewares (session, language, page errors, CSRF), templates, catalogs and routes."""
     secure = settings.server.public_url.startswith("https://")
     session = sessions(lambda: secret_key(settings), secure=secure, skip=PAGE_EXEMPT)
-    app.middlewares.extend([session, language, page_errors, csrf_protect])
+    app.middlewares.append(pages_only([session, language, page_errors, csrf_protect]))
     app[PAGES] = config or PagesConfig(trusted_proxies=settings.server.trusted_proxies)
     # aiohttp-jinja2 keeps some state under str request keys; aiohttp warns about that.
     warnings.filterwarnings("ignore", category=NotAppKeyWarning, module="aiohttp_jinja2")
@@ -57,5 +78,5 @@ def setup_pages(
     )
     app.router.add_static("/static", TEMPLATES / "static", name="static")
     app.on_startup.append(_directory_cache)
-    for module in (signin, today, timetables, teacher, calendars, data, audit):
+    for module in (signin, today, timetables, teacher, calendars, data, audit, assistant):
         app.add_routes(module.routes())

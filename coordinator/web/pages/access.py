@@ -38,7 +38,7 @@ def home_of(user: User) -> str:
         return "/today"
     if user.role == "teacher":
         return f"/teachers/{quote(user.scope_id)}"
-    return f"/timetables/assistant/{quote(user.scope_id)}"
+    return "/assistant"  # the phone page: today's lessons, check in, the outbox
 
 
 def safe_next(target: str | None, default: str) -> str:

@@ -43,6 +43,7 @@ class NavItem:
 # The Rebalance (admin) and Reports (admin) pages slot in here when they land.
 NAV: list[NavItem] = [
     NavItem("/today", N_("Today"), ("admin",)),
+    NavItem("/assistant", N_("My classes"), ("assistant",)),
     NavItem("/timetables", N_("Timetables")),
     NavItem("/calendars", N_("Calendars")),
     NavItem("/data", N_("Data"), ("admin",), region_only=True),
