@@ -55,6 +55,26 @@ def classroom_url(links: LessonLinks | None, classroom_id: str) -> str:
     return own[0].links[0].url if own and own[0].links else ""
 
 
+def id_request(
+    *,
+    lesson_key: str,
+    revision: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    teacher_id: str,
+    classroom_ids: Sequence[str],
+) -> LinkRequest:
+    """What stream names, keys and tokens derive from: ids only (display names do not matter)."""
+    return LinkRequest(
+        lesson_key=lesson_key,
+        revision=revision,
+        teacher=Participant(teacher_id, teacher_id),
+        classrooms=tuple(Participant(room, room) for room in sorted(classroom_ids)),
+        start=start,
+        end=end,
+    )
+
+
 def watch_links(
     settings: StreamsSettings,
     *,
@@ -69,13 +89,13 @@ def watch_links(
     """Classroom id -> its watch link, for the classrooms given (a caller's own)."""
     if not classroom_ids:
         return {}
-    request = LinkRequest(
+    request = id_request(
         lesson_key=lesson_key,
         revision=revision,
-        teacher=Participant(teacher_id, teacher_id),
-        classrooms=tuple(Participant(room, room) for room in sorted(classroom_ids)),
         start=start,
         end=end,
+        teacher_id=teacher_id,
+        classroom_ids=classroom_ids,
     )
     links = lesson_links(settings, request, school_id=teacher_school_id)
     return {room: classroom_url(links, room) for room in classroom_ids if links is not None}

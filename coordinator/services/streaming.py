@@ -18,10 +18,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coordinator import models
 from coordinator.errors import ConfigurationError
+from coordinator.services.links import id_request
 from coordinator.store import Store
 from coordinator.streams import (
     LinkRequest,
-    Participant,
     Reason,
     RtmpProvider,
     StreamsSettings,
@@ -45,14 +45,13 @@ def rtmp_provider(settings: StreamsSettings) -> RtmpProvider:
 
 
 def _request(lesson: models.LessonRow, rooms: Iterable[str]) -> LinkRequest:
-    """What stream names and keys derive from (ids only: names do not matter here)."""
-    return LinkRequest(
+    return id_request(
         lesson_key=lesson.key,
         revision=lesson.revision,
-        teacher=Participant(lesson.teacher_id, lesson.teacher_id),
-        classrooms=tuple(Participant(room, room) for room in sorted(rooms)),
         start=lesson.start,
         end=lesson.end,
+        teacher_id=lesson.teacher_id,
+        classroom_ids=list(rooms),
     )
 
 
