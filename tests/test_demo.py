@@ -81,6 +81,7 @@ def test_demo_imports_solves_serves_and_prints_working_urls(tmp_path: Path) -> N
         output = "".join(read_until_serving(process, deadline))
         assert "31 classrooms" in output
         assert f"Sign in at http://127.0.0.1:{port}/signin as" in output
+        assert "the county's calendar: 青山县" in output
         urls = re.findall(rf"http://127\.0\.0\.1:{port}/\S+", output)
         assert f"http://127.0.0.1:{port}/healthz" in urls
         feeds = [url for url in urls if url.endswith(".ics")]

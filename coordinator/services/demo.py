@@ -36,6 +36,7 @@ class DemoResult:
     published: PublishedPlan
     feeds: list[FeedLink]
     sign_ins: list[tuple[str, str, str]]  # (who, username, password)
+    county: str  # the region with the most schools: the admin's scope
 
 
 async def run_demo(
@@ -58,18 +59,17 @@ async def run_demo(
     counts = {name: len(changes.added) for name, changes in summary.tables.items()}
     published = await solve_and_publish(store, settings, now=now, today=today)
     feeds = await list_feeds(store, secret=secret_key(settings), base_url=base_url)
-    sign_ins = await _demo_users(store, bundle, now)
+    county = Counter(school.region_id for school in bundle.schools).most_common(1)[0][0]
+    sign_ins = await _demo_users(store, bundle, county, now)
     return DemoResult(
-        store.describe(), bundle.name, shift, counts, summary, published, feeds, sign_ins
+        store.describe(), bundle.name, shift, counts, summary, published, feeds, sign_ins, county
     )
 
 
 async def _demo_users(
-    store: Store, bundle: domain.Bundle, now: dt.datetime
+    store: Store, bundle: domain.Bundle, region: str, now: dt.datetime
 ) -> list[tuple[str, str, str]]:
     """A county admin, a network teacher and an assistant, with fresh random passwords."""
-    schools = Counter(school.region_id for school in bundle.schools)
-    region = schools.most_common(1)[0][0]
     teacher = bundle.network_teachers[0]
     assistant = bundle.assistants[0]
     wanted = [
@@ -141,7 +141,14 @@ def describe(result: DemoResult, base_url: str) -> str:
         f"  {base_url}/healthz",
     ]
     for kind, label in FEEDS_TO_SHOW:
-        link = next((link for link in result.feeds if link.owner.kind == kind), None)
+        link = next(
+            (
+                link
+                for link in result.feeds
+                if link.owner.kind == kind and (kind != "region" or link.owner.id == result.county)
+            ),
+            None,
+        )
         if link is not None:
             lines.append(f"  {link.https}")
             lines.append(f"      {label}: {link.name}")
