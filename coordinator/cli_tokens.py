@@ -2,58 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
-from collections.abc import Awaitable, Callable
-from functools import wraps
-from typing import Any, Protocol, TypeVar
-
 import click
 
-from coordinator.errors import CoordinatorError
+from coordinator.cli_support import Context, fail_on_errors, pass_context, utc_now
 from coordinator.services import api_tokens
-from coordinator.store import Store
-
-T = TypeVar("T")
-
-
-class Context(Protocol):
-    """The main group's context object (coordinator.cli.Context); only its store is used."""
-
-    def store(self) -> Store: ...
-
-
-pass_context = click.pass_obj
-
-
-def with_store(context: Context, action: Callable[[Store], Awaitable[T]]) -> T:
-    """Run one service call on a store opened for it and closed after it."""
-
-    async def call() -> T:
-        store = context.store()
-        try:
-            return await action(store)
-        finally:
-            await store.close()
-
-    return asyncio.run(call())
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def fail_on_errors(call: Callable[..., None]) -> Callable[..., None]:
-    """Domain errors as a one-line message and exit status 1, not a traceback."""
-
-    @wraps(call)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        try:
-            call(*args, **kwargs)
-        except CoordinatorError as error:
-            raise click.ClickException(str(error)) from error
-
-    return wrapper
 
 
 @click.group()
@@ -68,8 +20,7 @@ def tokens() -> None:
 @fail_on_errors
 def issue(context: Context, assistant_id: str, label: str) -> None:
     """Print a new token once; only its SHA-256 is kept, so store it now."""
-    issued = with_store(
-        context,
+    issued = context.run(
         lambda store: api_tokens.issue_token(
             store, assistant_id=assistant_id, now=utc_now(), label=label
         ),
@@ -87,8 +38,7 @@ def revoke(context: Context, token_id: int | None, assistant_id: str | None) -> 
     """Revoke one token by id, or all of an assistant's tokens; it stops working at once."""
     if (token_id is None) == (assistant_id is None):
         raise click.UsageError("name a TOKEN_ID or --assistant, not both")
-    count = with_store(
-        context,
+    count = context.run(
         lambda store: api_tokens.revoke_tokens(
             store, now=utc_now(), token_id=token_id, assistant_id=assistant_id
         ),
@@ -102,9 +52,7 @@ def revoke(context: Context, token_id: int | None, assistant_id: str | None) -> 
 @fail_on_errors
 def list_(context: Context, assistant_id: str | None) -> None:
     """List tokens (never the tokens themselves): id, assistant, label, issued, revoked."""
-    found = with_store(
-        context, lambda store: api_tokens.list_tokens(store, assistant_id=assistant_id)
-    )
+    found = context.run(lambda store: api_tokens.list_tokens(store, assistant_id=assistant_id))
     for info in found:
         revoked = info.revoked_at.isoformat() if info.revoked_at else "active"
         click.echo(
