@@ -32,6 +32,8 @@ def worker(context: Context) -> None:
         for number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(number, stop.set)
         click.echo(f"worker on {store.describe()}; stop with Ctrl-C", err=True)
-        await run_worker(store, notifier, leadership_for(store), stop)
+        await run_worker(
+            store, notifier, leadership_for(store), stop, settings.checkins.answers_kept()
+        )
 
     context.run(work, settings)

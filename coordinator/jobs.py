@@ -2,7 +2,8 @@
 
 Only the leader schedules. Per lesson revision there are date jobs `reminder:KEY:REV`,
 `checkin:KEY:REV` and `live:KEY:REV`; fixed interval jobs re-read the change counter
-(`rebuild`), send due messages (`outbox`) and look for failure reports (`reports`). A job that
+(`rebuild`), send due messages (`outbox`), look for failure reports (`reports`) and forget
+check-in answers too old to be asked for again (`housekeeping`). A job that
 runs twice, here or on a new leader, enqueues nothing new: the outbox ids are idempotent.
 """
 
@@ -20,7 +21,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from coordinator.notify import Channel, build_channels
 from coordinator.observability.metrics import job_finished
-from coordinator.services import alerts, notifications, reminders
+from coordinator.services import alerts, checkins, notifications, reminders
 from coordinator.services.directory import Directory
 from coordinator.services.imports import load_bundle
 from coordinator.services.leader import Leadership, WorkerAlreadyRunning
@@ -31,6 +32,10 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
 LESSON_JOBS = ("reminder", "checkin", "live")
+HOUSEKEEPING_EVERY = dt.timedelta(hours=6)
+# Remembered check-in answers outlive the oldest report a phone may still send (30 days by
+# default) by a day, so a retry from an outbox always gets the first answer again.
+DEFAULT_KEEP_ANSWERS = dt.timedelta(days=31)
 JOB_RESULTS = {EVENT_JOB_EXECUTED: "run", EVENT_JOB_ERROR: "failed", EVENT_JOB_MISSED: "missed"}
 
 
@@ -48,9 +53,10 @@ class Jobs:
         channels: Mapping[str, Channel],
         scheduler: AsyncIOScheduler,
         clock: Clock = utc_now,
+        keep_answers: dt.timedelta = DEFAULT_KEEP_ANSWERS,
     ) -> None:
         self.store, self.notifier, self.channels = store, notifier, channels
-        self.scheduler, self.clock = scheduler, clock
+        self.scheduler, self.clock, self.keep_answers = scheduler, clock, keep_answers
         self.finished: set[str] = set()  # lesson jobs run (or missed) in this term
         self._generation = -1
         self._built_at: dt.datetime | None = None
@@ -66,6 +72,7 @@ class Jobs:
             "outbox": settings.outbox_poll_s,
             "reports": settings.poll_s,
         }
+        every["housekeeping"] = HOUSEKEEPING_EVERY.total_seconds()
         for name, seconds in every.items():
             self.scheduler.add_job(
                 getattr(self, name), "interval", seconds=seconds, id=name, **self._options()
@@ -120,6 +127,14 @@ class Jobs:
         async with self._sending:
             settings = self.notifier.settings
             await notifications.deliver_due(self.store, settings, self.channels, now=self.clock())
+
+    async def housekeeping(self) -> int:
+        """Forget check-in answers older than `keep_answers`; the number forgotten."""
+        before = self.clock() - self.keep_answers
+        forgotten = await checkins.purge_answers(self.store, before=before)
+        if forgotten:
+            log.info("forgot %d check-in answer(s) older than %s", forgotten, self.keep_answers)
+        return forgotten
 
     async def rebuild(self) -> bool:
         """Re-plan when the data changed (or the horizon moved on); True when it did."""
@@ -178,9 +193,10 @@ class Worker:
         leadership: Leadership,
         channels: Mapping[str, Channel],
         clock: Clock = utc_now,
+        keep_answers: dt.timedelta = DEFAULT_KEEP_ANSWERS,
     ) -> None:
         self.store, self.notifier, self.leadership = store, notifier, leadership
-        self.channels, self.clock = channels, clock
+        self.channels, self.clock, self.keep_answers = channels, clock, keep_answers
         self.jobs: Jobs | None = None  # while leading
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -206,7 +222,9 @@ class Worker:
 
     async def _lead(self, stop: asyncio.Event) -> None:
         scheduler = AsyncIOScheduler(timezone=dt.UTC)
-        self.jobs = Jobs(self.store, self.notifier, self.channels, scheduler, self.clock)
+        self.jobs = Jobs(
+            self.store, self.notifier, self.channels, scheduler, self.clock, self.keep_answers
+        )
         self.jobs.install()
         scheduler.start()
         try:
@@ -224,11 +242,15 @@ class Worker:
 
 
 async def run_worker(
-    store: Store, notifier: Notifier, leadership: Leadership, stop: asyncio.Event
+    store: Store,
+    notifier: Notifier,
+    leadership: Leadership,
+    stop: asyncio.Event,
+    keep_answers: dt.timedelta = DEFAULT_KEEP_ANSWERS,
 ) -> None:
     """The worker with the channels the settings configure, until `stop` is set."""
     timeout = aiohttp.ClientTimeout(total=notifier.settings.send_timeout_s)
     async with aiohttp.ClientSession(timeout=timeout) as http:
         channels = build_channels(notifier.settings, http)
         log.info("worker channels: %s", sorted(channels) or "none")
-        await Worker(store, notifier, leadership, channels).run(stop)
+        await Worker(store, notifier, leadership, channels, keep_answers=keep_answers).run(stop)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,10 @@ class CheckinSettings(Section):
     correction_window_hours: float = Field(default=24.0, ge=0)
     # Days an offline report may wait in a phone's outbox and still be accepted (marked late).
     max_report_age_days: float = Field(default=30.0, gt=0)
+
+    def answers_kept(self) -> dt.timedelta:
+        """How long first answers are remembered: a day past the oldest report accepted."""
+        return dt.timedelta(days=self.max_report_age_days + 1)
 
 
 class SolverSettings(Section):
