@@ -70,14 +70,34 @@ class CheckinSettings(Section):
         return dt.timedelta(days=self.max_report_age_days + 1)
 
 
+class SolverWeights(Section):
+    """`[solver.weights]`: the objective's weights (see docs/solver.md); defaults are tuned."""
+
+    delivered: int = Field(default=1000, ge=1)
+    pinned_enrolment: int = Field(default=40, ge=0)
+    open_extra: int = Field(default=1, ge=0)
+    continuity: int = Field(default=60, ge=0)
+    same_day: int = Field(default=20, ge=0)
+    alliance: int = Field(default=8, ge=0)
+    balance: int = Field(default=3, ge=0)
+    session: int = Field(default=10, ge=0)
+    mixed_grades: int = Field(default=4, ge=0)
+
+
 class SolverSettings(Section):
     time_limit_s: float = Field(default=10.0, gt=0)
     seed: int = 7
     num_workers: int = Field(default=2, ge=1)
     max_classrooms_per_session: int = Field(default=4, ge=1)
     max_classrooms_per_weak_session: int = Field(default=2, ge=1)
+    max_classrooms_per_audio_only_session: int = Field(default=1, ge=1)
     overrun_minutes: int = Field(default=5, ge=0)
     teacher_buffer_minutes: int = Field(default=10, ge=0)
+    # Rebalance: the cost of each lesson of the previous plan not kept, and CP-SAT's share of
+    # the time (the whole rebalance stays near this plus a fraction of a second).
+    change_penalty: int = Field(default=300, ge=0)
+    rebalance_time_limit_s: float = Field(default=1.5, gt=0)
+    weights: SolverWeights = SolverWeights()
 
 
 class Settings(BaseSettings):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from coordinator.errors import ConfigurationError
+from coordinator.services.planning import solver_options
 from coordinator.settings import Settings, load_settings
+from coordinator.timetable.options import Weights
 
 SHIPPED = Path(__file__).parents[1] / "config" / "coordinator.toml"
 
@@ -64,3 +67,24 @@ def test_nested_secret_in_the_file_is_refused_with_its_variable(tmp_path: Path) 
     path.write_text('[notifications.smtp]\npassword = "hunter2"\n', encoding="utf-8")
     with pytest.raises(ConfigurationError, match="COORDINATOR_NOTIFICATIONS__SMTP__PASSWORD"):
         load_settings(path)
+
+
+def test_the_solver_section_reaches_every_solver_option(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(
+        "[solver]\nmax_classrooms_per_audio_only_session = 2\nchange_penalty = 900\n"
+        "rebalance_time_limit_s = 3.0\n[solver.weights]\ncontinuity = 75\nsame_day = 0\n",
+        encoding="utf-8",
+    )
+    options = solver_options(load_settings(path).solver)
+    assert (options.audio_only_max, options.change_penalty, options.rebalance_time_limit_s) == (
+        2,
+        900,
+        3.0,
+    )
+    assert options.weights == dataclasses.replace(Weights(), continuity=75, same_day=0)
+
+
+def test_solver_weights_settings_name_every_weight_with_its_default() -> None:
+    defaults = Settings().solver.weights.model_dump()
+    assert defaults == dataclasses.asdict(Weights())

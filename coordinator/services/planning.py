@@ -21,7 +21,7 @@ from coordinator.services.subscriptions import ensure_feed_tokens
 from coordinator.settings import Settings, SolverSettings
 from coordinator.store import Store
 from coordinator.timetable.build import build_problem
-from coordinator.timetable.options import SolverOptions
+from coordinator.timetable.options import SolverOptions, Weights
 from coordinator.timetable.plan import Plan
 from coordinator.timetable.problem import Problem
 from coordinator.timetable.solve import solve
@@ -44,11 +44,15 @@ def solver_options(settings: SolverSettings, *, time_limit_s: float | None = Non
     return SolverOptions(
         max_classrooms_per_session=settings.max_classrooms_per_session,
         weak_network_max=settings.max_classrooms_per_weak_session,
+        audio_only_max=settings.max_classrooms_per_audio_only_session,
         overrun_minutes=settings.overrun_minutes,
         teacher_buffer_minutes=settings.teacher_buffer_minutes,
         time_limit_s=time_limit_s or settings.time_limit_s,
         seed=settings.seed,
         num_workers=settings.num_workers,
+        weights=Weights(**settings.weights.model_dump()),
+        change_penalty=settings.change_penalty,
+        rebalance_time_limit_s=settings.rebalance_time_limit_s,
     )
 
 
