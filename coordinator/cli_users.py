@@ -1,36 +1,20 @@
-"""`coordinator users add`: accounts for admins, network teachers and assistants."""
+"""`coordinator users`: accounts for admins, network teachers and assistants, and their links."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-from collections.abc import Awaitable, Callable
-from typing import Protocol, TypeVar
+import io
 
 import click
+import segno
 
-from coordinator.errors import CoordinatorError
-from coordinator.services import accounts
+from coordinator.cli_support import Context, base_url, fail_on_errors, pass_context, utc_now
+from coordinator.services import account_changes, accounts, sign_in_links
+from coordinator.services.accounts import User
+from coordinator.services.secret import secret_key
 from coordinator.store import Store
 
-T = TypeVar("T")
-
-
-class Context(Protocol):
-    """The main group's context object (coordinator.cli.Context); only its store is used."""
-
-    def store(self) -> Store: ...
-
-
-def with_store(context: Context, action: Callable[[Store], Awaitable[T]]) -> T:
-    async def call() -> T:
-        store = context.store()
-        try:
-            return await action(store)
-        finally:
-            await store.close()
-
-    return asyncio.run(call())
+USERNAME = click.argument("username")
 
 
 @click.group()
@@ -54,23 +38,116 @@ def users() -> None:
     confirmation_prompt=True,
     help="Asked for when left out (better: it stays out of the shell history).",
 )
-@click.pass_obj
+@pass_context
+@fail_on_errors
 def add(context: Context, role: str, scope: str, username: str, password: str) -> None:
     """Add a user; the password is kept only as an argon2id hash."""
-    now = dt.datetime.now(dt.UTC)
-    try:
-        user = with_store(
-            context,
-            lambda store: accounts.add_user(
-                store,
-                username=username,
-                password=password,
-                role=role,
-                scope=scope,
-                now=now,
-                actor="cli",
-            ),
+    now = utc_now()
+    user = context.run(
+        lambda store: accounts.add_user(
+            store,
+            username=username,
+            password=password,
+            role=role,
+            scope=scope,
+            now=now,
+            actor="cli",
         )
-    except CoordinatorError as error:
-        raise click.ClickException(str(error)) from error
+    )
     click.echo(f"user {user.username}: {user.role}, scope {user.scope}")
+
+
+@users.command("list")
+@pass_context
+@fail_on_errors
+def list_users(context: Context) -> None:
+    """Every account: user name, role, scope, and whether it is disabled."""
+    for account in context.run(account_changes.list_accounts):
+        state = "disabled" if account.disabled else "active"
+        click.echo(f"{account.username}\t{account.role}\t{account.scope}\t{state}")
+
+
+@users.command()
+@USERNAME
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@pass_context
+@fail_on_errors
+def password(context: Context, username: str, password: str) -> None:
+    """Set a new password; every session and sign-in link of the user ends."""
+    now = utc_now()
+    context.run(
+        lambda store: account_changes.change_password(
+            store, username, password, now=now, actor="cli"
+        )
+    )
+    click.echo(f"user {username}: new password set; signed out everywhere")
+
+
+@users.command("sign-out")
+@USERNAME
+@pass_context
+@fail_on_errors
+def sign_out(context: Context, username: str) -> None:
+    """End every session and sign-in link of the user (a lost phone)."""
+    now = utc_now()
+    context.run(lambda store: account_changes.end_sessions(store, username, now=now, actor="cli"))
+    click.echo(f"user {username}: signed out everywhere; earlier sign-in links no longer work")
+
+
+@users.command()
+@USERNAME
+@pass_context
+@fail_on_errors
+def disable(context: Context, username: str) -> None:
+    """The user can no longer sign in (nothing is deleted); sessions and links end."""
+    now = utc_now()
+    context.run(lambda store: account_changes.disable(store, username, now=now, actor="cli"))
+    click.echo(f"user {username}: disabled")
+
+
+@users.command()
+@USERNAME
+@pass_context
+@fail_on_errors
+def enable(context: Context, username: str) -> None:
+    """Let a disabled user sign in again (with a password or a new link)."""
+    now = utc_now()
+    context.run(lambda store: account_changes.enable(store, username, now=now, actor="cli"))
+    click.echo(f"user {username}: enabled")
+
+
+@users.command()
+@USERNAME
+@click.option(
+    "--days",
+    type=click.FloatRange(min=0, min_open=True, max=90),
+    default=sign_in_links.DEFAULT_LIFETIME.days,
+    show_default=True,
+    help="How long the link may be opened.",
+)
+@click.option("--qr", is_flag=True, help="Also print the link as a QR code to scan with a phone.")
+@pass_context
+@fail_on_errors
+def link(context: Context, username: str, days: float, qr: bool) -> None:
+    """Print a personal sign-in link: opened on a phone, it signs the user in there.
+
+    Send it to that person only. `coordinator users sign-out USERNAME` revokes it (and every
+    session); a new link does not revoke older ones.
+    """
+    settings = context.settings()
+    now = utc_now()
+
+    async def make(store: Store) -> tuple[User, str]:
+        user = await account_changes.active_user(store, username)
+        lifetime = dt.timedelta(days=days)
+        token = sign_in_links.link_token(user, secret_key(settings), now=now, lifetime=lifetime)
+        return user, sign_in_links.link_url(base_url(settings), token)
+
+    user, url = context.run(make, settings)
+    expires = (now + dt.timedelta(days=days)).strftime("%Y-%m-%d %H:%M UTC")
+    click.echo(f"sign-in link for {user.username} ({user.role}), until {expires}:")
+    click.echo(url)
+    if qr:
+        text = io.StringIO()
+        segno.make(url, error="m").terminal(out=text, compact=True)
+        click.echo(text.getvalue())

@@ -12,6 +12,8 @@ from coordinator.observability.request_context import current_request_id
 FIELDS = ("route", "status", "duration_ms", "method")
 SECRETS = (
     (re.compile(r"/feeds/[^/\s?#\"']+?\.ics"), "/feeds/[token].ics"),
+    # Personal sign-in links: /a/PAYLOAD.SIGNATURE (itsdangerous, both base64url).
+    (re.compile(r"/a/[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"), "/a/[token]"),
     (re.compile(r"(?i)\b(bearer)\s+[^\s\"',]+"), r"\1 [redacted]"),
     (re.compile(r"(?i)(authorization[\"']?\s*[:=]\s*[\"']?)[^\"',}\n]+"), r"\1[redacted]"),
     (re.compile(r"(?i)\b(token|key)=[^&\s\"']+"), r"\1=[redacted]"),

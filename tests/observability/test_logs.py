@@ -34,6 +34,8 @@ def record(message: str, *args: object, **extra: object) -> logging.LogRecord:
         ("sent Bearer abcdef123 twice", "sent Bearer [redacted] twice"),
         ("/live?key=s3cr3t&token=t0k3n&x=1", "/live?key=[redacted]&token=[redacted]&x=1"),
         ("token cot_AbC_123 issued", "token cot_[redacted] issued"),
+        ("GET /a/eyJ1IjozfQ.sig-nature_x 200", "GET /a/[token] 200"),
+        ("GET /data/a/b 200", "GET /data/a/b 200"),
     ],
 )
 def test_scrub_removes_tokens(text: str, expected: str) -> None:

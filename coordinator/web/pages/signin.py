@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 
 from aiohttp import web
 
-from coordinator.services.accounts import authenticate
+from coordinator.services.accounts import User, authenticate
+from coordinator.services.secret import secret_key
+from coordinator.services.sign_in_links import SignInLinkError, user_of_link
 from coordinator.web.i18n import COOKIE, LANGUAGES, gettext_of
-from coordinator.web.keys import STORE
+from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages.access import home_of, safe_next
 from coordinator.web.pages.base import page_context, render
 from coordinator.web.pages.config import PAGES
@@ -71,6 +74,44 @@ async def home(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther(home_of(user) if user else "/signin")
 
 
+LINK_STATUS = {"invalid": 404, "expired": 410, "revoked": 410}
+
+
+async def _link_user(request: web.Request) -> User | SignInLinkError:
+    now = request.app[PAGES].clock().astimezone(dt.UTC)
+    secret = secret_key(request.app[SETTINGS])
+    try:
+        return await user_of_link(request.app[STORE], secret, request.match_info["token"], now=now)
+    except SignInLinkError as error:
+        return error
+
+
+async def link_page(request: web.Request) -> web.StreamResponse:
+    """A personal sign-in link: who it signs in, and one button (link previews sign nobody in)."""
+    user = await _link_user(request)
+    context = await page_context(request)
+    if isinstance(user, SignInLinkError):
+        context.update(link_user=None, reason=user.reason)
+        return render("link.html", request, context, status=LINK_STATUS[user.reason])
+    signed_in = await current_user(request)
+    if signed_in is not None and signed_in.id == user.id:
+        raise web.HTTPSeeOther(home_of(user))
+    context.update(link_user=user, reason="")
+    return render("link.html", request, context)
+
+
+async def link_sign_in(request: web.Request) -> web.StreamResponse:
+    user = await _link_user(request)
+    if isinstance(user, SignInLinkError):
+        context = await page_context(request)
+        context.update(link_user=None, reason=user.reason)
+        return render("link.html", request, context, status=LINK_STATUS[user.reason])
+    await sign_in(request, user)
+    address = client_address(request, request.app[PAGES].trusted_proxies)
+    log.info("%s signed in with a personal link from %s", user.username, address)
+    raise web.HTTPSeeOther(home_of(user))
+
+
 async def switch_language(request: web.Request) -> web.StreamResponse:
     """POST lang=zh|en: remembered in a cookie for a year; back to the page it came from."""
     form = await request.post()
@@ -87,5 +128,7 @@ def routes() -> list[web.RouteDef]:
         web.get("/signin", signin_page),
         web.post("/signin", signin),
         web.post("/signout", signout),
+        web.get("/a/{token}", link_page),
+        web.post("/a/{token}", link_sign_in),
         web.post("/lang", switch_language),
     ]
