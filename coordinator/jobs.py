@@ -1,7 +1,8 @@
 """APScheduler wiring: jobs rebuilt from the database; each job looks things up, calls a service.
 
 Only the leader schedules. Per lesson revision there are date jobs `reminder:KEY:REV`,
-`checkin:KEY:REV` and `live:KEY:REV`; fixed interval jobs re-read the change counter
+`checkin:KEY:REV`, `live:KEY:REV` and, for providers whose rooms must be opened first
+(BigBlueButton), `room:KEY:REV`; fixed interval jobs re-read the change counter
 (`rebuild`), send due messages (`outbox`), look for failure reports (`reports`) and forget
 check-in answers too old to be asked for again (`housekeeping`). A job that
 runs twice, here or on a new leader, enqueues nothing new: the outbox ids are idempotent.
@@ -21,7 +22,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from coordinator.notify import Channel, build_channels
 from coordinator.observability.metrics import job_finished
-from coordinator.services import alerts, checkins, notifications, reminders
+from coordinator.services import alerts, checkins, notifications, reminders, rooms
 from coordinator.services.directory import Directory
 from coordinator.services.imports import load_bundle
 from coordinator.services.leader import Leadership, WorkerAlreadyRunning
@@ -31,7 +32,7 @@ from coordinator.store import Store
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
-LESSON_JOBS = ("reminder", "checkin", "live")
+LESSON_JOBS = ("reminder", "checkin", "live", "room")
 HOUSEKEEPING_EVERY = dt.timedelta(hours=6)
 # Remembered check-in answers outlive the oldest report a phone may still send (30 days by
 # default) by a day, so a retry from an outbox always gets the first answer again.
@@ -41,6 +42,23 @@ JOB_RESULTS = {EVENT_JOB_EXECUTED: "run", EVENT_JOB_ERROR: "failed", EVENT_JOB_M
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def fetch_with(http: aiohttp.ClientSession) -> rooms.Fetch:
+    """GET through the worker's HTTP session; client errors surface as OSError."""
+
+    async def fetch(url: str) -> tuple[int, str]:
+        try:
+            async with http.get(url) as response:
+                return response.status, await response.text()
+        except aiohttp.ClientError as error:
+            raise OSError(f"{type(error).__name__}: {error}") from error
+
+    return fetch
+
+
+async def _no_fetch(url: str) -> tuple[int, str]:
+    raise OSError(f"this worker makes no HTTP calls ({url.split('?', 1)[0]})")
 
 
 class Jobs:
@@ -54,9 +72,11 @@ class Jobs:
         scheduler: AsyncIOScheduler,
         clock: Clock = utc_now,
         keep_answers: dt.timedelta = DEFAULT_KEEP_ANSWERS,
+        fetch: rooms.Fetch = _no_fetch,
     ) -> None:
         self.store, self.notifier, self.channels = store, notifier, channels
         self.scheduler, self.clock, self.keep_answers = scheduler, clock, keep_answers
+        self.fetch = fetch
         self.finished: set[str] = set()  # lesson jobs run (or missed) in this term
         self._generation = -1
         self._built_at: dt.datetime | None = None
@@ -87,7 +107,10 @@ class Jobs:
 
     def _finished(self, event: JobEvent) -> None:
         job_finished(event.job_id, JOB_RESULTS[event.code])
-        if event.job_id.split(":", 1)[0] in LESSON_JOBS:
+        kind = event.job_id.split(":", 1)[0]
+        if kind == "room" and event.code == EVENT_JOB_ERROR:
+            return  # not opened: the next full rebuild plans it again while the window is open
+        if kind in LESSON_JOBS:
             self.finished.add(event.job_id)
 
     async def directory(self) -> Directory:
@@ -103,6 +126,18 @@ class Jobs:
 
     async def live(self, lesson_key: str, revision: int) -> None:
         await self._lesson_job(alerts.check_teacher_live, lesson_key, revision)
+
+    async def room(self, lesson_key: str, revision: int) -> None:
+        directory = await self.directory()
+        await rooms.open_room(
+            self.store,
+            self.notifier,
+            directory,
+            lesson_key=lesson_key,
+            revision=revision,
+            now=self.clock(),
+            fetch=self.fetch,
+        )
 
     async def _lesson_job(
         self, service: Callable[..., Awaitable[int]], lesson_key: str, revision: int
@@ -155,6 +190,7 @@ class Jobs:
         lessons = await reminders.upcoming_lessons(self.store, self.notifier, now)
         planned = reminders.reminder_jobs(lessons, self.notifier.settings, now)
         planned += alerts.alert_jobs(lessons, self.notifier, directory, now)
+        planned += rooms.room_jobs(lessons, self.notifier, directory, now)
         self.schedule(planned)
         self._built_at = now
         await self.outbox()
@@ -194,9 +230,11 @@ class Worker:
         channels: Mapping[str, Channel],
         clock: Clock = utc_now,
         keep_answers: dt.timedelta = DEFAULT_KEEP_ANSWERS,
+        fetch: rooms.Fetch = _no_fetch,
     ) -> None:
         self.store, self.notifier, self.leadership = store, notifier, leadership
         self.channels, self.clock, self.keep_answers = channels, clock, keep_answers
+        self.fetch = fetch
         self.jobs: Jobs | None = None  # while leading
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -223,7 +261,13 @@ class Worker:
     async def _lead(self, stop: asyncio.Event) -> None:
         scheduler = AsyncIOScheduler(timezone=dt.UTC)
         self.jobs = Jobs(
-            self.store, self.notifier, self.channels, scheduler, self.clock, self.keep_answers
+            self.store,
+            self.notifier,
+            self.channels,
+            scheduler,
+            self.clock,
+            self.keep_answers,
+            self.fetch,
         )
         self.jobs.install()
         scheduler.start()
@@ -253,4 +297,7 @@ async def run_worker(
     async with aiohttp.ClientSession(timeout=timeout) as http:
         channels = build_channels(notifier.settings, http)
         log.info("worker channels: %s", sorted(channels) or "none")
-        await Worker(store, notifier, leadership, channels, keep_answers=keep_answers).run(stop)
+        worker = Worker(
+            store, notifier, leadership, channels, keep_answers=keep_answers, fetch=fetch_with(http)
+        )
+        await worker.run(stop)

@@ -10,6 +10,7 @@ matching derived password, which servers older than the `role` parameter need.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from typing import ClassVar
 from urllib.parse import urlencode
@@ -28,6 +29,20 @@ from coordinator.streams.base import (
 from coordinator.streams.signing import BbbAlgorithm, bbb_checksum, derive_name
 
 MODERATOR, VIEWER = "MODERATOR", "VIEWER"
+RETURN_CODE = re.compile(r"<returncode>\s*([A-Z]+)\s*</returncode>")
+MESSAGE = re.compile(r"<message>(.*?)</message>", re.DOTALL)
+
+
+def api_call_failure(status: int, body: str) -> str | None:
+    """Why an API answer is a failure, or None for success (BBB answers HTTP 200 either way,
+    with `<returncode>SUCCESS|FAILED</returncode>` and a `<message>` in its XML)."""
+    if not 200 <= status < 300:
+        return f"HTTP {status}"
+    found = RETURN_CODE.search(body)
+    if found is None or found.group(1) == "SUCCESS":
+        return None
+    message = MESSAGE.search(body)
+    return f"{found.group(1)}: {message.group(1).strip() if message else 'no message'}"
 
 
 def bbb_api_url(
