@@ -58,6 +58,9 @@ class BoardLesson:
     teacher_live: bool
     rooms: tuple[RoomState, ...]
     problems: tuple[str, ...] = ()
+    # Whether the provider reports the teacher going live (nginx-rtmp's on_publish); with a
+    # meeting link it does not, and the classrooms' check-ins are the only evidence.
+    live_known: bool = True
 
     @property
     def checked_in(self) -> int:
@@ -140,18 +143,24 @@ def _state(
     live: bool,
     reported: bool,
     now: dt.datetime,
+    *,
+    live_known: bool = True,
 ) -> LiveState:
+    """Worst first. In its first minutes (GRACE) a lesson is not late yet, only starting."""
     if lesson.status == "cancelled":
         return LiveState.CANCELLED
     if reported or any(room.failed for room in rooms):
         return LiveState.FAILED
+    teacher_missing = live_known and not live
     if lesson.start + GRACE <= now < lesson.end and (
-        not live or not all(room.checked_in for room in rooms)
+        teacher_missing or not all(room.checked_in for room in rooms)
     ):
         return LiveState.LATE
     if live:
         return LiveState.LIVE
-    return LiveState.UPCOMING if now < lesson.start else LiveState.ENDED
+    if not live_known and lesson.start <= now < lesson.end and any(r.checked_in for r in rooms):
+        return LiveState.LIVE  # a classroom checked in: the stream is up
+    return LiveState.UPCOMING if now < lesson.start + GRACE else LiveState.ENDED
 
 
 def _board_lesson(
@@ -162,6 +171,7 @@ def _board_lesson(
     *,
     language: str,
     now: dt.datetime,
+    live_known: bool = True,
 ) -> BoardLesson:
     check_ins = found.check_ins.get(lesson.key, {})
     rooms = tuple(_room(directory, c, check_ins.get(c)) for c in sorted(classroom_ids))
@@ -175,10 +185,11 @@ def _board_lesson(
         teacher=teacher.name if teacher else lesson.teacher_id,
         start=lesson.start.astimezone(zone),
         end=lesson.end.astimezone(zone),
-        state=_state(lesson, rooms, live, bool(reports), now),
+        state=_state(lesson, rooms, live, bool(reports), now, live_known=live_known),
         teacher_live=live,
         rooms=rooms,
         problems=tuple(f"{r.problem}: {r.note}".rstrip(": ") for r in reports),
+        live_known=live_known,
     )
 
 
@@ -190,16 +201,38 @@ async def today_board(
     day: dt.date,
     now: dt.datetime,
     language: str,
+    streams: StreamsSettings | None = None,
+    live_check_providers: tuple[str, ...] = (),
 ) -> list[BoardLesson]:
-    """The day's lessons in scope; problems first, then by state and start time."""
+    """The day's lessons in scope; problems first, then by state and start time.
+
+    With `streams`, a teacher's going live is expected only where the provider reports it
+    (`live_check_providers`); without, everywhere.
+    """
     async with store.read() as session:
         lessons = await dated_lessons(session, day, day)
         visible = [
             (row, rooms) for row, rooms in lessons if scope.sees_lesson(row.teacher_id, rooms)
         ]
         found = await _evidence(session, [row.key for row, _ in visible])
+
+    def live_known(teacher_id: str) -> bool:
+        if streams is None:
+            return True
+        teacher = directory.teachers.get(teacher_id)
+        provider = streams.provider_name(teacher.school_id if teacher else None)
+        return provider in live_check_providers
+
     board = [
-        _board_lesson(row, rooms, found, directory, language=language, now=now)
+        _board_lesson(
+            row,
+            rooms,
+            found,
+            directory,
+            language=language,
+            now=now,
+            live_known=live_known(row.teacher_id),
+        )
         for row, rooms in visible
     ]
     return sorted(board, key=lambda item: (ORDER[item.state], item.start, item.key))

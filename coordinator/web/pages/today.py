@@ -27,6 +27,7 @@ def day_of(request: web.Request, now: dt.datetime) -> dt.date:
 async def _board(request: web.Request) -> tuple[dt.date, list[BoardLesson]]:
     now = request.app[PAGES].clock()
     day = day_of(request, now)
+    settings = request.app[SETTINGS]
     board = await today_board(
         request.app[STORE],
         request[VIEWER].directory,
@@ -34,6 +35,8 @@ async def _board(request: web.Request) -> tuple[dt.date, list[BoardLesson]]:
         day=day,
         now=now,
         language=request[LANGUAGE],
+        streams=settings.streams,
+        live_check_providers=settings.notifications.live_check_providers,
     )
     return day, board
 
@@ -56,6 +59,7 @@ def lesson_json(lesson: BoardLesson) -> dict[str, Any]:
         "end": lesson.end.isoformat(),
         "state": lesson.state.value,
         "teacher_live": lesson.teacher_live,
+        "teacher_live_reported": lesson.live_known,
         "checked_in": lesson.checked_in,
         "classrooms": len(lesson.rooms),
         "problem": lesson.is_problem,
