@@ -1,4 +1,4 @@
-"""The worker's housekeeping job: old check-in answers are forgotten, young ones and records kept."""
+"""The housekeeping job: old check-in answers are forgotten; young ones and records stay."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from coordinator import models
 from coordinator.jobs import DEFAULT_KEEP_ANSWERS, HOUSEKEEPING_EVERY, Jobs
+from coordinator.notify_settings import NotificationSettings
 from coordinator.services.checkins import CheckinConfig, record_batch
 from coordinator.services.reminders import Notifier
-from coordinator.settings import CheckinSettings, NotificationSettings
+from coordinator.settings import CheckinSettings
 from coordinator.store import Store
 from tests.attendance.seed import NOW, seed
 from tests.notify.support import STREAMS
