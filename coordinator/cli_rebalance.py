@@ -193,7 +193,7 @@ def rebalance(
         if not apply_:
             return preview, None
         applied = await rebalancing.apply_rebalance(
-            store, preview, now=now, today=today, note=str(change)
+            store, preview, now=now, today=today, actor="cli", note=str(change)
         )
         return preview, applied.version_id
 

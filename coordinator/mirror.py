@@ -128,7 +128,7 @@ MIRRORS: tuple[Mirror, ...] = (
     Mirror("events", models.EventRow, ("id",), _field("events")),
 )
 
-BOOKKEEPING = frozenset({"updated_at", "retired_at"})
+BOOKKEEPING = frozenset({"updated_at", "retired_at", "revision"})
 
 
 def row_values(record: models.Imported) -> Row:

@@ -211,6 +211,8 @@ class PinnedSessionRow(Imported, table=True):
 
 
 class EventRow(Imported, table=True):
+    """A training, 教研 or parent class; `revision` counts its imported changes (SEQUENCE)."""
+
     __tablename__ = "event"
     id: str = Field(primary_key=True)
     kind: EventKind = enum_column()
@@ -224,6 +226,7 @@ class EventRow(Imported, table=True):
     host_name: str
     link: str
     time_zone: str
+    revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class ImportRunRow(SQLModel, table=True):
@@ -327,6 +330,33 @@ class LessonClassroomRow(SQLModel, table=True):
     __tablename__ = "lesson_classroom"
     lesson_key: str = Field(foreign_key="lesson.key", primary_key=True)
     classroom_id: str = Field(foreign_key="classroom.id", primary_key=True, index=True)
+
+
+class LessonEditRow(SQLModel, table=True):
+    """One hand edit of one dated lesson; the newest of a key is what publishing applies.
+
+    Each row holds the whole hand-set state after the edit (a move keeps an earlier re-assign),
+    so nothing is ever updated or deleted: a `restore` row, with every field empty, hands the
+    lesson back to the timetable.
+    """
+
+    __tablename__ = "lesson_edit"
+    id: int | None = Field(default=None, primary_key=True)
+    lesson_key: str = Field(foreign_key="lesson.key", index=True)
+    kind: str = Field(sa_type=String(16))  # move | cancel | reassign | restore
+    planned_date: dt.date = Field(index=True)  # the date the timetable gives the lesson
+    start: dt.datetime | None = utc_column()  # set by hand (None: the timetable's time)
+    end: dt.datetime | None = utc_column()
+    time_zone: str  # the lesson's zone, the one the admin chose the time in
+    teacher_id: str | None = Field(default=None, foreign_key="network_teacher.id")
+    cancelled: bool = False
+    note: str = ""
+    # The warnings the admin read and confirmed: {"code", "text_en", "text_zh"} each.
+    warnings: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
+    actor: str = Field(sa_type=String(64))  # a username
+    created_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
 class FeedTokenRow(SQLModel, table=True):

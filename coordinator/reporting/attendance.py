@@ -22,6 +22,7 @@ class Dimension(StrEnum):
     ALLIANCE = "alliance"
     REGION = "region"
     WEEK = "week"
+    GRADE = "grade"  # the receiving classroom's grade
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +76,17 @@ def attendance_report(
     lines = [
         summarise(key, group_label(by.value, key, facts.catalog), g) for key, g in groups.items()
     ]
-    lines.sort(key=lambda line: (line.key,) if by is Dimension.WEEK else (line.label.zh, line.key))
+    lines.sort(key=lambda line: _order(by, line))
     return AttendanceReport(by, facts.period, scope, tuple(lines), summarise("", TOTAL, found))
+
+
+def _order(by: Dimension, line: AttendanceLine) -> tuple[str, ...]:
+    """Weeks in time order, grades by number, everything else by its Chinese name."""
+    if by is Dimension.WEEK:
+        return (line.key,)
+    if by is Dimension.GRADE:
+        return (line.key.zfill(2),)
+    return (line.label.zh, line.key)
 
 
 def summarise(key: str, label: Label, group: Sequence[Outcome]) -> AttendanceLine:

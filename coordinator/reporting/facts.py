@@ -94,6 +94,7 @@ class ClassroomFact:
     name: str
     school_id: str
     retired: bool = False
+    grade: int | None = None  # 1-12; None when not known
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +208,13 @@ class ScopeFilter:
             return frozenset({self.id}) if self.id in catalog.classrooms else self._unknown()
         schools = self._schools(catalog)
         return frozenset(c.id for c in catalog.classrooms.values() if c.school_id in schools)
+
+    def schools(self, catalog: Catalog) -> frozenset[str]:
+        """The schools (retired ones too) the scope covers; a classroom's is its school."""
+        if self.kind is Scope.CLASSROOM:
+            classroom = catalog.classrooms.get(self.id)
+            return frozenset({classroom.school_id}) if classroom else self._unknown()
+        return self._schools(catalog)
 
     def _schools(self, catalog: Catalog) -> frozenset[str]:
         if self.kind is Scope.SCHOOL:

@@ -20,6 +20,7 @@ class Named(Protocol):
 
 TOTAL = Label("合计", "Total")
 RETIRED = Label("（已停用）", " (retired)")
+GRADE_NAMES = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
 CAUSE_LABELS = {
     Cause.STREAM_FAILED: Label("直播中断", "Stream failed"),
     Cause.NO_SIGNAL: Label("无信号", "No signal"),
@@ -38,6 +39,9 @@ def group_keys(outcome: Outcome, by: str, catalog: Catalog) -> list[str]:
         return [outcome.lesson.subject_id]
     if by == "classroom":
         return [outcome.classroom_id]
+    if by == "grade":
+        classroom = catalog.classrooms.get(outcome.classroom_id)
+        return [str(classroom.grade)] if classroom and classroom.grade is not None else []
     school = catalog.school_of(outcome.classroom_id)
     if school is None:
         return []
@@ -59,6 +63,8 @@ def group_label(by: str, key: str, catalog: Catalog) -> Label:
         return _retired(Label(subject.name_zh, subject.name_en), subject.retired)
     if by == "classroom":
         return classroom_label(key, catalog)
+    if by == "grade":
+        return grade_label(key)
     tables: dict[str, Mapping[str, Named]] = {
         "teacher": catalog.teachers,
         "school": catalog.schools,
@@ -87,6 +93,14 @@ def subject_label(subject_id: str, catalog: Catalog) -> Label:
 
 def school_label(school_id: str, catalog: Catalog) -> Label:
     return group_label("school", school_id, catalog)
+
+
+def grade_label(key: str) -> Label:
+    """3 -> 三年级 / Grade 3 (what schools call grades 7-9 as well: 七年级 ...)."""
+    number = int(key) if key.isdigit() else 0
+    if not 1 <= number <= len(GRADE_NAMES):
+        return Label(key, key)
+    return Label(f"{GRADE_NAMES[number - 1]}年级", f"Grade {number}")
 
 
 def week_label(key: str) -> Label:

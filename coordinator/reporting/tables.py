@@ -62,6 +62,7 @@ GROUP_NAMES = {
     "alliance": Label("联盟", "Alliance"),
     "region": Label("区县", "Region"),
     "week": Label("周次", "Week"),
+    "grade": Label("年级", "Grade"),
 }
 KAIQI_COLUMNS = (
     Column("school", Label("学校", "School"), Kind.TEXT),

@@ -303,6 +303,9 @@ def audit_visible(scope: Scope, row: models.AuditRow, is_region_admin: bool) -> 
         return scope.sees("alliance" if kind == "group" else kind, object_id)
     if row.object_kind in ("data", "timetable"):
         return is_region_admin
+    if row.object_kind == "lesson":  # a hand edit: seen by who sees a teacher or a classroom
+        rooms = [str(room) for room in row.details.get("classrooms", [])]
+        return any(scope.sees_lesson(str(t), rooms) for t in row.details.get("teachers", []))
     return scope.sees(row.object_kind, row.object_id)
 
 

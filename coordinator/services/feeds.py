@@ -148,8 +148,12 @@ def _lesson_item(
 
 
 def _event_items(
-    directory: Directory, owner: FeedOwner, changed: dict[str, dt.datetime], language: Language
+    directory: Directory,
+    owner: FeedOwner,
+    changed: dict[str, tuple[dt.datetime, int]],
+    language: Language,
 ) -> list[FeedItem]:
+    """The events the owner sees; `changed` holds each event's last change and revision."""
     schools = directory.schools_of(owner)
     classrooms = directory.classrooms_of(owner)
     items = []
@@ -170,7 +174,9 @@ def _event_items(
         text = event_text(
             kind=event.kind, title=event.title, host=host, link=event.link, language=language
         )
-        items.append(event_item(date_event(event), text, last_modified=changed[event.id]))
+        last_modified, revision = changed[event.id]
+        item = event_item(date_event(event), text, last_modified=last_modified, revision=revision)
+        items.append(item)
     return items
 
 
@@ -189,7 +195,7 @@ async def render_feed(
     async with store.read() as session:
         lessons, rooms = await _lessons_for(session, directory, owner, window, now)
         changed = {
-            e.id: e.updated_at or now
+            e.id: (e.updated_at or now, e.revision)
             for e in (
                 await session.exec(
                     select(models.EventRow).where(col(models.EventRow.retired_at).is_(None))

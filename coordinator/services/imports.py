@@ -126,6 +126,8 @@ def _update(record: models.Imported, values: Row, now: dt.datetime) -> None:
     for name, value in values.items():
         setattr(record, name, value)
     record.updated_at = now
+    if isinstance(record, models.EventRow):  # subscribers see events: SEQUENCE follows
+        record.revision += 1
 
 
 async def active_rows(session: AsyncSession, mirror: Mirror) -> list[Row]:

@@ -8,6 +8,7 @@ cancelled, not deleted, so calendars show 【已取消】.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from collections import defaultdict
@@ -26,8 +27,10 @@ from coordinator.calendar import (
     WeeklySession,
     expand_sessions,
 )
+from coordinator.calendar.edits import HandEdit, apply_edit
 from coordinator.services.counters import FEEDS, bump_counter
 from coordinator.services.imports import load_bundle
+from coordinator.services.lesson_edit_rows import newest_edits
 from coordinator.services.plans import lesson_keys, load_plan, temporary_versions
 from coordinator.store import Store
 from coordinator.timetable.plan import Plan
@@ -151,10 +154,64 @@ async def publish_lessons(store: Store, *, now: dt.datetime, today: dt.date) -> 
         layers = await current_layers(session)
     dated = date_layers(bundle, layers, today, last_term_day(bundle, today))
     async with store.write() as session:
-        summary = await _reconcile(session, dated, now=now, today=today)
+        # First: on PostgreSQL the counter row's lock queues hand edits (which bump it first
+        # too) until this commits, so the edits read next are the newest.
         await bump_counter(session, FEEDS, now)
+        edits = await newest_edits(session, today=today)
+        dated = with_hand_edits(bundle, layers, dated, edits, today)
+        summary = await _reconcile(session, dated, now=now, today=today)
     log.info("published lessons: %s", summary.counts())
     return summary
+
+
+def with_hand_edits(
+    bundle: domain.Bundle,
+    layers: list[Layer],
+    dated: list[Dated],
+    edits: Mapping[str, HandEdit],
+    today: dt.date,
+) -> list[Dated]:
+    """The dated lessons with the admins' hand edits laid over (services/lesson_edits.py).
+
+    A lesson cancelled by hand drops out, so reconciling cancels it; one moved to a date
+    before `today` is history and drops out too. One planned before `today` but moved to
+    `today` or later is dated again from its planned date, so the plan keeps holding it.
+    """
+    earlier = {
+        edit.planned_date
+        for edit in edits.values()
+        if edit.planned_date < today and edit.moved_to is not None and edit.moved_to >= today
+    }
+    moved_here = [
+        item
+        for day in sorted(earlier)
+        for item in date_layers(bundle, layers, day, day)
+        if item.lesson.key in edits
+    ]
+    kept = []
+    for item in [*dated, *moved_here]:
+        edit = edits.get(item.lesson.key)
+        lesson = item.lesson if edit is None else apply_edit(item.lesson, edit)
+        if lesson is not None and lesson.date >= today:
+            kept.append(item if lesson is item.lesson else dataclasses.replace(item, lesson=lesson))
+    return kept
+
+
+async def reconcile_one(
+    session: AsyncSession, row: models.LessonRow, item: Dated | None, *, now: dt.datetime
+) -> bool:
+    """One stored lesson brought in line with `item` (None: cancelled) exactly as publishing
+    would, so that publishing afterwards finds nothing to do; True when it changed."""
+    if item is None:
+        if row.status == LessonStatus.CANCELLED:
+            return False
+        _cancel(row, now)
+        return True
+    summary = PublishSummary()
+    if _refresh(row, item.lesson, item.version_id, now):
+        summary.changed.append(row.key)
+    await _write_classrooms(session, [item.lesson], summary)
+    return bool(summary.changed)
 
 
 async def _reconcile(
@@ -233,6 +290,7 @@ def _refresh(
     if fingerprint == row.fingerprint:
         return False
     row.start, row.end, row.teacher_id = lesson.start, lesson.end, lesson.teacher_id
+    row.date = lesson.date  # a lesson moved by hand takes its new date (its key keeps the old)
     row.status, row.fingerprint, row.cancelled_at = status, fingerprint, None
     row.revision += 1
     row.changed_at = now

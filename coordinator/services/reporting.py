@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 from collections import defaultdict
@@ -17,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from coordinator import domain, models
 from coordinator.calendar.school import SchoolCalendar
 from coordinator.enums import DayKind
+from coordinator.errors import NotFoundError
 from coordinator.reporting import facts as f
 from coordinator.reporting.attendance import (
     AttendanceReport,
@@ -26,6 +28,8 @@ from coordinator.reporting.attendance import (
     failure_causes,
 )
 from coordinator.reporting.kaiqi import DEFAULT_THRESHOLD, KaiqiReport, kaiqi_report
+from coordinator.reporting.overview import Overview, UnmetNeed, overview
+from coordinator.services.plans import load_plan
 from coordinator.store import Store
 
 log = logging.getLogger(__name__)
@@ -72,15 +76,17 @@ async def load_facts(
     last: dt.date,
     as_of: dt.datetime,
     scope: f.ScopeFilter | None = None,
+    catalog: f.Catalog | None = None,
 ) -> f.Facts:
     """Everything the reports of one period need, in a fixed number of queries.
 
     With a scope, only its classrooms' lessons and reports are read (a county page on a
     province's database); reports over these facts must then use the same scope or a narrower.
+    A `catalog` already read (see `load_catalog`) saves reading the directory tables again.
     """
     period = f.Period(first, last, as_of)
     async with store.read() as session:
-        catalog = await _catalog(session)
+        catalog = catalog or await _catalog(session)
         rooms = scope.classrooms(catalog) if scope else None
         window = Window((first - MARGIN, last + MARGIN), rooms)
         lessons = await _lessons(session, window)
@@ -96,6 +102,46 @@ async def load_facts(
         )
     log.info("report facts %s..%s: %d lessons", first, last, len(lessons))
     return facts
+
+
+async def load_catalog(store: Store) -> f.Catalog:
+    """Who is who (retired rows too): to check a scope before reading a period's facts."""
+    async with store.read() as session:
+        return await _catalog(session)
+
+
+async def current_unmet(store: Store) -> tuple[UnmetNeed, ...]:
+    """The needs the current timetable could not place, with the solver's explanation."""
+    async with store.read() as session:
+        try:
+            _, plan = await load_plan(session)
+        except NotFoundError:
+            return ()
+    return tuple(
+        UnmetNeed(
+            u.classroom_id, u.subject_id, u.periods, f.Label(u.reason.text_zh, u.reason.text_en)
+        )
+        for u in plan.unmet
+    )
+
+
+async def page_overview(
+    store: Store,
+    *,
+    by: Dimension,
+    first: dt.date,
+    last: dt.date,
+    as_of: dt.datetime,
+    scope: f.ScopeFilter,
+    catalog: f.Catalog | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> Overview:
+    """The Reports page's tables and charts; the grouping runs in a thread, off the loop."""
+    facts = await load_facts(
+        store, first=first, last=last, as_of=as_of, scope=scope, catalog=catalog
+    )
+    unmet = await current_unmet(store)
+    return await asyncio.to_thread(overview, facts, by, scope, unmet, threshold)
 
 
 async def attendance(
@@ -158,7 +204,7 @@ async def _catalog(session: AsyncSession) -> f.Catalog:
             for s in await _all(session, models.SchoolRow)
         ),
         classrooms=_by_id(
-            f.ClassroomFact(c.id, c.name, c.school_id, _gone(c))
+            f.ClassroomFact(c.id, c.name, c.school_id, _gone(c), c.grade)
             for c in await _all(session, models.ClassroomRow)
         ),
         teachers=_by_id(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from email.utils import format_datetime, parsedate_to_datetime
 
@@ -219,3 +220,28 @@ async def test_feeds_carry_each_subscribers_own_stream_link(
     joins = [str(e["URL"]) for e in room.walk("VEVENT") if "URL" in e]
     assert joins
     assert all(url.endswith("room=c-east-4") for url in joins)
+
+
+async def test_an_events_sequence_counts_its_imported_changes(client: Client, store: Store) -> None:
+    links = await published(store)
+    path = path_of(links["teacher:t-wang"])  # 王丽 hosts the 教研
+
+    async def jiaoyan() -> icalendar.cal.Component:
+        calendar = icalendar.Calendar.from_ical(await (await client.get(path)).read())
+        [event] = [e for e in calendar.walk("VEVENT") if "音乐教研" in str(e["SUMMARY"])]
+        return event
+
+    first = await jiaoyan()
+    await import_bundle(store, small_bundle(), source="again", now=NOW + dt.timedelta(hours=1))
+    unchanged = await jiaoyan()
+    [event] = small_bundle().events
+    later = dataclasses.replace(event, start=dt.time(15, 30), end=dt.time(16, 30))
+    moved_at = NOW + dt.timedelta(hours=2)
+    await import_bundle(store, small_bundle(events=(later,)), source="moved", now=moved_at)
+    moved = await jiaoyan()
+
+    assert (first["SEQUENCE"], unchanged["SEQUENCE"], moved["SEQUENCE"]) == (0, 0, 1)
+    assert moved["UID"] == first["UID"]
+    start = moved.decoded("DTSTART")
+    assert start.astimezone(dt.UTC) == dt.datetime(2026, 11, 25, 7, 30, tzinfo=dt.UTC)
+    assert moved.decoded("LAST-MODIFIED") == moved_at

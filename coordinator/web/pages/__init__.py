@@ -23,6 +23,9 @@ from coordinator.web.pages import (
     audit,
     calendars,
     data,
+    lessons,
+    rebalance,
+    reports,
     signin,
     teacher,
     timetables,
@@ -78,5 +81,17 @@ def setup_pages(
     )
     app.router.add_static("/static", TEMPLATES / "static", name="static")
     app.on_startup.append(_directory_cache)
-    for module in (signin, today, timetables, teacher, calendars, data, audit, assistant):
+    for module in (
+        signin,
+        today,
+        timetables,
+        teacher,
+        calendars,
+        data,
+        audit,
+        assistant,
+        reports,
+        rebalance,
+        lessons,
+    ):
         app.add_routes(module.routes())

@@ -46,7 +46,9 @@ NAV: list[NavItem] = [
     NavItem("/assistant", N_("My classes"), ("assistant",)),
     NavItem("/timetables", N_("Timetables")),
     NavItem("/calendars", N_("Calendars")),
+    NavItem("/rebalance", N_("Rebalance"), ("admin",)),
     NavItem("/data", N_("Data"), ("admin",), region_only=True),
+    NavItem("/reports", N_("Reports"), ("admin",)),
     NavItem("/audit", N_("Audit log"), ("admin",)),
 ]
 

@@ -10,6 +10,7 @@ from coordinator.services.subscriptions import ensure_feed_tokens
 from coordinator.store import Store
 from tests.web.pages.support import NOW, SECRET, Client, csrf_of, sign_in
 
+LESSON = "/lessons/wang-music-mon@2026-11-30"  # 王丽's Monday music lesson, a week ahead
 ROLES = ("anonymous", "admin", "pair-admin", "wang", "li", "zhao", "sun")
 # (method, path, form) -> expected status per role, in ROLES order.
 MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
@@ -40,6 +41,33 @@ MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
     ("POST", "/calendars/revoke", "assistant:a-zhao"): (303, 303, 303, 403, 403, 403, 403),
     ("POST", "/calendars/revoke", "assistant:a-far"): (303, 404, 404, 403, 403, 403, 403),
     ("POST", "/data/import", "nothing"): (303, 400, 403, 403, 403, 403, 403),
+    # Rebalance: any admin; a teacher or classroom named outside the scope answers 404. A
+    # form naming no change is a 400 that names the field; discarding nothing is harmless.
+    ("GET", "/rebalance", ""): (303, 200, 200, 403, 403, 403, 403),
+    ("GET", "/rebalance?teacher=t-chen", ""): (303, 200, 200, 403, 403, 403, 403),
+    ("GET", "/rebalance?classroom=c-far", ""): (303, 404, 404, 403, 403, 403, 403),
+    ("POST", "/rebalance/preview", "nothing"): (303, 400, 400, 403, 403, 403, 403),
+    ("POST", "/rebalance/apply", "nothing"): (303, 400, 400, 403, 403, 403, 403),
+    ("POST", "/rebalance/discard", "nothing"): (303, 303, 303, 403, 403, 403, 403),
+    # Reports: a scope parameter not wholly inside the admin's own is refused with 403.
+    # pair-1 holds every school of region xiao, so its admin may report on the region.
+    ("GET", "/reports", ""): (303, 200, 200, 403, 403, 403, 403),
+    ("GET", "/reports?scope=school:r-east", ""): (303, 200, 200, 403, 403, 403, 403),
+    ("GET", "/reports?scope=region:xiao", ""): (303, 200, 200, 403, 403, 403, 403),
+    ("GET", "/reports?scope=school:r-far", ""): (303, 403, 403, 403, 403, 403, 403),
+    ("GET", "/reports?scope=region:da", ""): (303, 403, 403, 403, 403, 403, 403),
+    ("GET", "/reports/export.csv", ""): (303, 200, 200, 403, 403, 403, 403),
+    ("GET", "/reports/export.xlsx?table=kaiqi", ""): (303, 200, 200, 403, 403, 403, 403),
+    ("GET", "/reports/export.csv?scope=school:r-far", ""): (303, 403, 403, 403, 403, 403, 403),
+    # One lesson by hand: admins whose scope holds its teacher or a classroom. The matrix's
+    # forms lack the date, teacher or reason (400); restoring an unedited lesson is a 400 too.
+    ("GET", LESSON, ""): (303, 200, 200, 403, 403, 403, 403),
+    ("GET", "/lessons/no-such@2026-11-30", ""): (303, 404, 404, 403, 403, 403, 403),
+    ("POST", f"{LESSON}/move", "x"): (303, 400, 400, 403, 403, 403, 403),
+    ("POST", f"{LESSON}/reassign", "x"): (303, 400, 400, 403, 403, 403, 403),
+    ("POST", f"{LESSON}/cancel", "x"): (303, 400, 400, 403, 403, 403, 403),
+    ("POST", f"{LESSON}/restore", "x"): (303, 400, 400, 403, 403, 403, 403),
+    ("POST", "/lessons/no-such@2026-11-30/cancel", "x"): (303, 404, 404, 403, 403, 403, 403),
 }
 
 
