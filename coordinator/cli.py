@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -25,6 +27,9 @@ from coordinator.services import demo as demo_service
 from coordinator.services import imports
 from coordinator.settings import Settings
 from coordinator.store import Store
+
+if TYPE_CHECKING:
+    from coordinator.demo_process import DemoRun
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -209,13 +214,34 @@ def current(context: Context) -> None:
     "--serve/--no-serve",
     default=True,
     show_default=True,
-    help="Serve on server.host:server.port afterwards.",
+    help="Serve on server.host:server.port afterwards, with the scheduler beside it.",
 )
 @click.option("--port", type=click.IntRange(1, 65535), help="Port [default: server.port, 8080].")
+@click.option(
+    "--simulate",
+    is_flag=True,
+    help="Play a school day against the API: lessons moved to now, check-ins, streams, alerts.",
+)
+@click.option(
+    "--pace",
+    type=click.FloatRange(0.5, 600),
+    default=15.0,
+    show_default=True,
+    help="Seconds between the simulator's steps.",
+)
 @pass_context
 @fail_on_errors
-def demo(context: Context, bundle_path: Path, serve: bool, port: int | None) -> None:
-    """The demo county end to end: fresh database, import, solve, publish, serve."""
+def demo(
+    context: Context,
+    bundle_path: Path,
+    serve: bool,
+    port: int | None,
+    simulate: bool,
+    pace: float,
+) -> None:
+    """The demo county end to end: fresh database, import, solve, publish, serve, schedule."""
+    if simulate and not serve:
+        raise click.UsageError("--simulate plays the day against the server: drop --no-serve")
     settings = context.settings()
     server = settings.server.model_copy(update={"port": port or settings.server.port})
     database = context.database or demo_service.DEMO_DATABASE
@@ -229,9 +255,25 @@ def demo(context: Context, bundle_path: Path, serve: bool, port: int | None) -> 
         settings,
         needs_schema=False,
     )
-    click.echo(demo_service.describe(result, url))
-    if serve:
-        serve_forever(settings)
+    if not serve:
+        click.echo(demo_service.describe(result, url))
+        return
+    from coordinator.demo_process import DemoRun
+    from coordinator.services.secret import secret_key
+
+    settings = demo_service.demo_settings(settings, secret_key(settings))
+    steps = dt.timedelta(seconds=pace)
+    running = demo_service.running(settings, simulate=simulate, pace=steps)
+    click.echo(demo_service.describe(result, url, running))
+    run = DemoRun(
+        settings,
+        click.echo,
+        simulate=simulate,
+        pace=steps,
+        teacher_id=result.teacher_id,
+        assistant_id=result.assistant_id,
+    )
+    serve_forever(settings, demo=run)
 
 
 @main.command()
@@ -255,14 +297,18 @@ def serve(context: Context, host: str | None, port: int | None, workers: int) ->
     serve_forever(settings.model_copy(update={"server": server}), workers)
 
 
-def serve_forever(settings: Settings, workers: int = 1) -> None:
-    from coordinator import server
+def serve_forever(settings: Settings, workers: int = 1, demo: DemoRun | None = None) -> None:
+    """Serve until stopped; the demo also runs its scheduler (and simulator) in this process."""
+    from coordinator import demo_process, server
 
     host, port = settings.server.host, settings.server.port
     click.echo(
         f"\nServing {describe_database(settings)} on http://{host}:{port}/ with "
         f"{workers} worker(s) (Ctrl+C stops)"
     )
+    if demo is not None:
+        demo_process.serve_demo(demo)
+        return
     server.serve(settings, workers)
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from http.client import HTTPResponse
 from http.cookiejar import CookieJar
 from pathlib import Path
@@ -96,7 +100,96 @@ def test_demo_imports_solves_serves_and_prints_working_urls(tmp_path: Path) -> N
         assert page.geturl().endswith("/today")
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        returncode = process.wait(timeout=20)
         if process.stdout is not None:
             process.stdout.close()
+    assert returncode == 0  # SIGTERM stops the server and its scheduler cleanly
     assert (tmp_path / "demo.db").exists()
+
+
+def lock_is_held(path: Path) -> bool:
+    """Whether another process holds the worker's flock on `path`."""
+    with path.open("ab") as stream:
+        try:
+            fcntl.flock(stream.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(stream.fileno(), fcntl.LOCK_UN)
+        return False
+
+
+class Output:
+    """The child's output, read by a thread so that the pipe never fills up."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        self.stream, self.lines = process.stdout, list[str]()
+        self.thread = threading.Thread(target=self._read, daemon=True)
+        self.thread.start()
+
+    def _read(self) -> None:
+        for line in self.stream:
+            self.lines.append(line)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
+
+    def wait_for(self, check: Callable[[str], bool], deadline: float) -> str:
+        while not check(self.text):
+            assert time.monotonic() < deadline, "not seen in time:\n" + self.text
+            time.sleep(0.1)
+        return self.text
+
+
+def test_demo_simulate_runs_server_scheduler_and_simulator_and_stops_on_sigint(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "COORDINATOR_SOLVER__TIME_LIMIT_S": "3",
+        "COORDINATOR_NOTIFICATIONS__OUTBOX_POLL_S": "1",
+    }
+    command = [str(COORDINATOR), "demo", "--bundle", str(ROOT / "config" / "demo")]
+    process = subprocess.Popen(
+        [*command, "--simulate", "--pace", "1", "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lock = tmp_path / "demo.db.worker.lock"
+    base = f"http://127.0.0.1:{port}"
+    output = Output(process)
+    try:
+        deadline = time.monotonic() + 120
+        output.wait_for(
+            lambda text: "scheduler: leading (lock file demo.db.worker.lock)" in text, deadline
+        )
+        assert get(f"{base}/healthz", deadline)[0] == 200
+        assert lock_is_held(lock)
+        # The scheduler's heartbeat: its outbox job runs every second, in the served process.
+        while (
+            b'coordinator_jobs_total{job="outbox",result="run"}'
+            not in get(f"{base}/metrics", deadline)[1]
+        ):
+            assert time.monotonic() < deadline, "the scheduler's outbox job never ran"
+            time.sleep(0.2)
+        text = output.wait_for(
+            lambda text: "【主讲未上线】" in text and "reports no_signal" in text, deadline
+        )
+        assert "Running in this one process (Ctrl+C stops everything):" in text
+        assert re.search(r"goes live: .* -> 200 ok", text), text
+        assert re.search(r"checks in .* -> 201 recorded$", text, re.MULTILINE), text
+        assert re.search(r"checks in .* -> 201 recorded, late$", text, re.MULTILINE), text
+    finally:
+        process.send_signal(signal.SIGINT)  # the child only, as Ctrl+C would
+        returncode = process.wait(timeout=30)
+        output.thread.join(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
+    assert returncode == 0, output.text
+    assert "scheduler: stopped, leader lock released" in output.text
+    assert not lock_is_held(lock)
