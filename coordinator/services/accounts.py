@@ -301,11 +301,15 @@ def audit_visible(scope: Scope, row: models.AuditRow, is_region_admin: bool) -> 
     if row.object_kind == "user":
         kind, _, object_id = str(row.details.get("scope", "")).partition(":")
         return scope.sees("alliance" if kind == "group" else kind, object_id)
-    if row.object_kind in ("data", "timetable"):
+    if row.object_kind == "data" or (row.object_kind == "timetable" and is_region_admin):
         return is_region_admin
-    if row.object_kind == "lesson":  # a hand edit: seen by who sees a teacher or a classroom
+    if row.object_kind in ("lesson", "timetable"):
+        # A hand edit or a rebalance: seen by whoever sees a teacher or classroom it touched.
+        teachers = [str(teacher) for teacher in row.details.get("teachers", [])]
         rooms = [str(room) for room in row.details.get("classrooms", [])]
-        return any(scope.sees_lesson(str(t), rooms) for t in row.details.get("teachers", []))
+        return any(t in scope.teachers for t in teachers) or any(
+            r in scope.classrooms for r in rooms
+        )
     return scope.sees(row.object_kind, row.object_id)
 
 
