@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 
@@ -22,7 +23,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from coordinator.notify import Channel, build_channels
 from coordinator.observability.metrics import job_finished
-from coordinator.services import alerts, checkins, notifications, reminders, rooms
+from coordinator.services import alerts, checkins, job_runs, notifications, reminders, rooms
 from coordinator.services.directory import Directory
 from coordinator.services.imports import load_bundle
 from coordinator.services.leader import Leadership, WorkerAlreadyRunning
@@ -119,29 +120,30 @@ class Jobs:
         return self._directory
 
     async def reminder(self, lesson_key: str, revision: int) -> None:
-        await self._lesson_job(reminders.send_reminders, lesson_key, revision)
+        await self._lesson_job("reminder", reminders.send_reminders, lesson_key, revision)
 
     async def checkin(self, lesson_key: str, revision: int) -> None:
-        await self._lesson_job(alerts.check_classrooms, lesson_key, revision)
+        await self._lesson_job("checkin", alerts.check_classrooms, lesson_key, revision)
 
     async def live(self, lesson_key: str, revision: int) -> None:
-        await self._lesson_job(alerts.check_teacher_live, lesson_key, revision)
+        await self._lesson_job("live", alerts.check_teacher_live, lesson_key, revision)
 
     async def room(self, lesson_key: str, revision: int) -> None:
-        directory = await self.directory()
-        await rooms.open_room(
-            self.store,
-            self.notifier,
-            directory,
-            lesson_key=lesson_key,
-            revision=revision,
-            now=self.clock(),
-            fetch=self.fetch,
-        )
+        opener = functools.partial(rooms.open_room, fetch=self.fetch)
+        await self._lesson_job("room", opener, lesson_key, revision)
 
     async def _lesson_job(
-        self, service: Callable[..., Awaitable[int]], lesson_key: str, revision: int
+        self,
+        kind: str,
+        service: Callable[..., Awaitable[int]],
+        lesson_key: str,
+        revision: int,
     ) -> None:
+        """Run one lesson job unless a leader already did; record it when it is done."""
+        job_id = f"{kind}:{lesson_key}:{revision}"
+        if await job_runs.already_run(self.store, [job_id]):
+            log.info("%s ran already (an earlier leader): skipped", job_id)
+            return
         directory = await self.directory()
         await service(
             self.store,
@@ -151,7 +153,9 @@ class Jobs:
             revision=revision,
             now=self.clock(),
         )
-        await self.outbox()
+        await job_runs.record_run(self.store, job_id, self.clock())
+        if kind != "room":
+            await self.outbox()
 
     async def reports(self) -> None:
         now = self.clock()
@@ -165,8 +169,9 @@ class Jobs:
 
     async def housekeeping(self) -> int:
         """Forget check-in answers older than `keep_answers`; the number forgotten."""
-        before = self.clock() - self.keep_answers
-        forgotten = await checkins.purge_answers(self.store, before=before)
+        now = self.clock()
+        await job_runs.forget_runs(self.store, before=now - job_runs.KEPT)
+        forgotten = await checkins.purge_answers(self.store, before=now - self.keep_answers)
         if forgotten:
             log.info("forgot %d check-in answer(s) older than %s", forgotten, self.keep_answers)
         return forgotten
@@ -191,6 +196,7 @@ class Jobs:
         planned = reminders.reminder_jobs(lessons, self.notifier.settings, now)
         planned += alerts.alert_jobs(lessons, self.notifier, directory, now)
         planned += rooms.room_jobs(lessons, self.notifier, directory, now)
+        self.finished |= await job_runs.already_run(self.store, [job.id for job in planned])
         self.schedule(planned)
         self._built_at = now
         await self.outbox()

@@ -561,3 +561,15 @@ class NotificationRow(SQLModel, table=True):
     created_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
     sent_at: dt.datetime | None = utc_column()
     last_error: str = ""
+
+
+class JobRunRow(SQLModel, table=True):
+    """A lesson job that ran to the end (reminder:KEY:REV, checkin:…, live:…, room:…).
+
+    The schedule lives in the leader's memory; this record lets a new leader skip what an
+    earlier one already did, so no job runs twice across a hand-over.
+    """
+
+    __tablename__ = "job_run"
+    id: str = Field(sa_type=String(255), primary_key=True)
+    finished_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)

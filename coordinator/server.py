@@ -31,6 +31,10 @@ class Workers(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hi
         self.cfg.set("graceful_timeout", 20)
         self.cfg.set("accesslog", None)
         self.cfg.set("child_exit", lambda _arbiter, worker: worker_exited(worker.pid))
+        # gunicorn 27's control socket is one fixed path per user (~/.gunicorn/gunicorn.ctl):
+        # two servers on one machine would take each other's. coordinator does not use it.
+        if "control_socket_disable" in self.cfg.settings:
+            self.cfg.set("control_socket_disable", True)
 
     def load(self) -> web.Application:
         return create_app(self.settings)
