@@ -102,11 +102,14 @@ def reminder(
 def change_notice(
     facts: LessonFacts, *, time_zone: str, room: str, link: str, language: Language
 ) -> Message:
-    cancelled = facts.status == "cancelled"
+    """A late change: cancelled, changed, or (revision 0) a lesson newly added to the week."""
+    cancelled, added = facts.status == "cancelled", facts.revision == 0
     if language == "zh":
-        subject = f"【{'已取消' if cancelled else '课程变更'}】{facts.subject}"
+        label = "已取消" if cancelled else "新增课程" if added else "课程变更"
+        subject = f"【{label}】{facts.subject}"
     else:
-        subject = f"[{'Cancelled' if cancelled else 'Changed'}] {facts.subject}"
+        label = "Cancelled" if cancelled else "New lesson" if added else "Changed"
+        subject = f"[{label}] {facts.subject}"
     text = _lines(facts, time_zone, room, "" if cancelled else link, language)
     return Message("change", subject, text, _data("change", facts, link, room=room))
 

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import ColumnElement
-from sqlmodel import col, select
+from sqlalchemy import ColumnElement, or_
+from sqlmodel import col, func, select
 
 from coordinator import models
 from coordinator.errors import CoordinatorError
@@ -215,14 +215,20 @@ async def send_reminders(
 async def send_change_notices(
     store: Store, notifier: Notifier, directory: Directory, *, now: dt.datetime
 ) -> int:
-    """Queue a notice for every upcoming lesson changed within the horizon before its start."""
+    """Queue a notice for every upcoming lesson changed within the horizon before its start.
+
+    A lesson is changed when its revision went up, or when a later timetable version than
+    the first added it (a rebalance, a new solve): the first publish announces nothing.
+    """
     settings = notifier.settings
     horizon = dt.timedelta(hours=settings.change_horizon_hours)
+    table = models.LessonRow
+    first_version = select(func.min(models.TimetableVersionRow.id)).scalar_subquery()
     changed = await load_lessons(
         store,
-        col(models.LessonRow.revision) > 0,
-        col(models.LessonRow.start) > now,
-        col(models.LessonRow.changed_at) >= now - horizon,
+        or_(col(table.revision) > 0, col(table.version_id) > first_version),
+        col(table.start) > now,
+        col(table.changed_at) >= now - horizon,
     )
 
     def compose(facts: LessonFacts, zone: str, room: str, link: str) -> Message:

@@ -143,3 +143,37 @@ async def test_reminder_is_planned_before_the_start_or_at_a_later_change(store: 
         PlannedJob("reminder", "s-b@2026-11-23", 1, late),
         PlannedJob("reminder", KEY, 0, NOW + dt.timedelta(hours=2, minutes=-30)),
     ]
+
+
+async def test_a_lesson_added_by_a_later_version_within_48_hours_is_announced(
+    store: Store,
+) -> None:
+    directory = await seed(store)
+    recent = NOW - dt.timedelta(minutes=1)
+    async with store.write() as session:
+        for kind in ("solve", "rebalance"):
+            session.add(
+                models.TimetableVersionRow(
+                    created_at=recent, kind=kind, status="OPTIMAL", seed=0, time_limit_s=1
+                )
+            )
+    first = await add_lesson(store, NOW + dt.timedelta(hours=5), changed_at=recent)
+    added = await add_lesson(
+        store, NOW + dt.timedelta(hours=6), key="s-new@2026-11-23", changed_at=recent
+    )
+    async with store.write() as session:
+        versions = [
+            v for v in (await session.exec(select(models.TimetableVersionRow.id))).all() if v
+        ]
+        for row, version in ((first, min(versions)), (added, max(versions))):
+            stored = await session.get(models.LessonRow, row.key)
+            assert stored is not None
+            stored.version_id = version
+    config = notifier("http://r", channels=("robots",))
+    sent = await send_change_notices(store, config, directory, now=NOW)
+    async with store.read() as session:
+        rows = (await session.exec(select(models.NotificationRow))).all()
+    assert {(row.lesson_key, row.subject) for row in rows} == {
+        ("s-new@2026-11-23", "【新增课程】音乐")
+    }
+    assert sent == len(rows) > 0
