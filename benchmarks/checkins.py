@@ -2,14 +2,16 @@
 
 For each database (SQLite with synchronous=FULL, PostgreSQL) and each write path (group
 commit; naive: one transaction per request), a fresh database is seeded, the real application
-runs in `--workers` server processes sharing one port, and an aiohttp client posts distinct
-check-ins with N in flight until the count or the time runs out; group runs first measure a
-no-op GET /healthz the same way, the HTTP ceiling of the machine at that moment. Only 201
-answers count as acknowledged; afterwards the rows on disk are counted, and must equal the
-acknowledgements. The load average before and after tells whether the machine was shared.
-A quick run:
+runs in `--workers` server processes sharing one port (SO_REUSEPORT), and one client posts
+distinct check-ins with N in flight until the count or the time runs out; group runs first
+measure a no-op GET /healthz with the same client, the HTTP ceiling of the machine at that
+moment. The client is wrk with benchmarks/checkins.lua (C: it leaves the cores to the server)
+or, with `--client python`, aiohttp in this process. Only 201 answers count as acknowledged;
+afterwards the rows on disk are counted, and must equal the acknowledgements. Server CPU per
+request comes from /proc; the load average before and after tells whether the machine was
+shared. A quick run:
 
-    .venv/bin/python -m benchmarks.checkins --requests 20000 --seconds 20 --concurrency 200 \
+    .venv/bin/python -m benchmarks.checkins --requests 100000 --seconds 20 --concurrency 200 \
         --workers 2
 """
 
@@ -20,6 +22,8 @@ import asyncio
 import datetime as dt
 import json
 import os
+import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -33,7 +37,7 @@ from pathlib import Path
 from subprocess import Popen
 
 import aiohttp
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
 from coordinator import models
 from coordinator.bundle.synthetic import generate_bundle
@@ -48,6 +52,7 @@ POSTGRES = os.environ.get(
 WARM_UP = 500
 MODES = ("group", "naive")
 ROOT = Path(__file__).parents[1]
+LUA = Path(__file__).with_name("checkins.lua")
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +70,13 @@ class Run:
     seconds: float = 0.0
     statuses: Counter[int] = field(default_factory=Counter)
     latencies: list[float] = field(default_factory=list)
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
     rows: int = 0
     server_cpu: float = 0.0
+    ran_out: bool = False  # the client used up its work before the time: a lower bound
+    acked: set[tuple[str, str]] = field(default_factory=set)  # (lesson, classroom) of 201s
+    lost: int = 0  # acknowledged, yet not on disk afterwards: must be 0
 
     @property
     def acknowledged(self) -> int:
@@ -156,13 +166,15 @@ async def seed(target: Target, slots: int) -> list[tuple[str, bytes]]:
     ][:slots]
 
 
-async def count_rows(target: Target) -> int:
+async def stored_slots(target: Target) -> set[tuple[str, str]]:
+    """(lesson, classroom) of every check-in on disk."""
     store = Store(target.url, search_path=target.search_path)
     async with store.reader.connect() as connection:
-        query = select(func.count()).select_from(models.AttendanceRow)
-        total = (await connection.execute(query)).scalar_one()
+        table = models.AttendanceRow.__table__  # type: ignore[attr-defined]
+        found = await connection.execute(select(table.c.lesson_key, table.c.classroom_id))
+        slots = {(row.lesson_key, row.classroom_id) for row in found}
     await store.close()
-    return int(total)
+    return slots
 
 
 async def post_all(
@@ -192,8 +204,11 @@ async def post_all(
             else:
                 request = session.get(f"{base}/healthz")
             async with request as response:
-                await response.read()
+                answer = await response.read()
             run.latencies.append(time.perf_counter() - began)
+            if token and response.status == 201:
+                report = json.loads(answer)["report"]
+                run.acked.add((report["lesson_key"], report["classroom_id"]))
             run.statuses[201 if not token and response.status == 200 else response.status] += 1
 
     connector = aiohttp.TCPConnector(limit=concurrency)
@@ -202,6 +217,58 @@ async def post_all(
         await asyncio.gather(*(worker(session) for _ in range(concurrency)))
         run.seconds = time.perf_counter() - began
     run.sent = sum(run.statuses.values())
+    if len(run.latencies) > 1:
+        cuts = statistics.quantiles(run.latencies, n=100)
+        run.p50_ms, run.p99_ms = cuts[49] * 1000, cuts[98] * 1000
+
+
+def wrk_all(
+    port: int, work: list[tuple[str, bytes]], seconds: float, concurrency: int, run: Run
+) -> None:
+    """The same with wrk and benchmarks/checkins.lua, two client threads; no work: /healthz."""
+    with (
+        tempfile.NamedTemporaryFile("w", suffix=".tsv", encoding="utf-8") as file,
+        tempfile.NamedTemporaryFile("r", suffix=".acks", encoding="utf-8") as acks,
+    ):
+        file.writelines(f"{token}\t{body.decode()}\n" for token, body in work if token)
+        file.flush()
+        threads = 2
+        command = [
+            "wrk",
+            f"-t{threads}",
+            f"-c{max(concurrency, threads)}",
+            f"-d{max(1, round(seconds))}s",
+            "--latency",
+            "-s",
+            str(LUA),
+            f"http://127.0.0.1:{port}",
+            "--",
+            file.name if any(token for token, _ in work) else "",
+            str(threads),
+            uuid.uuid4().hex[:12],
+        ]
+        env = {**os.environ, "CHECKINS_ACKS": acks.name}
+        output = subprocess.run(command, check=True, capture_output=True, text=True, env=env).stdout
+        for line in acks:
+            lesson, _, classroom = line.rstrip("\n").partition("\t")
+            run.acked.add((lesson, classroom))
+    for status, count in re.findall(r"^STATUS (\d+) (\d+)$", output, re.MULTILINE):
+        code = int(status)
+        run.statuses[201 if code == 200 and not work[0][0] else code] += int(count)
+    took = re.search(r"requests in ([\d.]+)(m?s)", output)
+    if took is None:
+        raise RuntimeError(f"wrk printed no duration:\n{output}")
+    run.seconds = float(took.group(1)) * (60 if took.group(2) == "m" else 1)
+    run.sent = sum(run.statuses.values())
+    run.ran_out = bool(work[0][0]) and run.sent >= len(work)
+    run.p50_ms, run.p99_ms = _wrk_latency(output, "50%"), _wrk_latency(output, "99%")
+
+
+def _wrk_latency(output: str, percentile: str) -> float:
+    found = re.search(rf"^\s+{percentile}\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+    if found is None:
+        return 0.0
+    return float(found.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[found.group(2)]
 
 
 def cpu_seconds(pid: int) -> float:
@@ -265,7 +332,11 @@ async def measure(target: Target, mode: str, args: argparse.Namespace) -> list[R
         await _timed(servers, work[WARM_UP:], args, run)
     finally:
         stop_servers(servers)
-    run.rows = await count_rows(target) - warm.acknowledged
+    stored = await stored_slots(target)
+    run.rows = len(stored) - warm.acknowledged
+    run.lost = len(run.acked - stored)
+    if len(run.acked) != run.acknowledged:
+        raise RuntimeError(f"{len(run.acked)} distinct slots in {run.acknowledged} answers")
     return [*runs, run]
 
 
@@ -277,23 +348,26 @@ async def _timed(
 ) -> None:
     items = [work] * args.requests if isinstance(work, tuple) else work
     before = sum(cpu_seconds(server.pid) for server in servers)
-    await post_all(args.port, items, args.seconds, args.concurrency, run)
+    if args.client == "wrk":
+        await asyncio.to_thread(wrk_all, args.port, items, args.seconds, args.concurrency, run)
+    else:
+        await post_all(args.port, items, args.seconds, args.concurrency, run)
     run.server_cpu = sum(cpu_seconds(server.pid) for server in servers) - before
 
 
 def table(runs: list[Run]) -> str:
     lines = [
         "| database | write path | sent | acknowledged | s | acknowledged/s | p50 ms | p99 ms "
-        "| rows on disk | server CPU ms/request | other answers |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| rows on disk | acknowledged, not on disk | server CPU ms/request | other answers |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for run in runs:
-        cuts = statistics.quantiles(run.latencies, n=100) if len(run.latencies) > 1 else [0] * 99
         others = {status: n for status, n in run.statuses.items() if status != 201}
         lines.append(
             f"| {run.backend} | {run.mode} | {run.sent} | {run.acknowledged} | "
-            f"{run.seconds:.1f} | {run.rate:,.0f} | {cuts[49] * 1000:.0f} | "
-            f"{cuts[98] * 1000:.0f} | {run.rows if run.mode in MODES else '-'} | "
+            f"{run.seconds:.1f} | {run.rate:,.0f}{' (ran out of work)' if run.ran_out else ''} | "
+            f"{run.p50_ms:.0f} | {run.p99_ms:.0f} | {run.rows if run.mode in MODES else '-'} | "
+            f"{run.lost if run.mode in MODES else '-'} | "
             f"{run.server_cpu * 1000 / max(run.sent, 1):.2f} | {others or '-'} |"
         )
     for backend in dict.fromkeys(run.backend for run in runs):
@@ -351,9 +425,15 @@ def serve(args: argparse.Namespace) -> None:
 def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", nargs="?", choices=["run", "serve"], default="run")
-    parser.add_argument("--requests", type=int, default=20000, help="per run, after warm-up")
-    parser.add_argument("--seconds", type=float, default=30.0, help="at most, per run")
+    parser.add_argument("--requests", type=int, default=100000, help="per run, after warm-up")
+    parser.add_argument("--seconds", type=float, default=20.0, help="at most, per run")
     parser.add_argument("--concurrency", type=int, default=200)
+    parser.add_argument(
+        "--client",
+        choices=["wrk", "python"],
+        default="wrk" if shutil.which("wrk") else "python",
+        help="load client: wrk (C, Debian's wrk) or aiohttp in this process",
+    )
     parser.add_argument("--workers", type=int, default=2, help="server processes, one port")
     parser.add_argument(
         "--backends", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"]
@@ -373,8 +453,9 @@ def main() -> None:
         serve(args)
         return
     print(
-        f"{os.cpu_count()} CPUs; {args.workers} server processes; {args.concurrency} in flight; "
-        f"up to {args.requests} check-ins or {args.seconds:.0f} s a run; SQLite synchronous=FULL\n"
+        f"{os.cpu_count()} CPUs; {args.workers} server processes; {args.client} client; "
+        f"{args.concurrency} in flight; up to {args.requests} check-ins or {args.seconds:.0f} s "
+        "a run; SQLite synchronous=FULL\n"
     )
     print(f"load average before: {os.getloadavg()[0]:.1f}\n")
     runs = asyncio.run(benchmark(args))

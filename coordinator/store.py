@@ -14,9 +14,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coordinator.errors import ConfigurationError
@@ -53,6 +53,7 @@ class Store:
     ) -> None:
         self.url = database_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.busy_timeout_ms, self.echo = busy_timeout_ms, echo
         connect_args: dict[str, Any] = {}
         if search_path is not None and not self.is_sqlite:
             connect_args["server_settings"] = {"search_path": search_path}
@@ -60,8 +61,8 @@ class Store:
         self.reader = self.writer
         if self.is_sqlite:
             self.reader = create_async_engine(self.url, echo=echo)
-            _configure_sqlite(self.writer, busy_timeout_ms, begin="BEGIN IMMEDIATE")
-            _configure_sqlite(self.reader, busy_timeout_ms, begin="BEGIN")
+            _configure_sqlite(self.writer.sync_engine, busy_timeout_ms, begin="BEGIN IMMEDIATE")
+            _configure_sqlite(self.reader.sync_engine, busy_timeout_ms, begin="BEGIN")
 
     @property
     def dialect(self) -> str:
@@ -86,16 +87,30 @@ class Store:
         ):
             yield session
 
+    def blocking_engine(self, *, write: bool) -> Engine:
+        """A synchronous engine on this SQLite file, set up like `writer` (BEGIN IMMEDIATE) or
+        `reader` (BEGIN). Its connections may be handed between threads (one at a time)."""
+        if not self.is_sqlite:
+            raise ValueError("blocking engines are for SQLite only (asyncpg has no blocking API)")
+        engine = create_engine(
+            self.url.set(drivername="sqlite+pysqlite"),
+            echo=self.echo,
+            connect_args={"check_same_thread": False},
+        )
+        begin = "BEGIN IMMEDIATE" if write else "BEGIN"
+        _configure_sqlite(engine, self.busy_timeout_ms, begin=begin)
+        return engine
+
     async def close(self) -> None:
         await self.writer.dispose()
         if self.reader is not self.writer:
             await self.reader.dispose()
 
 
-def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int, *, begin: str) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int, *, begin: str) -> None:
     """Pragmas on every new connection; our own BEGIN instead of the driver's implicit one."""
 
-    @event.listens_for(engine.sync_engine, "connect")
+    @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
         cursor = dbapi_connection.cursor()
@@ -108,6 +123,6 @@ def _configure_sqlite(engine: AsyncEngine, busy_timeout_ms: int, *, begin: str) 
             cursor.execute(pragma)
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
+    @event.listens_for(engine, "begin")
     def on_begin(connection: Any) -> None:
         connection.exec_driver_sql(begin)

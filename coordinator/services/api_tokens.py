@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 
@@ -17,6 +17,17 @@ from coordinator.errors import NotFoundError
 from coordinator.store import Store
 
 PREFIX = "cot_"  # recognisable in logs and by secret scanners
+
+# Token hash -> assistant id, for the tokens that are valid (not revoked, assistant active).
+VALID_TOKENS = (
+    select(col(models.ApiTokenRow.token_hash), col(models.ApiTokenRow.assistant_id))
+    .join(models.AssistantRow, col(models.AssistantRow.id) == col(models.ApiTokenRow.assistant_id))
+    .where(
+        col(models.ApiTokenRow.token_hash).in_(bindparam("hashes", expanding=True)),
+        col(models.ApiTokenRow.revoked_at).is_(None),
+        col(models.AssistantRow.retired_at).is_(None),
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,14 +117,5 @@ async def authenticate(store: Store, token: str) -> str:
 
 async def assistants_for(connection: AsyncConnection, hashes: list[str]) -> dict[str, str]:
     """Token hash -> assistant id, for the tokens that are valid (not revoked, assistant active)."""
-    token, assistant = models.ApiTokenRow, models.AssistantRow
-    query = (
-        select(token.token_hash, token.assistant_id)
-        .join(assistant, col(assistant.id) == col(token.assistant_id))
-        .where(
-            col(token.token_hash).in_(hashes),
-            col(token.revoked_at).is_(None),
-            col(assistant.retired_at).is_(None),
-        )
-    )
-    return {row.token_hash: row.assistant_id for row in (await connection.execute(query)).all()}
+    found = await connection.execute(VALID_TOKENS, {"hashes": hashes})
+    return {row.token_hash: row.assistant_id for row in found.all()}

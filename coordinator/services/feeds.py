@@ -269,13 +269,19 @@ class FeedCache:
     renders: int = 0  # feeds built since start (the rest were served from the cache)
 
     async def generation(self) -> int:
+        """The change counter, asked at most every `counter_ttl_s` and by one request at a
+        time: the others meanwhile go on with the value they have (it is that old anyway)."""
         if time.monotonic() - self._checked >= self.counter_ttl_s:
-            async with self.store.read() as session:
-                counter = await session.get(models.ChangeCounterRow, FEEDS)
+            self._checked = time.monotonic()
+            try:
+                async with self.store.read() as session:
+                    counter = await session.get(models.ChangeCounterRow, FEEDS)
+            except BaseException:
+                self._checked = float("-inf")  # the next request asks again
+                raise
             value = counter.value if counter else 0
             if value != self._generation:
                 self._generation, self._directory, self._feeds = value, None, {}
-            self._checked = time.monotonic()
         return self._generation
 
     def _today(self, now: dt.datetime) -> dt.date:
@@ -290,7 +296,7 @@ class FeedCache:
 
     async def feed(self, token: str, *, now: dt.datetime) -> RenderedFeed | None:
         """The feed a token opens, or None for an unknown or revoked token."""
-        await self.generation()
+        generation = await self.generation()
         today = self._today(now)
         key = token_hash(token)
         cached = self._feeds.get(key)
@@ -308,7 +314,8 @@ class FeedCache:
         rendered = await render_feed(
             self.store, directory, owner, language, now=now, today=today, streams=self.streams
         )
-        self._feeds[key] = (today, rendered)
+        if self._generation == generation:  # else the data moved on while rendering
+            self._feeds[key] = (today, rendered)
         self.renders += 1
         return rendered
 

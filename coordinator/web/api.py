@@ -117,14 +117,17 @@ async def post_check_in(request: web.Request) -> web.Response:
 
 async def _json_body(request: web.Request) -> Any:
     """The decoded body: UTF-8 JSON (RFC 8259, whatever the charset says), of bounded size/depth."""
-    too_large = ReportError("body", f"larger than {MAX_BODY} bytes")
-    if request.content_length is not None and request.content_length > MAX_BODY:
-        raise too_large
-    raw = bytearray()
-    async for chunk in request.content.iter_chunked(MAX_BODY):
-        raw += chunk
-        if len(raw) > MAX_BODY:
-            raise too_large
+    length = request.content_length
+    if length is not None and length > MAX_BODY:
+        raise _too_large()
+    if length is not None:
+        raw: bytes | bytearray = await request.read()  # exactly Content-Length bytes
+    else:  # chunked: read no more than the limit
+        raw = bytearray()
+        async for chunk in request.content.iter_chunked(MAX_BODY):
+            raw += chunk
+            if len(raw) > MAX_BODY:
+                raise _too_large()
     try:
         body = json.loads(raw)
     except RecursionError:
@@ -133,6 +136,10 @@ async def _json_body(request: web.Request) -> Any:
         raise ReportError("body", f"not valid JSON: {error}") from None
     _check_shape(body)
     return body
+
+
+def _too_large() -> ReportError:
+    return ReportError("body", f"larger than {MAX_BODY} bytes")
 
 
 def _check_shape(value: Any) -> None:

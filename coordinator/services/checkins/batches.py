@@ -1,21 +1,25 @@
 """One batch of check-ins, one transaction: read what it touches, plan it, write it.
 
-Every row goes through `INSERT ... ON CONFLICT DO NOTHING ... RETURNING`; a row that another
-writer (another process, on PostgreSQL) stored first makes the batch roll back and run again,
-when the store now shows that row.
+The batch itself is plain synchronous SQLAlchemy Core on a connection: `record_batch` runs
+it inside `AsyncConnection.run_sync` (PostgreSQL's group commit, and the naive path), where
+the driver's round trips are the only waits; SQLite's group commit splits it in two
+(`record_batch_apart`). The statements are built once; their IN lists expand per batch.
+
+Every row goes through `INSERT ... ON CONFLICT DO NOTHING` (see inserts.py); a row that
+another writer (another process) stored first makes the batch roll back and run again, when
+the store now shows that row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection, Engine, Table, bindparam, delete, select, update
 
 from coordinator import models
 from coordinator.attendance import (
@@ -26,13 +30,13 @@ from coordinator.attendance import (
     Policy,
     Recorded,
     Scope,
-    StoredAnswer,
     Submission,
     plan_batch,
     rows,
 )
 from coordinator.errors import CoordinatorError
-from coordinator.services.api_tokens import assistants_for
+from coordinator.services.api_tokens import VALID_TOKENS
+from coordinator.services.checkins.inserts import insert_rows
 from coordinator.store import Store
 
 log = logging.getLogger(__name__)
@@ -45,6 +49,32 @@ PROBLEMS: Table = models.ProblemReportRow.__table__  # type: ignore[attr-defined
 LESSONS: Table = models.LessonRow.__table__  # type: ignore[attr-defined]
 LINKS: Table = models.LessonClassroomRow.__table__  # type: ignore[attr-defined]
 CLASSROOMS: Table = models.ClassroomRow.__table__  # type: ignore[attr-defined]
+Results = list[Answer | CoordinatorError]
+
+
+def _many(name: str) -> Any:
+    return bindparam(name, expanding=True)
+
+
+STORED_ANSWERS = select(ANSWERS).where(
+    ANSWERS.c.assistant_id.in_(_many("assistants")), ANSWERS.c.key.in_(_many("keys"))
+)
+SCOPES = (
+    select(
+        LESSONS.c.key,
+        LESSONS.c.start,
+        LESSONS.c.end,
+        LINKS.c.classroom_id,
+        CLASSROOMS.c.assistant_id,
+    )
+    .join(LINKS, LINKS.c.lesson_key == LESSONS.c.key)
+    .join(CLASSROOMS, CLASSROOMS.c.id == LINKS.c.classroom_id)
+    .where(LESSONS.c.key.in_(_many("lessons")), LINKS.c.classroom_id.in_(_many("classrooms")))
+)
+RECORDED = select(ATTENDANCE).where(
+    ATTENDANCE.c.lesson_key.in_(_many("lessons")),
+    ATTENDANCE.c.classroom_id.in_(_many("classrooms")),
+)
 
 
 def utc_now() -> dt.datetime:
@@ -72,113 +102,134 @@ class LostRaceError(Exception):
     """Another writer stored one of the batch's rows first; the batch runs again."""
 
 
-async def record_batch(
-    store: Store, submissions: Sequence[Submission], policy: Policy
-) -> list[Answer | CoordinatorError]:
+async def record_batch(store: Store, submissions: Sequence[Submission], policy: Policy) -> Results:
     """Plan and write a batch in one transaction; each request's answer or refusal, in order."""
     for attempt in range(1, RETRIES + 1):
         try:
             async with store.writer.begin() as connection:  # BEGIN IMMEDIATE on SQLite
-                lookups = await load_lookups(connection, submissions)
-                plan = plan_batch(list(submissions), lookups, policy)
-                await write_plan(connection, plan, postgres=not store.is_sqlite)
-            return plan.results
+                return await connection.run_sync(write_batch, submissions, policy)
         except LostRaceError:
-            log.info(
-                "check-in batch of %d lost a race (attempt %d); again", len(submissions), attempt
-            )
-    raise CheckinUnavailableError("check-ins are contended; retry with the same Idempotency-Key")
+            _lost(len(submissions), attempt)
+    raise _contended()
 
 
-async def load_lookups(connection: AsyncConnection, batch: Sequence[Submission]) -> Lookups:
+async def record_batch_apart(
+    reader: Engine,
+    writer: Engine,
+    submissions: Sequence[Submission],
+    policy: Policy,
+    *,
+    offload: Callable[[Callable[[], None]], Awaitable[None]],
+) -> Results:
+    """`record_batch` for SQLite from the event loop, holding the write lock only to write.
+
+    SQLite has one writer at a time (across processes), so what counts is how long the lock
+    is held. The lookups and the plan come from a read snapshot first, here on the loop (a
+    few indexed reads of pages in memory); then `offload` runs the write transaction in a
+    thread in one go: wait for the lock, check the tokens again (a token revoked since the
+    snapshot is refused), write, COMMIT (fsync). The rows the plan writes are checked by the
+    writes themselves (ON CONFLICT, the revision), so a batch that raced another writer runs
+    again from a new snapshot. Whose classroom it is and the lesson's times come from the
+    snapshot: an administrator's change landing in the same milliseconds counts as after.
+    """
+    for attempt in range(1, RETRIES + 1):
+        with reader.connect() as connection:
+            lookups = load_lookups(connection, submissions)
+        plan = plan_batch(list(submissions), lookups, policy)
+        try:
+            await offload(functools.partial(_write_now, writer, lookups, plan))
+        except LostRaceError:
+            _lost(len(submissions), attempt)
+            continue
+        return plan.results
+    raise _contended()
+
+
+def _write_now(writer: Engine, lookups: Lookups, plan: BatchPlan) -> None:
+    with writer.begin() as connection:  # BEGIN IMMEDIATE: waits for the write lock
+        if lookups.assistants and _valid_tokens(connection, lookups) != lookups.assistants:
+            raise LostRaceError("api_token")
+        write_plan(connection, plan)
+
+
+def _lost(size: int, attempt: int) -> None:
+    log.info("check-in batch of %d lost a race (attempt %d); again", size, attempt)
+
+
+def _contended() -> CheckinUnavailableError:
+    return CheckinUnavailableError("check-ins are contended; retry with the same Idempotency-Key")
+
+
+def write_batch(
+    connection: Connection, submissions: Sequence[Submission], policy: Policy
+) -> Results:
+    """Inside an open transaction: look up, plan and write; the answers, in order."""
+    plan = plan_batch(list(submissions), load_lookups(connection, submissions), policy)
+    write_plan(connection, plan)
+    return plan.results
+
+
+def load_lookups(connection: Connection, batch: Sequence[Submission]) -> Lookups:
     """What the store holds for this batch, in four queries whatever the batch's size."""
     hashes = sorted({s.token_hash for s in batch if s.assistant_id is None})
-    assistants = await assistants_for(connection, hashes) if hashes else {}
+    assistants = _tokens(connection, hashes) if hashes else {}
     known = set(assistants.values()) | {s.assistant_id for s in batch if s.assistant_id}
-    lesson_keys = sorted({s.report.lesson_key for s in batch})
-    classroom_ids = sorted({s.report.classroom_id for s in batch})
+    span = {
+        "lessons": sorted({s.report.lesson_key for s in batch}),
+        "classrooms": sorted({s.report.classroom_id for s in batch}),
+    }
+    answers = {}
+    if known:
+        stored = connection.execute(
+            STORED_ANSWERS, {"assistants": sorted(known), "keys": sorted({s.key for s in batch})}
+        )
+        answers = {(row.assistant_id, row.key): rows.stored_from_row(row) for row in stored}
     return Lookups(
         assistants=assistants,
-        answers=await _answers(connection, known, {s.key for s in batch}),
-        scopes=await _scopes(connection, lesson_keys, classroom_ids),
-        recorded=await _recorded(connection, lesson_keys, classroom_ids),
+        answers=answers,
+        scopes={
+            (row.key, row.classroom_id): Scope(
+                LessonTimes(row.key, row.start, row.end), row.assistant_id
+            )
+            for row in connection.execute(SCOPES, span)
+        },
+        recorded={
+            (row.lesson_key, row.classroom_id, row.kind): rows.recorded_from_row(row)
+            for row in connection.execute(RECORDED, span)
+        },
     )
 
 
-async def _answers(
-    connection: AsyncConnection, assistant_ids: set[str], keys: set[str]
-) -> dict[tuple[str, str], StoredAnswer]:
-    if not assistant_ids:
-        return {}
-    query = select(ANSWERS).where(
-        ANSWERS.c.assistant_id.in_(sorted(assistant_ids)), ANSWERS.c.key.in_(sorted(keys))
-    )
-    found = (await connection.execute(query)).all()
-    return {(row.assistant_id, row.key): rows.stored_from_row(row) for row in found}
+def _tokens(connection: Connection, hashes: list[str]) -> dict[str, str]:
+    found = connection.execute(VALID_TOKENS, {"hashes": hashes})
+    return {row.token_hash: row.assistant_id for row in found}
 
 
-async def _scopes(
-    connection: AsyncConnection, lesson_keys: list[str], classroom_ids: list[str]
-) -> dict[tuple[str, str], Scope]:
-    query = (
-        select(
-            LESSONS.c.key,
-            LESSONS.c.start,
-            LESSONS.c.end,
-            LINKS.c.classroom_id,
-            CLASSROOMS.c.assistant_id,
-        )
-        .join(LINKS, LINKS.c.lesson_key == LESSONS.c.key)
-        .join(CLASSROOMS, CLASSROOMS.c.id == LINKS.c.classroom_id)
-        .where(LESSONS.c.key.in_(lesson_keys), LINKS.c.classroom_id.in_(classroom_ids))
-    )
-    return {
-        (row.key, row.classroom_id): Scope(
-            LessonTimes(row.key, row.start, row.end), row.assistant_id
-        )
-        for row in (await connection.execute(query)).all()
-    }
+def _valid_tokens(connection: Connection, lookups: Lookups) -> dict[str, str]:
+    """The batch's valid tokens now (one revoked since the snapshot drops out)."""
+    return _tokens(connection, sorted(lookups.assistants))
 
 
-async def _recorded(
-    connection: AsyncConnection, lesson_keys: list[str], classroom_ids: list[str]
-) -> dict[tuple[str, str, str], Recorded]:
-    query = select(ATTENDANCE).where(
-        ATTENDANCE.c.lesson_key.in_(lesson_keys), ATTENDANCE.c.classroom_id.in_(classroom_ids)
-    )
-    return {
-        (row.lesson_key, row.classroom_id, row.kind): rows.recorded_from_row(row)
-        for row in (await connection.execute(query)).all()
-    }
-
-
-async def write_plan(connection: AsyncConnection, plan: BatchPlan, *, postgres: bool) -> None:
-    insert = postgresql.insert if postgres else sqlite.insert
-    await _insert_all(connection, insert, ANSWERS, rows.answer_rows(plan))
-    await _insert_all(connection, insert, ATTENDANCE, rows.attendance_rows(plan))
+def write_plan(connection: Connection, plan: BatchPlan) -> None:
+    _insert_all(connection, ANSWERS, rows.answer_rows(plan))
+    _insert_all(connection, ATTENDANCE, rows.attendance_rows(plan))
     for slot, (old_revision, recorded) in plan.updated.items():
-        await _update_attendance(connection, slot, old_revision, recorded)
-    await _insert_all(connection, insert, CORRECTIONS, rows.correction_rows(plan))
-    await _insert_all(connection, insert, PROBLEMS, rows.problem_rows(plan))
+        _update_attendance(connection, slot, old_revision, recorded)
+    _insert_all(connection, CORRECTIONS, rows.correction_rows(plan))
+    _insert_all(connection, PROBLEMS, rows.problem_rows(plan))
 
 
-async def _insert_all(
-    connection: AsyncConnection, insert: Any, table: Table, values: list[dict[str, Any]]
-) -> None:
-    """INSERT ... ON CONFLICT DO NOTHING; a row that was not inserted means a lost race."""
-    if not values:
-        return
-    statement = insert(table).on_conflict_do_nothing().returning(*table.primary_key.columns)
-    result = await connection.execute(statement, values)
-    if len(result.all()) != len(values):
+def _insert_all(connection: Connection, table: Table, values: list[dict[str, Any]]) -> None:
+    """ON CONFLICT DO NOTHING; a row that was not inserted means a lost race."""
+    if values and insert_rows(connection, table, values) != len(values):
         raise LostRaceError(table.name)
 
 
-async def _update_attendance(
-    connection: AsyncConnection, slot: tuple[str, str, str], old_revision: int, recorded: Recorded
+def _update_attendance(
+    connection: Connection, slot: tuple[str, str, str], old_revision: int, recorded: Recorded
 ) -> None:
     lesson_key, classroom_id, kind = slot
-    result = await connection.execute(
+    result = connection.execute(
         update(ATTENDANCE)
         .where(
             ATTENDANCE.c.lesson_key == lesson_key,
