@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Awaitable, Callable
 
 import click
 import segno
@@ -83,37 +84,40 @@ def password(context: Context, username: str, password: str) -> None:
     click.echo(f"user {username}: new password set; signed out everywhere")
 
 
-@users.command("sign-out")
-@USERNAME
-@pass_context
-@fail_on_errors
-def sign_out(context: Context, username: str) -> None:
-    """End every session and sign-in link of the user (a lost phone)."""
-    now = utc_now()
-    context.run(lambda store: account_changes.end_sessions(store, username, now=now, actor="cli"))
-    click.echo(f"user {username}: signed out everywhere; earlier sign-in links no longer work")
+AccountChange = Callable[..., Awaitable[User]]
 
 
-@users.command()
-@USERNAME
-@pass_context
-@fail_on_errors
-def disable(context: Context, username: str) -> None:
-    """The user can no longer sign in (nothing is deleted); sessions and links end."""
-    now = utc_now()
-    context.run(lambda store: account_changes.disable(store, username, now=now, actor="cli"))
-    click.echo(f"user {username}: disabled")
+def _account_change(name: str, change: AccountChange, done: str, help_text: str) -> None:
+    """`users NAME USERNAME`: one change to one account, audited with actor "cli"."""
+
+    @users.command(name, help=help_text)
+    @USERNAME
+    @pass_context
+    @fail_on_errors
+    def command(context: Context, username: str) -> None:
+        now = utc_now()
+        context.run(lambda store: change(store, username, now=now, actor="cli"))
+        click.echo(f"user {username}: {done}")
 
 
-@users.command()
-@USERNAME
-@pass_context
-@fail_on_errors
-def enable(context: Context, username: str) -> None:
-    """Let a disabled user sign in again (with a password or a new link)."""
-    now = utc_now()
-    context.run(lambda store: account_changes.enable(store, username, now=now, actor="cli"))
-    click.echo(f"user {username}: enabled")
+_account_change(
+    "sign-out",
+    account_changes.end_sessions,
+    "signed out everywhere; earlier sign-in links no longer work",
+    "End every session and sign-in link of the user (a lost phone).",
+)
+_account_change(
+    "disable",
+    account_changes.disable,
+    "disabled",
+    "The user can no longer sign in (nothing is deleted); sessions and links end.",
+)
+_account_change(
+    "enable",
+    account_changes.enable,
+    "enabled",
+    "Let a disabled user sign in again (with a password or a new link).",
+)
 
 
 @users.command()
