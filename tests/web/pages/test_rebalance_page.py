@@ -312,14 +312,20 @@ async def test_applied_change_sends_a_notice_for_the_lesson_within_48_hours(
         rows = (await session.exec(select(models.NotificationRow))).all()
     assert queued > 0
     assert (report.sent, report.retrying) == (queued, 0)
-    # Tuesday 09:10, the open music class, is cancelled; next Monday's changes are days away.
-    assert {row.lesson_key for row in rows} == {"p-open-music@2026-11-24"}
+    # Tuesday 09:10, the open music class, is cancelled and 陈明 gets a new lesson then; next
+    # Monday's changes are days away.
+    assert {row.lesson_key for row in rows} == {
+        "p-open-music@2026-11-24",
+        "t-chen.music.2.0910@2026-11-24",
+    }
     assert {row.recipient for row in rows} >= {
         "teacher:t-wang",
+        "teacher:t-chen",
         "assistant:a-li",
         "assistant:a-zhao",
     }
     assert any("【已取消】音乐" in text for text in texts)
+    assert any("【新增课程】音乐" in text for text in texts)
 
 
 async def test_discard_stores_nothing(client: Client, arranged: Store) -> None:
