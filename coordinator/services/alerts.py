@@ -27,6 +27,7 @@ from coordinator.services.reminders import (
     load_lessons,
     time_zone_of_classroom,
 )
+from coordinator.services.streaming import live_lessons
 from coordinator.store import Store
 
 log = logging.getLogger(__name__)
@@ -130,21 +131,6 @@ async def check_classrooms(
     return await enqueue(store, rows)
 
 
-async def teacher_is_live(store: Store, lesson_key: str) -> bool:
-    """Live: the newest accepted publish/publish_done of the lesson is a publish."""
-    query = (
-        select(models.StreamEventRow.kind)
-        .where(col(models.StreamEventRow.lesson_key) == lesson_key)
-        .where(col(models.StreamEventRow.accepted).is_(True))
-        .where(col(models.StreamEventRow.kind).in_(["publish", "publish_done"]))
-        .order_by(col(models.StreamEventRow.at).desc(), col(models.StreamEventRow.id).desc())
-        .limit(1)
-    )
-    async with store.read() as session:
-        newest = (await session.exec(query)).first()
-    return newest == "publish"
-
-
 async def check_teacher_live(
     store: Store,
     notifier: Notifier,
@@ -156,8 +142,11 @@ async def check_teacher_live(
 ) -> int:
     """Alert when the network teacher is not streaming some minutes after the start."""
     context = await lesson_context(store, lesson_key, revision)
-    if context is None or await teacher_is_live(store, lesson_key):
+    if context is None:
         return 0
+    async with store.read() as session:
+        if lesson_key in await live_lessons(session, [lesson_key]):
+            return 0
     minutes = notifier.settings.teacher_live_alert_minutes
     alert = Alert("not_live", f"alert:not_live:{lesson_key}:{revision}", None, minutes)
     return await enqueue(store, alert_rows(alert, context, directory, notifier, now))

@@ -16,6 +16,7 @@ from coordinator.services.accounts import Scope
 from coordinator.services.directory import Directory
 from coordinator.services.grids import dated_lessons, monday_of
 from coordinator.services.links import links_of, teacher_url
+from coordinator.services.streaming import live_lessons
 from coordinator.store import Store
 from coordinator.streams import StreamsSettings
 
@@ -73,14 +74,12 @@ class BoardLesson:
 
 @dataclass(slots=True)
 class Evidence:
-    """What the store knows about a day's lessons: check-ins, stream events, reports."""
+    """What the store knows about a day's lessons: check-ins, who is live, reports."""
 
     check_ins: dict[str, dict[str, models.AttendanceRow]] = field(
         default_factory=lambda: defaultdict(dict)
     )
-    streams: dict[str, list[models.StreamEventRow]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
+    live: set[str] = field(default_factory=set)  # lessons whose teacher is streaming now
     reports: dict[str, list[models.ProblemReportRow]] = field(
         default_factory=lambda: defaultdict(list)
     )
@@ -93,29 +92,13 @@ async def _evidence(session: AsyncSession, keys: list[str]) -> Evidence:
     )
     for row in (await session.exec(attendance)).all():
         found.check_ins[row.lesson_key][row.classroom_id] = row
-    events = select(models.StreamEventRow).where(
-        col(models.StreamEventRow.lesson_key).in_(keys), col(models.StreamEventRow.accepted)
-    )
-    for event in (await session.exec(events.order_by(col(models.StreamEventRow.at)))).all():
-        assert event.lesson_key is not None
-        found.streams[event.lesson_key].append(event)
+    found.live = await live_lessons(session, keys)
     reports = select(models.ProblemReportRow).where(
         col(models.ProblemReportRow.lesson_key).in_(keys)
     )
     for report in (await session.exec(reports)).all():
         found.reports[report.lesson_key].append(report)
     return found
-
-
-def teacher_is_live(events: list[models.StreamEventRow]) -> bool:
-    """The newest accepted publish has no later publish_done."""
-    state = False
-    for event in events:
-        if event.kind == "publish":
-            state = True
-        elif event.kind == "publish_done":
-            state = False
-    return state
 
 
 def _room(
@@ -175,7 +158,7 @@ def _board_lesson(
 ) -> BoardLesson:
     check_ins = found.check_ins.get(lesson.key, {})
     rooms = tuple(_room(directory, c, check_ins.get(c)) for c in sorted(classroom_ids))
-    live = teacher_is_live(found.streams.get(lesson.key, []))
+    live = lesson.key in found.live
     reports = found.reports.get(lesson.key, [])
     teacher = directory.teachers.get(lesson.teacher_id)
     zone = ZoneInfo(lesson.time_zone)
