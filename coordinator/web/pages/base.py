@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -13,6 +14,7 @@ from aiohttp.typedefs import Handler
 from coordinator.errors import NotFoundError
 from coordinator.web.csrf import CsrfError, csrf_token
 from coordinator.web.i18n import LANGUAGE, long_date, short_date, translator
+from coordinator.web.keys import SETTINGS
 from coordinator.web.pages.access import ALL_ROLES
 from coordinator.web.session import current_user
 
@@ -62,6 +64,11 @@ def nav_for(role: str, scope_kind: str, scope_id: str) -> list[NavItem]:
     if role == "teacher":
         items.insert(0, NavItem(f"/teachers/{scope_id}", N_("My lessons"), ("teacher",)))
     return items
+
+
+def school_date(request: web.Request, moment: dt.datetime) -> dt.date:
+    """The date of `moment` where the schools are (`default_time_zone`), not on the server."""
+    return moment.astimezone(ZoneInfo(request.app[SETTINGS].default_time_zone)).date()
 
 
 def hhmm(moment: dt.datetime | dt.time) -> str:

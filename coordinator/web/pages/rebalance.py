@@ -14,10 +14,8 @@ shown with those lessons counted but not named, and cannot be applied from that 
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from aiohttp_session import get_session
@@ -35,7 +33,7 @@ from coordinator.timetable.plan import Plan
 from coordinator.web.i18n import LANGUAGE, translator
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages.access import VIEWER, Viewer, allow
-from coordinator.web.pages.base import N_, page_context, render
+from coordinator.web.pages.base import N_, page_context, render, school_date
 from coordinator.web.pages.config import PAGES
 from coordinator.web.pages.rebalance_cache import KEEP_S, Kept, PreviewCache
 from coordinator.web.pages.rebalance_choices import choices_for
@@ -71,10 +69,6 @@ OVERLAP = N_(
 )
 NO_PLAN = N_("There is no timetable yet: solve and publish one first.")
 DIFFERS = N_("The proposal was made again and differs from the one you saw.")
-
-
-def _today(request: web.Request, now: dt.datetime) -> dt.date:
-    return now.astimezone(ZoneInfo(request.app[SETTINGS].default_time_zone)).date()
 
 
 def _gettext(request: web.Request, message: str) -> str:
@@ -117,7 +111,7 @@ async def _form_page(
         choices=choices_for(request[VIEWER], lang, plan),
         reasons=REASONS,
         weekdays=weekday_names(lang),
-        today=_today(request, now),
+        today=school_date(request, now),
         applied=await _applied(request),
         discarded="discarded" in request.query,
     )
@@ -148,7 +142,7 @@ class RebalancePages:
 
     async def page(self, request: web.Request) -> web.Response:
         viewer, now = request[VIEWER], request.app[PAGES].clock()
-        return await _form_page(request, prefill(request, viewer, _today(request, now)))
+        return await _form_page(request, prefill(request, viewer, school_date(request, now)))
 
     async def preview(self, request: web.Request) -> web.Response:
         parsed = await self._parsed(request)
@@ -195,7 +189,7 @@ class RebalancePages:
         form = await request.post()
         now = request.app[PAGES].clock()
         try:
-            return parse(form, request[VIEWER], _today(request, now), await _plan(request))
+            return parse(form, request[VIEWER], school_date(request, now), await _plan(request))
         except FormErrors as problem:
             gettext = translator(request).gettext
             errors = {
@@ -218,7 +212,7 @@ class RebalancePages:
                 request.app[SETTINGS].solver,
                 parsed.change,
                 parsed.dates,
-                today=_today(request, now),
+                today=school_date(request, now),
             )
         except OverlapError as overlap:
             held = overlap.held
@@ -241,7 +235,7 @@ class RebalancePages:
     ) -> web.Response:
         """The proposal in names, kept for Apply."""
         viewer, now = request[VIEWER], request.app[PAGES].clock()
-        today, fingerprint = _today(request, now), digest(proposal)
+        today, fingerprint = school_date(request, now), digest(proposal)
         kept = Kept(viewer.user.id, time.monotonic(), proposal, parsed, fingerprint)
         gettext = translator(request).gettext
         view = preview_view(
@@ -274,7 +268,7 @@ class RebalancePages:
                 request.app[STORE],
                 proposal,
                 now=now,
-                today=_today(request, now),
+                today=school_date(request, now),
                 actor=viewer.user.username,
                 note=parsed.note,
             )
@@ -283,6 +277,7 @@ class RebalancePages:
             return await _form_page(request, again, error=error, again=again, status=409)
         teachers, classrooms = touched(proposal)
         lessons = applied.lessons
+        week = proposal.dates[0] if proposal.dates else school_date(request, now)
         session = await get_session(request)
         session[APPLIED] = {
             "version": applied.version_id,
@@ -295,7 +290,7 @@ class RebalancePages:
             },
             "teachers": sorted(teachers),
             "classrooms": sorted(classrooms),
-            "week": (proposal.dates[0] if proposal.dates else _today(request, now)).isoformat(),
+            "week": week.isoformat(),
         }
         raise web.HTTPSeeOther(f"/rebalance?applied={applied.version_id}")
 

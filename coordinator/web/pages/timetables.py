@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from coordinator.services.grids import GRID_KINDS, grid_index, monday_of, week_grid
 from coordinator.web.i18n import LANGUAGE
-from coordinator.web.keys import SETTINGS, STORE
+from coordinator.web.keys import STORE
 from coordinator.web.pages.access import ALL_ROLES, VIEWER, allow, require_object
-from coordinator.web.pages.base import page_context, render
+from coordinator.web.pages.base import page_context, render, school_date
 from coordinator.web.pages.config import PAGES
 
 
@@ -19,8 +18,7 @@ def week_of(request: web.Request) -> dt.date:
     try:
         return monday_of(dt.date.fromisoformat(request.query["week"]))
     except (KeyError, ValueError):
-        zone = ZoneInfo(request.app[SETTINGS].default_time_zone)
-        return monday_of(request.app[PAGES].clock().astimezone(zone).date())
+        return monday_of(school_date(request, request.app[PAGES].clock()))
 
 
 @allow(*ALL_ROLES)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -12,7 +11,7 @@ from coordinator.services.today import BoardLesson, today_board
 from coordinator.web.i18n import LANGUAGE
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages.access import VIEWER, allow
-from coordinator.web.pages.base import page_context, render
+from coordinator.web.pages.base import page_context, render, school_date
 from coordinator.web.pages.config import PAGES
 
 
@@ -21,7 +20,7 @@ def day_of(request: web.Request, now: dt.datetime) -> dt.date:
     try:
         return dt.date.fromisoformat(request.query["date"])
     except (KeyError, ValueError):
-        return now.astimezone(ZoneInfo(request.app[SETTINGS].default_time_zone)).date()
+        return school_date(request, now)
 
 
 async def _board(request: web.Request) -> tuple[dt.date, list[BoardLesson]]:
