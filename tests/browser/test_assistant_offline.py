@@ -17,6 +17,7 @@ from sqlmodel import select
 from coordinator import models
 from coordinator.store import Store
 from coordinator.web.pages.config import PagesConfig
+from tests.notify.support import add_lesson
 from tests.web.pages.support import PASSWORD, app_for
 
 DOCS_SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
@@ -44,27 +45,7 @@ async def lesson_now(store: Store) -> str:
     start = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(minutes=5)
     day = start.astimezone(SHANGHAI).date()
     key = f"now-music@{day.isoformat()}"
-    async with store.write() as session:
-        session.add(
-            models.LessonRow(
-                key=key,
-                uid=f"{key}@coordinator",
-                session_key="now-music",
-                date=day,
-                teacher_id="t-wang",
-                subject_id="music",
-                start=start,
-                end=start + dt.timedelta(minutes=40),
-                time_zone="Asia/Shanghai",
-                status="scheduled",
-                revision=0,
-                fingerprint="x",
-                conflicts=[],
-                changed_at=start,
-            )
-        )
-        await session.flush()
-        session.add(models.LessonClassroomRow(lesson_key=key, classroom_id=ROOM))
+    await add_lesson(store, start, key=key, rooms=(ROOM,), changed_at=start, day=day)
     return key
 
 

@@ -66,13 +66,15 @@ async def add_lesson(
     revision: int = 0,
     status: str = "scheduled",
     changed_at: dt.datetime | None = None,
+    day: dt.date | None = None,
 ) -> models.LessonRow:
-    """A dated lesson of 王丽 (music) at `start`, written as lessons.publish_lessons would."""
+    """A dated lesson of 王丽 (music) at `start`, written as lessons.publish_lessons would;
+    `day` is its date where the school is (default: the UTC date of `start`)."""
     row = models.LessonRow(
         key=key,
         uid=f"{key}@test",
         session_key=key.split("@")[0],
-        date=start.date(),
+        date=day or start.date(),
         teacher_id="t-wang",
         subject_id="music",
         start=start,

@@ -27,6 +27,7 @@ from coordinator.store import Store
 from coordinator.streams import LessonLinks, LinkKind, StreamsSettings
 from coordinator.streams.nginx import NginxLayout
 from tests.factories import small_bundle
+from tests.notify.support import add_lesson
 from tests.streams.factories import rtmp_settings
 from tests.streams.nginx_run import free_port, missing_tools, run, running_nginx
 
@@ -42,27 +43,7 @@ async def lesson_now(store: Store, minutes_ago: int = 5) -> models.LessonRow:
     """A music lesson of t-wang for classroom c-east-3 that started a few minutes ago."""
     await import_bundle(store, small_bundle(), source="test", now=dt.datetime.now(dt.UTC))
     start = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(minutes=minutes_ago)
-    lesson = models.LessonRow(
-        key=KEY,
-        uid=f"{KEY}@coordinator",
-        session_key="t-wang.music.1.0910",
-        date=start.date(),
-        teacher_id="t-wang",
-        subject_id="music",
-        start=start,
-        end=start + dt.timedelta(minutes=40),
-        time_zone="Asia/Shanghai",
-        status="scheduled",
-        revision=0,
-        fingerprint="x",
-        conflicts=[],
-        changed_at=start,
-    )
-    async with store.write() as session:
-        session.add(lesson)
-        await session.flush()
-        session.add(models.LessonClassroomRow(lesson_key=KEY, classroom_id="c-east-3"))
-    return lesson
+    return await add_lesson(store, start, key=KEY, rooms=("c-east-3",), changed_at=start)
 
 
 async def product_links(
