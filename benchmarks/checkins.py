@@ -37,12 +37,12 @@ from pathlib import Path
 from subprocess import Popen
 
 import aiohttp
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
+from benchmarks.seeding import lesson_key, lessons_under_way
 from coordinator import models
 from coordinator.bundle.synthetic import generate_bundle
 from coordinator.schema import upgrade
-from coordinator.services.api_tokens import hash_token, new_token
 from coordinator.services.imports import import_bundle
 from coordinator.store import Store
 
@@ -98,54 +98,9 @@ async def seed(target: Target, slots: int) -> list[tuple[str, bytes]]:
     await upgrade(store)
     bundle = generate_bundle(classrooms=60, teachers=25, seed=1)
     await import_bundle(store, bundle, source="benchmark", now=now())
-    tokens = {a.id: new_token() for a in bundle.assistants}
     start = now() - dt.timedelta(minutes=5)
     lessons = -(-slots // len(bundle.classrooms))
-    teacher, subject = bundle.network_teachers[0], bundle.network_teachers[0].subjects[0]
-    async with store.write() as session:
-        connection = await session.connection()
-        await connection.execute(
-            insert(models.ApiTokenRow),
-            [
-                {
-                    "assistant_id": a,
-                    "token_hash": hash_token(t),
-                    "label": "bench",
-                    "created_at": now(),
-                }
-                for a, t in tokens.items()
-            ],
-        )
-        await connection.execute(
-            insert(models.LessonRow),
-            [
-                {
-                    "key": f"bench-{j}@{start.date()}",
-                    "uid": f"bench-{j}",
-                    "session_key": f"bench-{j}",
-                    "date": start.date(),
-                    "teacher_id": teacher.id,
-                    "subject_id": subject,
-                    "start": start,
-                    "end": start + dt.timedelta(minutes=40),
-                    "time_zone": "Asia/Shanghai",
-                    "status": "scheduled",
-                    "revision": 0,
-                    "fingerprint": "0" * 32,
-                    "conflicts": [],
-                    "changed_at": now(),
-                }
-                for j in range(lessons)
-            ],
-        )
-        await connection.execute(
-            insert(models.LessonClassroomRow),
-            [
-                {"lesson_key": f"bench-{j}@{start.date()}", "classroom_id": room.id}
-                for j in range(lessons)
-                for room in bundle.classrooms
-            ],
-        )
+    tokens = await lessons_under_way(store, bundle, prefix="bench", count=lessons, start=start)
     await store.close()
     device_time = (start + dt.timedelta(minutes=6)).isoformat()
     return [
@@ -153,7 +108,7 @@ async def seed(target: Target, slots: int) -> list[tuple[str, bytes]]:
             tokens[room.assistant_id],
             json.dumps(
                 {
-                    "lesson_key": f"bench-{j}@{start.date()}",
+                    "lesson_key": lesson_key("bench", j, start),
                     "classroom_id": room.id,
                     "kind": "check_in",
                     "device_time": device_time,

@@ -13,13 +13,13 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlmodel import col
 
+from benchmarks.seeding import lesson_key, lessons_under_way
 from coordinator import domain, models
 from coordinator.bundle.synthetic import generate_bundle
 from coordinator.schema import upgrade
-from coordinator.services.api_tokens import hash_token, new_token
 from coordinator.services.imports import import_bundle
 from coordinator.store import Store
 
@@ -81,39 +81,12 @@ async def under_way(
     `reports` reports cycling through `kinds`: consecutive reports share a lesson and
     classroom, and each check-in has one of its own."""
     rooms = list(bundle.classrooms)
-    tokens = {a.id: new_token() for a in bundle.assistants}
     slots = -(-reports // len(kinds))
-    lessons = -(-slots // len(rooms))
     start = utc_now() - started_ago
-    teacher = bundle.network_teachers[0]
     store = Store(database)
     try:
-        async with store.write() as session:
-            connection = await session.connection()
-            await connection.execute(
-                insert(models.ApiTokenRow),
-                [
-                    {
-                        "assistant_id": a,
-                        "token_hash": hash_token(t),
-                        "label": "chaos",
-                        "created_at": utc_now(),
-                    }
-                    for a, t in tokens.items()
-                ],
-            )
-            await connection.execute(
-                insert(models.LessonRow),
-                [_lesson(j, start, teacher.id, teacher.subjects[0]) for j in range(lessons)],
-            )
-            await connection.execute(
-                insert(models.LessonClassroomRow),
-                [
-                    {"lesson_key": _lesson_key(j, start), "classroom_id": room.id}
-                    for j in range(lessons)
-                    for room in rooms
-                ],
-            )
+        count = -(-slots // len(rooms))
+        tokens = await lessons_under_way(store, bundle, prefix="chaos", count=count, start=start)
     finally:
         await store.close()
     device_time = utc_now().isoformat()
@@ -125,7 +98,7 @@ async def under_way(
             _report(
                 n,
                 kinds[n % len(kinds)],
-                _lesson_key(slot // len(rooms), start),
+                lesson_key("chaos", slot // len(rooms), start),
                 room,
                 tokens[room.assistant_id],
                 device_time,
@@ -151,29 +124,6 @@ def _report(
         "fields": fields,
     }
     return Planned(note, kind, token, json.dumps(body).encode(), room.students)
-
-
-def _lesson_key(j: int, start: dt.datetime) -> str:
-    return f"chaos-{j}@{start.date()}"
-
-
-def _lesson(j: int, start: dt.datetime, teacher_id: str, subject_id: str) -> dict[str, object]:
-    return {
-        "key": _lesson_key(j, start),
-        "uid": f"chaos-{j}",
-        "session_key": f"chaos-{j}",
-        "date": start.date(),
-        "teacher_id": teacher_id,
-        "subject_id": subject_id,
-        "start": start,
-        "end": start + dt.timedelta(minutes=40),
-        "time_zone": "Asia/Shanghai",
-        "status": "scheduled",
-        "revision": 0,
-        "fingerprint": "0" * 32,
-        "conflicts": [],
-        "changed_at": utc_now(),
-    }
 
 
 async def stored(database: str) -> Stored:
