@@ -7,7 +7,8 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import ColumnElement, Select, bindparam, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 
@@ -18,15 +19,26 @@ from coordinator.store import Store
 
 PREFIX = "cot_"  # recognisable in logs and by secret scanners
 
-# Token hash -> assistant id, for the tokens that are valid (not revoked, assistant active).
-VALID_TOKENS = (
-    select(col(models.ApiTokenRow.token_hash), col(models.ApiTokenRow.assistant_id))
-    .join(models.AssistantRow, col(models.AssistantRow.id) == col(models.ApiTokenRow.assistant_id))
-    .where(
-        col(models.ApiTokenRow.token_hash).in_(bindparam("hashes", expanding=True)),
-        col(models.ApiTokenRow.revoked_at).is_(None),
-        col(models.AssistantRow.retired_at).is_(None),
+
+def valid_tokens_query(matching: ColumnElement[bool]) -> Select[str, str]:
+    """Token hash -> assistant id, for the tokens `matching` picks out that are valid (not
+    revoked, assistant active)."""
+    return (
+        sa_select(col(models.ApiTokenRow.token_hash), col(models.ApiTokenRow.assistant_id))
+        .join(
+            models.AssistantRow,
+            col(models.AssistantRow.id) == col(models.ApiTokenRow.assistant_id),
+        )
+        .where(
+            matching,
+            col(models.ApiTokenRow.revoked_at).is_(None),
+            col(models.AssistantRow.retired_at).is_(None),
+        )
     )
+
+
+VALID_TOKENS = valid_tokens_query(
+    col(models.ApiTokenRow.token_hash).in_(bindparam("hashes", expanding=True))
 )
 
 

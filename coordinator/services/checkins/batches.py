@@ -3,7 +3,7 @@
 The batch itself is plain synchronous SQLAlchemy Core on a connection: `record_batch` runs
 it inside `AsyncConnection.run_sync` (PostgreSQL's group commit, and the naive path), where
 the driver's round trips are the only waits; SQLite's group commit splits it in two
-(`record_batch_apart`). The statements are built once; their IN lists expand per batch.
+(`record_batch_apart`). The lookups are in lookups.py, the inserts in inserts.py.
 
 Every row goes through `INSERT ... ON CONFLICT DO NOTHING` (see inserts.py); a row that
 another writer (another process) stored first makes the batch roll back and run again, when
@@ -19,24 +19,22 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, bindparam, delete, select, update
+from sqlalchemy import Connection, Engine, Table, delete, update
 
 from coordinator import models
 from coordinator.attendance import (
     Answer,
     BatchPlan,
-    LessonTimes,
     Lookups,
     Policy,
     Recorded,
-    Scope,
     Submission,
     plan_batch,
     rows,
 )
 from coordinator.errors import CoordinatorError
-from coordinator.services.api_tokens import VALID_TOKENS
 from coordinator.services.checkins.inserts import insert_rows
+from coordinator.services.checkins.lookups import load_lookups, valid_tokens
 from coordinator.store import Store
 
 log = logging.getLogger(__name__)
@@ -46,35 +44,7 @@ ANSWERS: Table = models.IdempotencyRecordRow.__table__  # type: ignore[attr-defi
 ATTENDANCE: Table = models.AttendanceRow.__table__  # type: ignore[attr-defined]
 CORRECTIONS: Table = models.AttendanceCorrectionRow.__table__  # type: ignore[attr-defined]
 PROBLEMS: Table = models.ProblemReportRow.__table__  # type: ignore[attr-defined]
-LESSONS: Table = models.LessonRow.__table__  # type: ignore[attr-defined]
-LINKS: Table = models.LessonClassroomRow.__table__  # type: ignore[attr-defined]
-CLASSROOMS: Table = models.ClassroomRow.__table__  # type: ignore[attr-defined]
 Results = list[Answer | CoordinatorError]
-
-
-def _many(name: str) -> Any:
-    return bindparam(name, expanding=True)
-
-
-STORED_ANSWERS = select(ANSWERS).where(
-    ANSWERS.c.assistant_id.in_(_many("assistants")), ANSWERS.c.key.in_(_many("keys"))
-)
-SCOPES = (
-    select(
-        LESSONS.c.key,
-        LESSONS.c.start,
-        LESSONS.c.end,
-        LINKS.c.classroom_id,
-        CLASSROOMS.c.assistant_id,
-    )
-    .join(LINKS, LINKS.c.lesson_key == LESSONS.c.key)
-    .join(CLASSROOMS, CLASSROOMS.c.id == LINKS.c.classroom_id)
-    .where(LESSONS.c.key.in_(_many("lessons")), LINKS.c.classroom_id.in_(_many("classrooms")))
-)
-RECORDED = select(ATTENDANCE).where(
-    ATTENDANCE.c.lesson_key.in_(_many("lessons")),
-    ATTENDANCE.c.classroom_id.in_(_many("classrooms")),
-)
 
 
 def utc_now() -> dt.datetime:
@@ -169,45 +139,9 @@ def write_batch(
     return plan.results
 
 
-def load_lookups(connection: Connection, batch: Sequence[Submission]) -> Lookups:
-    """What the store holds for this batch, in four queries whatever the batch's size."""
-    hashes = sorted({s.token_hash for s in batch if s.assistant_id is None})
-    assistants = _tokens(connection, hashes) if hashes else {}
-    known = set(assistants.values()) | {s.assistant_id for s in batch if s.assistant_id}
-    span = {
-        "lessons": sorted({s.report.lesson_key for s in batch}),
-        "classrooms": sorted({s.report.classroom_id for s in batch}),
-    }
-    answers = {}
-    if known:
-        stored = connection.execute(
-            STORED_ANSWERS, {"assistants": sorted(known), "keys": sorted({s.key for s in batch})}
-        )
-        answers = {(row.assistant_id, row.key): rows.stored_from_row(row) for row in stored}
-    return Lookups(
-        assistants=assistants,
-        answers=answers,
-        scopes={
-            (row.key, row.classroom_id): Scope(
-                LessonTimes(row.key, row.start, row.end), row.assistant_id
-            )
-            for row in connection.execute(SCOPES, span)
-        },
-        recorded={
-            (row.lesson_key, row.classroom_id, row.kind): rows.recorded_from_row(row)
-            for row in connection.execute(RECORDED, span)
-        },
-    )
-
-
-def _tokens(connection: Connection, hashes: list[str]) -> dict[str, str]:
-    found = connection.execute(VALID_TOKENS, {"hashes": hashes})
-    return {row.token_hash: row.assistant_id for row in found}
-
-
 def _valid_tokens(connection: Connection, lookups: Lookups) -> dict[str, str]:
     """The batch's valid tokens now (one revoked since the snapshot drops out)."""
-    return _tokens(connection, sorted(lookups.assistants))
+    return valid_tokens(connection, sorted(lookups.assistants))
 
 
 def write_plan(connection: Connection, plan: BatchPlan) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from coordinator import models
-from coordinator.services.checkins.batches import ATTENDANCE, CLASSROOMS, LESSONS, LINKS
+from coordinator.services.checkins.lookups import ATTENDANCE, CLASSROOMS, LESSONS, LINKS
 from coordinator.store import Store
 
 ASSISTANTS: Table = models.AssistantRow.__table__  # type: ignore[attr-defined]
