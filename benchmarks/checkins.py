@@ -74,6 +74,8 @@ class Run:
     p99_ms: float = 0.0
     rows: int = 0
     server_cpu: float = 0.0
+    database_cpu: float = 0.0  # PostgreSQL's processes on this machine (0 for SQLite)
+    busy: float = 0.0  # share of all the machine's cores busy during the run
     ran_out: bool = False  # the client used up its work before the time: a lower bound
     acked: set[tuple[str, str]] = field(default_factory=set)  # (lesson, classroom) of 201s
     lost: int = 0  # acknowledged, yet not on disk afterwards: must be 0
@@ -232,6 +234,27 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def postgres_cpu_seconds() -> float:
+    """CPU so far of every PostgreSQL process on this machine (backends, WAL writer, ...)."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().startswith("postgres"):
+                total += cpu_seconds(int(entry.name))
+        except OSError:  # gone meanwhile
+            continue
+    return total
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(busy, all) CPU ticks of the whole machine so far, from /proc/stat."""
+    numbers = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = numbers[3] + numbers[4]  # idle, iowait
+    return sum(numbers) - idle, sum(numbers)
+
+
 def start_servers(target: Target, mode: str, args: argparse.Namespace) -> list[Popen[bytes]]:
     """`--workers` server processes sharing the port (SO_REUSEPORT), each with its own writer."""
     command = [
@@ -282,6 +305,7 @@ async def measure(target: Target, mode: str, args: argparse.Namespace) -> list[R
         await wait_ready(args.port, len(servers))
         warm = Run(target.backend, mode)
         await post_all(args.port, work[:WARM_UP], args.seconds, args.concurrency, warm)
+        await analyze(target)
         for ceiling in runs:
             await _timed(servers, ("", b""), args, ceiling)
         await _timed(servers, work[WARM_UP:], args, run)
@@ -295,6 +319,19 @@ async def measure(target: Target, mode: str, args: argparse.Namespace) -> list[R
     return [*runs, run]
 
 
+async def analyze(target: Target) -> None:
+    """PostgreSQL: statistics for the tables the warm-up filled, as a production database
+    has them (autovacuum analyzes a table soon after it grows; a run is over before its
+    first pass). Without them the planner keeps plans made for empty tables: per lesson
+    and classroom a sequential scan, not a primary-key probe."""
+    if target.backend != "PostgreSQL":
+        return
+    store = Store(target.url, search_path=target.search_path)
+    async with store.writer.begin() as connection:
+        await connection.exec_driver_sql("ANALYZE")
+    await store.close()
+
+
 async def _timed(
     servers: list[Popen[bytes]],
     work: list[tuple[str, bytes]] | tuple[str, bytes],
@@ -303,18 +340,24 @@ async def _timed(
 ) -> None:
     items = [work] * args.requests if isinstance(work, tuple) else work
     before = sum(cpu_seconds(server.pid) for server in servers)
+    database_before, ticks_before = postgres_cpu_seconds(), machine_ticks()
     if args.client == "wrk":
         await asyncio.to_thread(wrk_all, args.port, items, args.seconds, args.concurrency, run)
     else:
         await post_all(args.port, items, args.seconds, args.concurrency, run)
     run.server_cpu = sum(cpu_seconds(server.pid) for server in servers) - before
+    ticks = machine_ticks()
+    run.busy = (ticks[0] - ticks_before[0]) / max(ticks[1] - ticks_before[1], 1)
+    if run.backend == "PostgreSQL":
+        run.database_cpu = postgres_cpu_seconds() - database_before
 
 
 def table(runs: list[Run]) -> str:
     lines = [
         "| database | write path | sent | acknowledged | s | acknowledged/s | p50 ms | p99 ms "
-        "| rows on disk | acknowledged, not on disk | server CPU ms/request | other answers |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| rows on disk | acknowledged, not on disk | server CPU ms/request "
+        "| PostgreSQL CPU ms/request | cores busy | other answers |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for run in runs:
         others = {status: n for status, n in run.statuses.items() if status != 201}
@@ -323,7 +366,9 @@ def table(runs: list[Run]) -> str:
             f"{run.seconds:.1f} | {run.rate:,.0f}{' (ran out of work)' if run.ran_out else ''} | "
             f"{run.p50_ms:.0f} | {run.p99_ms:.0f} | {run.rows if run.mode in MODES else '-'} | "
             f"{run.lost if run.mode in MODES else '-'} | "
-            f"{run.server_cpu * 1000 / max(run.sent, 1):.2f} | {others or '-'} |"
+            f"{run.server_cpu * 1000 / max(run.sent, 1):.2f} | "
+            f"{f'{run.database_cpu * 1000 / max(run.sent, 1):.2f}' if run.database_cpu else '-'} | "
+            f"{run.busy:.0%} | {others or '-'} |"
         )
     for backend in dict.fromkeys(run.backend for run in runs):
         rates = {run.mode: run.rate for run in runs if run.backend == backend}
