@@ -7,10 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import event, insert, text
+from sqlalchemy import insert, text
 
 from coordinator.attendance import Answer, BatchPlan, Recorded, StoredAnswer
 from coordinator.attendance.reports import ReportFields
@@ -23,22 +22,7 @@ from coordinator.store import Store
 from tests.attendance.seed import ART, MUSIC, Seeded, seed
 from tests.services.test_checkin_writes import POLICY
 from tests.services.test_checkins import submission
-
-
-@contextmanager
-def statements(store: Store) -> Iterator[list[str]]:
-    """The SQL texts the store's writer sends meanwhile."""
-    sent: list[str] = []
-
-    def record(*args: Any) -> None:
-        sent.append(args[2])
-
-    engine = store.writer.sync_engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.sql import sent_statements
 
 
 def batch(seeded: Seeded, size: int, prefix: str) -> list[Any]:
@@ -59,7 +43,7 @@ async def test_every_batch_size_sends_the_same_lookups(store: Store) -> None:
     lookups: list[set[str]] = []
     inserts: dict[str, set[str]] = {}
     for size in (1, 3, 40):
-        with statements(store) as sent:
+        with sent_statements(store.writer.sync_engine) as sent:
             results = await record_batch(store, batch(seeded, size, f"s{size}"), POLICY)
         assert all(isinstance(r, Answer) for r in results)
         lookups.append({s for s in sent if s.lstrip().startswith("SELECT")})

@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
 
-from sqlalchemy import event
 from sqlmodel import col, select
 
 from coordinator import models
@@ -19,6 +17,7 @@ from coordinator.services.planning import solve_and_store
 from coordinator.store import Store
 from tests.reporting.seed import AS_OF, FIRST, LAST, seed
 from tests.services.test_lessons import SOLVER
+from tests.sql import sent_statements
 
 Counts = tuple[int, int, int, int, int, int, int, int, float | None, int | None]
 
@@ -41,18 +40,11 @@ def counts(line: AttendanceLine) -> Counts:
 
 @contextmanager
 def counting_selects(store: Store) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
-
-    engine = store.reader.sync_engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+    """The SELECTs the store's reader sends while the block runs (filled in at its end)."""
+    selects: list[str] = []
+    with sent_statements(store.reader.sync_engine) as sent:
+        yield selects
+    selects.extend(s for s in sent if s.lstrip().upper().startswith("SELECT"))
 
 
 async def test_attendance_by_classroom_from_the_store(store: Store) -> None:
