@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -158,12 +159,17 @@ def timezones_for(items: Sequence[FeedItem], events: Sequence[Event]) -> list[Ti
         known = spans.get(item.tzid)
         spans[item.tzid] = (min(first, known[0]), max(last, known[1])) if known else (first, last)
     day = dt.timedelta(days=1)
-    timezones = []
-    for tzid, (first, last) in sorted(spans.items()):
-        timezone = Timezone.from_tzid(tzid, first_date=first - day, last_date=last + day)
-        timezone.pop("COMMENT", None)  # libical rejects COMMENT in VTIMEZONE
-        timezones.append(timezone)
-    return timezones
+    return [vtimezone(tzid, start - day, end + day) for tzid, (start, end) in sorted(spans.items())]
+
+
+@functools.lru_cache(maxsize=1024)
+def vtimezone(tzid: str, first: dt.date, last: dt.date) -> Timezone:
+    """The VTIMEZONE of `tzid` from `first` to `last`, made once and shared by every feed
+    (never changed after it is made): icalendar derives it by stepping through the span,
+    15-20 ms for Asia/Shanghai, a third of building a whole feed."""
+    timezone = Timezone.from_tzid(tzid, first_date=first, last_date=last)
+    timezone.pop("COMMENT", None)  # libical rejects COMMENT in VTIMEZONE
+    return timezone
 
 
 def with_link(description: str, url: str, label: str, language: Language) -> str:

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from coordinator.calendar import FeedError, FeedItem, FeedSpec, LessonStatus, build_feed
-from coordinator.calendar.feed import clean, language_of
+from coordinator.calendar.feed import clean, language_of, vtimezone
 from tests.calendar.scenario import CANCELLED_UID, FEEDS, FRIDAY
 
 GOLDEN = Path(__file__).parent.parent / "data" / "golden"
 UTC = dt.UTC
 START = dt.datetime(2026, 10, 9, 2, 0, tzinfo=UTC)
+HOUR = dt.timedelta(hours=1)
 CHANGED = dt.datetime(2026, 9, 25, 2, 0, tzinfo=UTC)
 
 
@@ -158,6 +159,22 @@ def test_feed_vtimezone_per_zone_only_for_its_range_and_without_comment() -> Non
     assert "DTSTART:20261008T000000" in all_lines  # Shanghai: from the day before its item
     assert "DTSTART:20261025T030000" in all_lines  # Berlin: the end of summer time
     assert all_lines.count("BEGIN:STANDARD") + all_lines.count("BEGIN:DAYLIGHT") == 3
+
+
+def test_feeds_with_the_same_dates_share_one_vtimezone_derivation() -> None:
+    """icalendar derives a VTIMEZONE by stepping through its span (15-20 ms for Shanghai):
+    every feed of a county covers about the same dates, so it is derived once."""
+    spring = START + dt.timedelta(days=200)  # dates no other test builds
+    vtimezone.cache_clear()
+    first = build_feed(FeedSpec("a"), [item(uid="A", start=spring, end=spring + HOUR)])
+    second = build_feed(FeedSpec("b"), [item(uid="B", start=spring, end=spring + HOUR)])
+    assert (vtimezone.cache_info().misses, vtimezone.cache_info().hits) == (1, 1)
+    zones = [
+        feed[feed.index(b"BEGIN:VTIMEZONE") : feed.index(b"BEGIN:VEVENT")]
+        for feed in (first, second)
+    ]
+    assert zones[0] == zones[1]
+    assert b"DTSTART:20270426T000000" in zones[0]  # from the day before the item
 
 
 def test_feed_folds_long_chinese_lines_at_75_octets_without_splitting_characters() -> None:
