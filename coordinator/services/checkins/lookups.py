@@ -48,7 +48,7 @@ Pairs = list[tuple[str, str]]
 
 @dataclass(frozen=True, slots=True)
 class Queries:
-    """The lookups for one database; `pairs` turns pairs into the parameters they take."""
+    """The lookups for one database; `pairs` and `hashes` give the parameters they take."""
 
     tokens: Select[str, str]
     answers: Select[Any]
