@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from coordinator.calendar.lessons import DatedLesson
+from coordinator.calendar.lessons import Conflict, ConflictReason, DatedLesson
 
 
 class EditKind(StrEnum):
@@ -106,3 +108,37 @@ def apply_edit(lesson: DatedLesson, edit: HandEdit) -> DatedLesson | None:
         kept = tuple(c for c in changed.conflicts if c.party_id != lesson.teacher_id)
         changed = dataclasses.replace(changed, teacher_id=edit.teacher_id, conflicts=kept)
     return changed
+
+
+def double_bookings(
+    lessons: Sequence[DatedLesson], edited: Collection[str]
+) -> dict[str, tuple[Conflict, ...]]:
+    """The double bookings of the lessons moved or re-assigned by hand (keys in `edited`),
+    flagged on both lessons of each pair: the teacher or a classroom has another lesson at an
+    overlapping time. Each edit was checked when it was made; a later re-solve, rebalance or
+    edit of another lesson may have put something in its way since."""
+    by_party: dict[str, list[DatedLesson]] = defaultdict(list)
+    for lesson in lessons:
+        by_party[f"t:{lesson.teacher_id}"].append(lesson)
+        for room in lesson.classroom_ids:
+            by_party[f"c:{room}"].append(lesson)
+    found: dict[str, list[Conflict]] = defaultdict(list)
+    for lesson in lessons:
+        if lesson.key not in edited:
+            continue
+        rooms = lesson.classroom_ids
+        parties = [(f"t:{lesson.teacher_id}", ConflictReason.TEACHER_DOUBLE_BOOKED)]
+        parties += [(f"c:{room}", ConflictReason.CLASSROOM_DOUBLE_BOOKED) for room in rooms]
+        for party, reason in parties:
+            for other in by_party[party]:
+                if other.key == lesson.key or not _overlap(lesson, other):
+                    continue
+                for mine, theirs in ((lesson, other), (other, lesson)):
+                    conflict = Conflict(reason, party[2:], other_lesson=theirs.key)
+                    if conflict not in found[mine.key]:
+                        found[mine.key].append(conflict)
+    return {key: tuple(conflicts) for key, conflicts in found.items()}
+
+
+def _overlap(one: DatedLesson, other: DatedLesson) -> bool:
+    return one.start < other.end and other.start < one.end

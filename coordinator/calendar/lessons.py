@@ -23,6 +23,10 @@ class ConflictReason(StrEnum):
     CLASSROOM_NO_SCHOOL = "classroom_no_school"
     CLASSROOM_EXAM = "classroom_exam"
     CLASSROOM_OTHER_WEEKDAY = "classroom_other_weekday"
+    # a lesson moved or re-assigned by hand overlaps another lesson of the same teacher or
+    # classroom: the timetable changed after the edit was checked
+    TEACHER_DOUBLE_BOOKED = "teacher_double_booked"
+    CLASSROOM_DOUBLE_BOOKED = "classroom_double_booked"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +57,10 @@ class Conflict:
 
     reason: ConflictReason
     party_id: str  # the teacher id or the classroom id
-    day_type: DayType
+    day_type: DayType | None = None  # None for a double booking
     day_name: str = ""
     follows_weekday: int | None = None
+    other_lesson: str = ""  # the lesson a double booking overlaps
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,7 +149,12 @@ def _cell(
 
 
 def _conflict_text(conflict: dict[str, object]) -> str:
-    parts = (conflict.get("reason"), conflict.get("party_id"), conflict.get("day_name"))
+    parts = (
+        conflict.get("reason"),
+        conflict.get("party_id"),
+        conflict.get("day_name"),
+        conflict.get("other_lesson"),
+    )
     return " ".join(str(part) for part in parts if part)
 
 

@@ -27,7 +27,7 @@ from coordinator.calendar import (
     WeeklySession,
     expand_sessions,
 )
-from coordinator.calendar.edits import HandEdit, apply_edit
+from coordinator.calendar.edits import HandEdit, apply_edit, double_bookings
 from coordinator.services.counters import FEEDS, bump_counter
 from coordinator.services.imports import load_bundle
 from coordinator.services.lesson_edit_rows import newest_edits
@@ -189,12 +189,29 @@ def with_hand_edits(
         if item.lesson.key in edits
     ]
     kept = []
+    changed_by_hand = set()
     for item in [*dated, *moved_here]:
         edit = edits.get(item.lesson.key)
         lesson = item.lesson if edit is None else apply_edit(item.lesson, edit)
         if lesson is not None and lesson.date >= today:
-            kept.append(item if lesson is item.lesson else dataclasses.replace(item, lesson=lesson))
-    return kept
+            if lesson is not item.lesson:
+                changed_by_hand.add(lesson.key)
+                item = dataclasses.replace(item, lesson=lesson)
+            kept.append(item)
+    clashes = double_bookings([item.lesson for item in kept], changed_by_hand)
+    if clashes:
+        log.warning("lessons changed by hand now double-booked: %s", sorted(clashes))
+    return [
+        item
+        if item.lesson.key not in clashes
+        else dataclasses.replace(
+            item,
+            lesson=dataclasses.replace(
+                item.lesson, conflicts=item.lesson.conflicts + clashes[item.lesson.key]
+            ),
+        )
+        for item in kept
+    ]
 
 
 async def reconcile_one(

@@ -158,6 +158,66 @@ async def test_a_move_survives_publishing_again_and_an_unrelated_rebalance(store
     assert survived.model_dump(exclude={"version_id"}) == moved.model_dump(exclude={"version_id"})
 
 
+async def test_a_later_timetable_in_the_way_of_a_moved_lesson_flags_both(store: Store) -> None:
+    """An edit is checked when it is made; a plan published later may put another lesson
+    where the moved one now is. The edit stays; both lessons carry the double booking."""
+    await arrange(store)
+    tuesday = dt.date(2026, 12, 1)
+    await move(store, KEY, tuesday, "10:10")
+    in_the_way = {  # 王丽's other lesson, and 陈老师's into the moved lesson's classroom
+        "wang-music-west": ("c-west-3",),
+        "chen-art-mon": ("c-east-3",),
+    }
+    sessions = tuple(
+        dataclasses.replace(
+            s,
+            weekday=2,
+            start=dt.time(10, 10),
+            end=dt.time(10, 50),
+            classroom_ids=in_the_way[s.id],
+        )
+        if s.id in in_the_way
+        else s
+        for s in PLAN.sessions
+    )
+    async with store.write() as session:
+        await save_plan(
+            session,
+            dataclasses.replace(PLAN, sessions=sessions),
+            kind="rebalance",
+            now=LATER,
+            seed=0,
+            time_limit_s=0,
+            parent_id=1,
+        )
+    summary = await publish_lessons(store, now=LATER, today=TODAY)
+    moved = await lesson(store)
+    west = await lesson(store, "wang-music-west@2026-12-01")
+    chen = await lesson(store, "chen-art-mon@2026-12-01")
+
+    def clash(reason: str, party: str, other: str) -> dict[str, object]:
+        return {
+            "reason": reason,
+            "party_id": party,
+            "day_type": None,
+            "day_name": "",
+            "follows_weekday": None,
+            "other_lesson": other,
+        }
+
+    assert (moved.start, moved.status) == (local(tuesday, "10:10"), "moved")  # the edit holds
+    assert moved.conflicts == [
+        clash("teacher_double_booked", "t-wang", west.key),
+        clash("classroom_double_booked", "c-east-3", chen.key),
+    ]
+    assert west.conflicts == [clash("teacher_double_booked", "t-wang", KEY)]
+    assert chen.conflicts == [clash("classroom_double_booked", "c-east-3", KEY)]
+    assert summary.conflicts == 3
+    await edit(store, EditKind.RESTORE, now=LATER + dt.timedelta(minutes=1))
+    await publish_lessons(store, now=LATER, today=TODAY)
+    assert [(await lesson(store, row.key)).conflicts for row in (west, chen)] == [[], []]
+
+
 async def test_each_edit_bumps_the_revision_once_and_restore_goes_back_to_the_plan(
     store: Store,
 ) -> None:
