@@ -38,7 +38,8 @@ def solve(context: Context, time_limit: float | None, as_json: bool, bound: bool
     click.echo(format_plan(stored.version_id, stored.plan, settings.language))
     click.echo(
         f"  dated lessons: {lessons['added']} added, {lessons['changed']} changed, "
-        f"{lessons['cancelled']} cancelled, {lessons['conflicts']} with calendar conflicts"
+        f"{lessons['cancelled']} cancelled, {lessons['conflicts']} with conflicts "
+        "(calendars, double bookings)"
     )
 
 

@@ -192,7 +192,7 @@ def describe(result: DemoResult, base_url: str, running: list[str] | None = None
         f"{stats.demand_periods} needed periods a week in {stats.sessions} live sessions; "
         f"{len(result.published.plan.unmet)} unmet needs explained (`coordinator solve`)",
         f"  lessons    {lessons['added']} dated lessons this term, "
-        f"{lessons['conflicts']} with calendar conflicts",
+        f"{lessons['conflicts']} with conflicts (calendars, double bookings)",
         "",
         "Open:",
         f"  {base_url}/               the console (sign in below)",
