@@ -28,6 +28,7 @@ from coordinator.services.lessons import publish_lessons
 from coordinator.services.plans import save_plan
 from coordinator.services.reminders import send_change_notices
 from coordinator.store import Store
+from coordinator.timetable.plan import Session
 from tests.notify.support import notifier
 from tests.web.pages.support import PLAN, county, settings
 
@@ -84,6 +85,20 @@ async def move(
     )
 
 
+async def rebalance_to(store: Store, sessions: tuple[Session, ...]) -> None:
+    """A rebalanced plan with these sessions, stored as the newest version (not published)."""
+    async with store.write() as session:
+        await save_plan(
+            session,
+            dataclasses.replace(PLAN, sessions=sessions),
+            kind="rebalance",
+            now=LATER,
+            seed=0,
+            time_limit_s=0,
+            parent_id=1,
+        )
+
+
 async def lesson(store: Store, key: str = KEY) -> models.LessonRow:
     async with store.read() as session:
         row = await session.get(models.LessonRow, key)
@@ -135,16 +150,7 @@ async def test_a_move_survives_publishing_again_and_an_unrelated_rebalance(store
     chen_on_thursday = tuple(
         dataclasses.replace(s, weekday=4) if s.teacher_id == "t-chen" else s for s in PLAN.sessions
     )
-    async with store.write() as session:
-        await save_plan(
-            session,
-            dataclasses.replace(PLAN, sessions=chen_on_thursday),
-            kind="rebalance",
-            now=LATER,
-            seed=0,
-            time_limit_s=0,
-            parent_id=1,
-        )
+    await rebalance_to(store, chen_on_thursday)
     rebalanced = await publish_lessons(store, now=LATER, today=TODAY)
     assert (moved.start, moved.end) == (local(dt.date(2026, 12, 1), "10:10"), moved.start + MIN40)
     assert (moved.date, moved.status, moved.revision) == (dt.date(2026, 12, 1), "moved", 1)
@@ -180,16 +186,7 @@ async def test_a_later_timetable_in_the_way_of_a_moved_lesson_flags_both(store: 
         else s
         for s in PLAN.sessions
     )
-    async with store.write() as session:
-        await save_plan(
-            session,
-            dataclasses.replace(PLAN, sessions=sessions),
-            kind="rebalance",
-            now=LATER,
-            seed=0,
-            time_limit_s=0,
-            parent_id=1,
-        )
+    await rebalance_to(store, sessions)
     summary = await publish_lessons(store, now=LATER, today=TODAY)
     moved = await lesson(store)
     west = await lesson(store, "wang-music-west@2026-12-01")
