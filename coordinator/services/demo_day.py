@@ -25,6 +25,7 @@ from coordinator.errors import CoordinatorError
 from coordinator.notify_settings import NotificationSettings
 from coordinator.services.api_tokens import issue_token
 from coordinator.services.counters import FEEDS, bump_counter
+from coordinator.services.lesson_classrooms import classrooms_by_lesson
 from coordinator.services.today import GRACE
 from coordinator.store import Store
 
@@ -160,14 +161,9 @@ async def _slots(store: Store, first: dt.date, last: dt.date) -> list[Slot]:
     )
     async with store.read() as session:
         lessons = list((await session.exec(query)).all())
-        rooms: dict[str, list[str]] = defaultdict(list)
-        links = select(models.LessonClassroomRow).where(
-            col(models.LessonClassroomRow.lesson_key).in_([lesson.key for lesson in lessons])
-        )
-        for link in (await session.exec(links)).all():
-            rooms[link.lesson_key].append(link.classroom_id)
+        rooms = await classrooms_by_lesson(session, lessons)
     return [
-        Slot(row.key, row.date, row.teacher_id, tuple(sorted(rooms[row.key])), row.start, row.end)
+        Slot(row.key, row.date, row.teacher_id, tuple(rooms[row.key]), row.start, row.end)
         for row in sorted(lessons, key=lambda row: (row.start, row.key))
         if rooms[row.key]
     ]

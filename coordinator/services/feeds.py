@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -38,6 +37,7 @@ from coordinator.services.counters import FEEDS
 from coordinator.services.directory import Directory
 from coordinator.services.feed_tokens import FeedOwner, resolve_token, token_hash
 from coordinator.services.imports import load_bundle
+from coordinator.services.lesson_classrooms import classrooms_by_lesson
 from coordinator.services.links import classroom_url, links_of, teacher_url
 from coordinator.store import Store
 from coordinator.streams import StreamsSettings
@@ -87,12 +87,7 @@ async def _lessons_for(
         ),
     )
     lessons = list((await session.exec(query)).all())
-    rooms: dict[str, list[str]] = defaultdict(list)
-    links = select(models.LessonClassroomRow).where(
-        col(models.LessonClassroomRow.lesson_key).in_([lesson.key for lesson in lessons])
-    )
-    for link in (await session.exec(links)).all():
-        rooms[link.lesson_key].append(link.classroom_id)
+    rooms = await classrooms_by_lesson(session, lessons)
     return lessons, rooms
 
 

@@ -14,6 +14,7 @@ from coordinator import domain, models
 from coordinator.errors import NotFoundError
 from coordinator.services.accounts import Scope
 from coordinator.services.directory import Directory
+from coordinator.services.lesson_classrooms import classrooms_by_lesson
 from coordinator.services.plans import load_plan
 from coordinator.store import Store
 
@@ -76,13 +77,8 @@ async def dated_lessons(
         col(models.LessonRow.date) >= first, col(models.LessonRow.date) <= last
     )
     lessons = list((await session.exec(query.order_by(col(models.LessonRow.start)))).all())
-    rooms: dict[str, list[str]] = defaultdict(list)
-    links = select(models.LessonClassroomRow).where(
-        col(models.LessonClassroomRow.lesson_key).in_([lesson.key for lesson in lessons])
-    )
-    for link in (await session.exec(links)).all():
-        rooms[link.lesson_key].append(link.classroom_id)
-    return [(lesson, sorted(rooms[lesson.key])) for lesson in lessons]
+    rooms = await classrooms_by_lesson(session, lessons)
+    return [(lesson, rooms[lesson.key]) for lesson in lessons]
 
 
 def grid_school(directory: Directory, kind: str, object_id: str) -> domain.School:

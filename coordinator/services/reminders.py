@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -25,6 +24,7 @@ from coordinator.notify.messages import LessonFacts, Message
 from coordinator.notify_settings import NotificationSettings
 from coordinator.services.counters import FEEDS
 from coordinator.services.directory import Directory
+from coordinator.services.lesson_classrooms import classrooms_by_lesson
 from coordinator.services.links import classroom_url, links_of, teacher_url
 from coordinator.services.notifications import Person, enqueue, outgoing, person_routes
 from coordinator.store import Store
@@ -75,14 +75,8 @@ async def load_lessons(store: Store, *conditions: ColumnElement[bool]) -> list[L
     """Lessons matching the SQL conditions, each with its classrooms."""
     async with store.read() as session:
         lessons = list((await session.exec(select(models.LessonRow).where(*conditions))).all())
-        keys = [lesson.key for lesson in lessons]
-        links = select(models.LessonClassroomRow).where(
-            col(models.LessonClassroomRow.lesson_key).in_(keys)
-        )
-        rooms: dict[str, list[str]] = defaultdict(list)
-        for link in (await session.exec(links)).all():
-            rooms[link.lesson_key].append(link.classroom_id)
-    return [LessonContext(lesson, tuple(sorted(rooms[lesson.key]))) for lesson in lessons]
+        rooms = await classrooms_by_lesson(session, lessons)
+    return [LessonContext(lesson, tuple(rooms[lesson.key])) for lesson in lessons]
 
 
 async def lesson_context(store: Store, key: str, revision: int) -> LessonContext | None:

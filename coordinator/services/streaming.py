@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from sqlmodel import col, select
@@ -18,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coordinator import models
 from coordinator.errors import ConfigurationError
+from coordinator.services.lesson_classrooms import classrooms_by_lesson
 from coordinator.services.links import id_request
 from coordinator.store import Store
 from coordinator.streams import (
@@ -68,12 +68,7 @@ async def _candidates(
         col(models.LessonRow.status) != "cancelled",
     )
     lessons = list((await session.exec(query)).all())
-    rooms: dict[str, list[str]] = defaultdict(list)
-    links = select(models.LessonClassroomRow).where(
-        col(models.LessonClassroomRow.lesson_key).in_([lesson.key for lesson in lessons])
-    )
-    for link in (await session.exec(links)).all():
-        rooms[link.lesson_key].append(link.classroom_id)
+    rooms = await classrooms_by_lesson(session, lessons)
     return [_request(lesson, rooms[lesson.key]) for lesson in lessons]
 
 
