@@ -117,27 +117,29 @@ def double_bookings(
     flagged on both lessons of each pair: the teacher or a classroom has another lesson at an
     overlapping time. Each edit was checked when it was made; a later re-solve, rebalance or
     edit of another lesson may have put something in its way since."""
-    by_party: dict[str, list[DatedLesson]] = defaultdict(list)
+    if not edited:
+        return {}
+    booked: dict[tuple[ConflictReason, str], list[DatedLesson]] = defaultdict(list)
     for lesson in lessons:
-        by_party[f"t:{lesson.teacher_id}"].append(lesson)
-        for room in lesson.classroom_ids:
-            by_party[f"c:{room}"].append(lesson)
+        for party in _parties(lesson):
+            booked[party].append(lesson)
     found: dict[str, list[Conflict]] = defaultdict(list)
-    for lesson in lessons:
-        if lesson.key not in edited:
-            continue
-        rooms = lesson.classroom_ids
-        parties = [(f"t:{lesson.teacher_id}", ConflictReason.TEACHER_DOUBLE_BOOKED)]
-        parties += [(f"c:{room}", ConflictReason.CLASSROOM_DOUBLE_BOOKED) for room in rooms]
-        for party, reason in parties:
-            for other in by_party[party]:
+    for lesson in (lesson for lesson in lessons if lesson.key in edited):
+        for reason, party_id in _parties(lesson):
+            for other in booked[reason, party_id]:
                 if other.key == lesson.key or not _overlap(lesson, other):
                     continue
                 for mine, theirs in ((lesson, other), (other, lesson)):
-                    conflict = Conflict(reason, party[2:], other_lesson=theirs.key)
+                    conflict = Conflict(reason, party_id, other_lesson=theirs.key)
                     if conflict not in found[mine.key]:
                         found[mine.key].append(conflict)
     return {key: tuple(conflicts) for key, conflicts in found.items()}
+
+
+def _parties(lesson: DatedLesson) -> list[tuple[ConflictReason, str]]:
+    """Who a lesson books: its network teacher and each of its classrooms."""
+    rooms = [(ConflictReason.CLASSROOM_DOUBLE_BOOKED, room) for room in lesson.classroom_ids]
+    return [(ConflictReason.TEACHER_DOUBLE_BOOKED, lesson.teacher_id), *rooms]
 
 
 def _overlap(one: DatedLesson, other: DatedLesson) -> bool:

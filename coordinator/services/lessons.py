@@ -201,17 +201,11 @@ def with_hand_edits(
     clashes = double_bookings([item.lesson for item in kept], changed_by_hand)
     if clashes:
         log.warning("lessons changed by hand now double-booked: %s", sorted(clashes))
-    return [
-        item
-        if item.lesson.key not in clashes
-        else dataclasses.replace(
-            item,
-            lesson=dataclasses.replace(
-                item.lesson, conflicts=item.lesson.conflicts + clashes[item.lesson.key]
-            ),
-        )
-        for item in kept
-    ]
+    for index, item in enumerate(kept):
+        if found := clashes.get(item.lesson.key):
+            flagged = dataclasses.replace(item.lesson, conflicts=item.lesson.conflicts + found)
+            kept[index] = dataclasses.replace(item, lesson=flagged)
+    return kept
 
 
 async def reconcile_one(
