@@ -9,6 +9,8 @@ import re
 from aiohttp import web
 from aiohttp.test_utils import TestClient
 from argon2 import PasswordHasher
+from sqlalchemy import ColumnElement
+from sqlmodel import col, select
 
 from coordinator import domain, models
 from coordinator.app import create_app
@@ -156,26 +158,26 @@ async def sign_in(client: Client, username: str, password: str = PASSWORD) -> in
     return response.status
 
 
+async def lessons_received(
+    store: Store, classroom_id: str, *where: ColumnElement[bool]
+) -> list[models.LessonRow]:
+    """The lessons `classroom_id` receives that match `where`, by start."""
+    query = (
+        select(models.LessonRow)
+        .join(
+            models.LessonClassroomRow,
+            col(models.LessonClassroomRow.lesson_key) == col(models.LessonRow.key),
+        )
+        .where(models.LessonClassroomRow.classroom_id == classroom_id, *where)
+        .order_by(col(models.LessonRow.start))
+    )
+    async with store.read() as session:
+        return list((await session.exec(query)).all())
+
+
 async def first_lesson(store: Store, classroom_id: str, day: dt.date = MONDAY) -> models.LessonRow:
     """The earliest lesson of `day` that `classroom_id` receives."""
-    from sqlmodel import col, select
-
-    async with store.read() as session:
-        query = (
-            select(models.LessonRow)
-            .join(
-                models.LessonClassroomRow,
-                col(models.LessonClassroomRow.lesson_key) == col(models.LessonRow.key),
-            )
-            .where(
-                models.LessonClassroomRow.classroom_id == classroom_id,
-                models.LessonRow.date == day,
-            )
-            .order_by(col(models.LessonRow.start))
-        )
-        lesson = (await session.exec(query)).first()
-    assert lesson is not None
-    return lesson
+    return (await lessons_received(store, classroom_id, col(models.LessonRow.date) == day))[0]
 
 
 async def stamp_head(store: Store) -> None:

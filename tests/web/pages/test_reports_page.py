@@ -26,7 +26,7 @@ import pytest
 from aiohttp.test_utils import TestClient
 from openpyxl import load_workbook
 from pytest_aiohttp import AiohttpClient
-from sqlmodel import col, select
+from sqlmodel import col
 
 from coordinator import domain, models
 from coordinator.enums import AllianceKind
@@ -48,6 +48,7 @@ from tests.web.pages.support import (
     Client,
     app_for,
     county,
+    lessons_received,
     sign_in,
 )
 
@@ -172,16 +173,8 @@ async def post(client: AnyClient, token: str, body: dict[str, Any]) -> dict[str,
 
 async def lesson_at(store: Store, room: str, day: dt.date, clock: str) -> models.LessonRow:
     start = dt.datetime.combine(day, dt.time.fromisoformat(clock), BEIJING).astimezone(dt.UTC)
-    async with store.read() as session:
-        query = (
-            select(models.LessonRow)
-            .join(
-                models.LessonClassroomRow,
-                col(models.LessonClassroomRow.lesson_key) == col(models.LessonRow.key),
-            )
-            .where(models.LessonClassroomRow.classroom_id == room, models.LessonRow.start == start)
-        )
-        return (await session.exec(query)).one()
+    (lesson,) = await lessons_received(store, room, col(models.LessonRow.start) == start)
+    return lesson
 
 
 @pytest.fixture
