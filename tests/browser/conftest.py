@@ -30,7 +30,10 @@ ARGS = [
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium", allow_module_level=True)
 
-from playwright.async_api import Browser, async_playwright  # noqa: E402
+from playwright.async_api import Browser, async_playwright, expect  # noqa: E402
+
+# Assertions wait for what they expect; the ceiling only catches a hang, never a busy machine.
+expect.set_options(timeout=30_000)
 
 __all__ = ["sqlite_template"]  # the shared fixture, registered here too
 

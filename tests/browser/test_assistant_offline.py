@@ -114,7 +114,7 @@ async def test_check_in_offline_waits_then_is_stored_exactly_once(
     await page.screenshot(path=str(screenshots / "assistant-zh.png"), full_page=True)
 
     await context.set_offline(False)
-    await expect(count).to_have_text("全部已发送", timeout=15_000)
+    await expect(count).to_have_text("全部已发送", timeout=30_000)
     await expect(card.locator(".state")).to_contain_text("已发送")
     assert await check_ins(browser_store, key) == 1
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -270,15 +269,12 @@ def test_generate_bundle_calendar_is_the_2026_autumn_term(county: Bundle) -> Non
     assert {d.kind for d in county.calendar_days} == set(DayKind)
 
 
-def test_generate_bundle_province_is_quick() -> None:
-    started = time.perf_counter()
-    bundle = generate_bundle(**PROVINCE, seed=3)
-    elapsed = time.perf_counter() - started
+def test_generate_bundle_province_has_its_size() -> None:
+    bundle = generate_bundle(**PROVINCE, seed=3)  # how fast: benchmarks/generate.py
 
     assert (len(bundle.classrooms), len(bundle.network_teachers)) == (6000, 2000)
     assert 1300 <= sum(s.kind is SchoolKind.RURAL for s in bundle.schools) <= 1700
     assert 10 <= len(bundle.regions) <= 20
-    assert elapsed < 10
 
 
 @pytest.mark.parametrize("scale", ["county", "district"])

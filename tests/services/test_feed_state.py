@@ -47,9 +47,9 @@ async def test_a_second_worker_serves_unchanged_feeds_while_a_writer_holds_the_l
         render = FeedCache(second_store, StreamsSettings()).feed(token, now=NOW)
         if changed:
             with pytest.raises(Exception, match="database is locked"):
-                await asyncio.wait_for(render, timeout=10)
+                await asyncio.wait_for(render, timeout=60)
         else:
-            served = await asyncio.wait_for(render, timeout=10)
+            served = await asyncio.wait_for(render, timeout=60)
             assert served is not None
             assert (served.body, served.etag, served.last_modified) == (
                 first.body,

@@ -22,7 +22,7 @@ from coordinator.services.leader import (
 from coordinator.store import Store
 from tests.conftest import POSTGRES_URL
 
-TAKEOVER_BOUND_S = 5.0
+HANG_S = 60.0  # only a hang guard: how fast a standby takes over is benchmarks/failover.py's
 DSN = make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
@@ -35,13 +35,12 @@ async def kill_backend(pid: int | None) -> None:
         await admin.close()
 
 
-async def become_leader(candidate: PostgresLeadership, retry_s: float = 0.2) -> float:
-    """Retry as a standby does; the seconds it took."""
+async def become_leader(candidate: PostgresLeadership, retry_s: float = 0.2) -> None:
+    """Retry as a standby does, until it leads; the ceiling only catches a hang."""
     began = time.monotonic()
     while not await candidate.acquire():
-        assert time.monotonic() - began < TAKEOVER_BOUND_S, "no new leader within the bound"
+        assert time.monotonic() - began < HANG_S, "hung: no new leader at all"
         await asyncio.sleep(retry_s)
-    return time.monotonic() - began
 
 
 @pytest.fixture
@@ -68,14 +67,13 @@ async def test_only_one_candidate_leads(
 
 
 @pytest.mark.postgres
-async def test_standby_takes_over_within_seconds_when_the_leader_connection_dies(
+async def test_standby_takes_over_when_the_leader_connection_dies(
     candidates: tuple[PostgresLeadership, PostgresLeadership],
 ) -> None:
     first, second = candidates
     assert await first.acquire()
     await kill_backend(first.backend_pid)
-    took = await become_leader(second)
-    assert took < TAKEOVER_BOUND_S
+    await become_leader(second)
     assert (await first.held(), await second.held()) == (False, True)
     assert await first.acquire() is False  # the old leader comes back as a standby
 

@@ -176,13 +176,13 @@ async def test_real_nginx_push_is_authorised_by_the_app_and_recorded_live(
     async with running_nginx(settings.rtmp, layout, tmp_path / "nginx"):
         wrong_code, _ = await run(*push_command(links.teacher[0].url + "x", 3), limit=30)
         pusher = asyncio.create_task(run(*push_command(links.teacher[0].url, 6), limit=40))
-        for _ in range(100):
+        while not pusher.done():  # live once nginx has called on_publish
             if await is_live(store):
                 break
             await asyncio.sleep(0.1)
         live_while_pushing = await is_live(store)
         code, errors = await pusher
-        for _ in range(50):
+        for _ in range(600):  # on_publish_done follows the push's end; a hang guard only
             if not await is_live(store):
                 break
             await asyncio.sleep(0.1)
