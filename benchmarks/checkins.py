@@ -42,9 +42,9 @@ from sqlalchemy import select
 from benchmarks.seeding import lesson_key, lessons_under_way
 from coordinator import models
 from coordinator.bundle.synthetic import generate_bundle
-from coordinator.schema import upgrade
-from coordinator.services.imports import import_bundle
+from coordinator.services.data.imports import import_bundle
 from coordinator.store import Store
+from coordinator.store.schema import upgrade
 
 POSTGRES = os.environ.get(
     "COORDINATOR_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"

@@ -210,7 +210,7 @@ def main() -> None:
 
 def serve_reuse_port(database: str, port: str, workers: str) -> None:
     """`coordinator serve --workers N`, but gunicorn's reuse_port: a socket per worker."""
-    from coordinator import server
+    from coordinator.cli import server
     from coordinator.observability.metrics import ensure_multiproc_dir
     from coordinator.settings import Settings
 

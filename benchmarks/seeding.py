@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import insert
 
 from coordinator import domain, models
-from coordinator.services.api_tokens import hash_token, new_token
+from coordinator.services.accounts.api_tokens import hash_token, new_token
 from coordinator.store import Store
 
 

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from coordinator.attendance import Policy
 from coordinator.services.checkins import CheckinConfig
-from coordinator.services.feeds import FeedCache
+from coordinator.services.feeds.render import FeedCache
 from coordinator.settings import Settings
 from coordinator.store import Store
 from coordinator.web import api, feeds, health, openapi, streams

@@ -23,11 +23,15 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from coordinator.notify import Channel, build_channels
 from coordinator.observability.metrics import job_finished
-from coordinator.services import alerts, checkins, job_runs, notifications, reminders, rooms
-from coordinator.services.directory import Directory
-from coordinator.services.imports import load_bundle
-from coordinator.services.leader import Leadership, WorkerAlreadyRunning
-from coordinator.services.reminders import Notifier, PlannedJob
+from coordinator.services import checkins
+from coordinator.services.data.directory import Directory
+from coordinator.services.data.imports import load_bundle
+from coordinator.services.notifications import alerts, reminders
+from coordinator.services.notifications import outbox as notifications
+from coordinator.services.notifications.reminders import Notifier, PlannedJob
+from coordinator.services.scheduler import job_runs
+from coordinator.services.scheduler.leader import Leadership, WorkerAlreadyRunning
+from coordinator.services.streaming import rooms
 from coordinator.store import Store
 
 log = logging.getLogger(__name__)

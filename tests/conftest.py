@@ -15,8 +15,8 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import coordinator.models  # noqa: F401  (registers every table)
-from coordinator.schema import upgrade
 from coordinator.store import Store
+from coordinator.store.schema import upgrade
 
 POSTGRES_URL = os.environ.get(
     "COORDINATOR_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"

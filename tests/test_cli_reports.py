@@ -12,8 +12,8 @@ from click.testing import CliRunner, Result
 from openpyxl import load_workbook
 
 from coordinator.cli import main
-from coordinator.schema import upgrade
 from coordinator.store import Store
+from coordinator.store.schema import upgrade
 from tests.conftest import fresh_postgres_database
 from tests.reporting.seed import seed
 

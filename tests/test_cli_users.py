@@ -8,8 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from coordinator.cli import main
-from coordinator.services.accounts import authenticate
-from coordinator.services.sign_in_links import SignInLinkError, user_of_link
+from coordinator.services.accounts.sign_in_links import SignInLinkError, user_of_link
+from coordinator.services.accounts.users import authenticate
 from coordinator.store import Store
 from tests.web.pages.support import NOW, PASSWORD, arrange, stamp_head
 

@@ -37,3 +37,15 @@ def run_tool(*command: str) -> subprocess.CompletedProcess[str]:
 def test_tool_passes(command: tuple[str, ...]) -> None:
     result = run_tool(*command)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+MAX_MODULE_LINES = 400  # docs/architecture.md: past this, a module wants splitting
+
+
+def test_no_module_of_the_package_outgrows_its_room() -> None:
+    sizes = {
+        str(path.relative_to(ROOT)): len(path.read_text().splitlines())
+        for path in (ROOT / "coordinator").rglob("*.py")
+        if "migrations" not in path.parts
+    }
+    assert {path: lines for path, lines in sizes.items() if lines > MAX_MODULE_LINES} == {}

@@ -8,14 +8,14 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from coordinator import models
 from coordinator.jobs import DEFAULT_KEEP_ANSWERS, HOUSEKEEPING_EVERY, Jobs
-from coordinator.notify_settings import NotificationSettings
 from coordinator.services.checkins import CheckinConfig, record_batch
-from coordinator.services.reminders import Notifier
+from coordinator.services.notifications.reminders import Notifier
 from coordinator.settings import CheckinSettings
+from coordinator.settings.notifications import NotificationSettings
 from coordinator.store import Store
 from tests.attendance.seed import NOW, seed
 from tests.notify.support import STREAMS
-from tests.services.test_checkins import rows, submission
+from tests.services.checkins.test_checkins import rows, submission
 
 
 def jobs_at(store: Store, clock: dt.datetime, keep: dt.timedelta = DEFAULT_KEEP_ANSWERS) -> Jobs:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from coordinator.errors import ConfigurationError
-from coordinator.services.planning import solver_options
+from coordinator.services.planning.solve import solver_options
 from coordinator.settings import Settings, load_settings
 from coordinator.timetable.options import Weights
 

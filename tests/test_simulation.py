@@ -21,10 +21,10 @@ from aiohttp import web
 from sqlmodel import col, select
 
 from coordinator import models
-from coordinator.demo_process import DemoRun, demo_app
-from coordinator.notify_settings import NotificationSettings
-from coordinator.services.demo import DemoResult, demo_settings, run_demo
-from coordinator.services.demo_day import (
+from coordinator.cli.demo_process import DemoRun, demo_app
+from coordinator.services.accounts.secret import secret_key
+from coordinator.services.data.imports import load_bundle
+from coordinator.services.demo.day import (
     CHECK_INS,
     GO_LIVE,
     LATE_GO_LIVE,
@@ -37,11 +37,11 @@ from coordinator.services.demo_day import (
     place_demo_day,
     scene_start,
 )
-from coordinator.services.grids import dated_lessons
-from coordinator.services.imports import load_bundle
-from coordinator.services.secret import secret_key
-from coordinator.services.today import GRACE
+from coordinator.services.demo.setup import DemoResult, demo_settings, run_demo
+from coordinator.services.lessons.grids import dated_lessons
+from coordinator.services.reporting.today import GRACE
 from coordinator.settings import ServerSettings, Settings, SolverSettings
+from coordinator.settings.notifications import NotificationSettings
 from coordinator.store import Store
 from tests.test_demo import ROOT, free_port
 

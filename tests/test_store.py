@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from coordinator import models
-from coordinator.schema import current_revision, head_revision, pending_model_changes
 from coordinator.store import Store, database_url
+from coordinator.store.schema import current_revision, head_revision, pending_model_changes
 
 
 async def test_upgrade_brings_schema_to_head(migrated_store: Store) -> None:

@@ -26,13 +26,13 @@ from coordinator.cli import main
 from coordinator.jobs import Jobs, Worker
 from coordinator.notify import build_channels
 from coordinator.services.counters import FEEDS, bump_counter
-from coordinator.services.leader import (
+from coordinator.services.notifications.reminders import Notifier, PlannedJob
+from coordinator.services.scheduler.leader import (
     AlwaysLeader,
     FileLeadership,
     PostgresLeadership,
     WorkerAlreadyRunning,
 )
-from coordinator.services.reminders import Notifier, PlannedJob
 from coordinator.store import Store
 from tests.conftest import drop_postgres_schema, postgres_schema_store
 from tests.notify import fixtures
@@ -174,7 +174,7 @@ async def postgres_store() -> AsyncIterator[Store]:
 async def test_standby_worker_leads_when_the_leader_dies(
     postgres_store: Store,
 ) -> None:
-    from tests.services.test_leader import kill_backend
+    from tests.services.scheduler.test_leader import kill_backend
 
     await seed(postgres_store)
     notifier = Notifier(settings("http://r", **FAST), STREAMS)

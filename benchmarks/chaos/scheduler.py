@@ -27,10 +27,10 @@ from sqlmodel import col
 from benchmarks.processes import COORDINATOR, ProcessGroup, until
 from coordinator import models
 from coordinator.bundle.synthetic import generate_bundle
-from coordinator.schema import upgrade
 from coordinator.services.counters import FEEDS, bump_counter
-from coordinator.services.imports import import_bundle
+from coordinator.services.data.imports import import_bundle
 from coordinator.store import Store
+from coordinator.store.schema import upgrade
 
 WORKERS = 3
 RUNNING = re.compile(r'Running job "Jobs\.reminder \(trigger: date\[([^\]]+)\]')
@@ -144,7 +144,7 @@ def led_at(path: Path) -> list[dt.datetime]:
     return [
         dt.datetime.fromisoformat(entry["time"])
         for entry in log_lines(path)
-        if entry.get("logger") == "coordinator.services.leader"
+        if entry.get("logger") == "coordinator.services.scheduler.leader"
         and entry.get("message", "").startswith("leading")
     ]
 

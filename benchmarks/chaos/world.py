@@ -19,9 +19,9 @@ from sqlmodel import col
 from benchmarks.seeding import lesson_key, lessons_under_way
 from coordinator import domain, models
 from coordinator.bundle.synthetic import generate_bundle
-from coordinator.schema import upgrade
-from coordinator.services.imports import import_bundle
+from coordinator.services.data.imports import import_bundle
 from coordinator.store import Store
+from coordinator.store.schema import upgrade
 
 NOTE_PREFIX = "chaos-"
 KINDS = ("check_in", "problem")

@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection that coordinator.schema hands over."""
+"""Alembic environment: runs on the connection that coordinator.store.schema hands over."""
 
 from alembic import context
 from sqlmodel import SQLModel

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 import aiohttp
 
 from coordinator.errors import CoordinatorError
-from coordinator.notify_settings import NotificationSettings
+from coordinator.settings.notifications import NotificationSettings
 
 
 class DeliveryError(CoordinatorError):

@@ -12,7 +12,7 @@ from urllib.parse import quote_plus
 import aiohttp
 
 from coordinator.notify.base import Delivery, check_robot_answer, post_json
-from coordinator.notify_settings import RobotSettings
+from coordinator.settings.notifications import RobotSettings
 
 
 def sign(secret: str, timestamp_ms: int) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from coordinator.notify_settings import MessageKind
+from coordinator.settings.notifications import MessageKind
 
 Language = Literal["zh", "en"]
 Audience = Literal["teacher", "classroom"]

@@ -11,7 +11,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 
 from coordinator.notify.base import Delivery, DeliveryError
-from coordinator.notify_settings import SmtpSettings
+from coordinator.settings.notifications import SmtpSettings
 
 log = logging.getLogger(__name__)
 

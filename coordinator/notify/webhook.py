@@ -10,7 +10,7 @@ from typing import Any
 import aiohttp
 
 from coordinator.notify.base import Delivery, post_json
-from coordinator.notify_settings import WebhookSettings
+from coordinator.settings.notifications import WebhookSettings
 
 SIGNATURE_HEADER = "X-Coordinator-Signature"
 

@@ -7,7 +7,7 @@ from typing import Any
 import aiohttp
 
 from coordinator.notify.base import Delivery, check_robot_answer, post_json
-from coordinator.notify_settings import RobotSettings
+from coordinator.settings.notifications import RobotSettings
 
 
 def wecom_body(delivery: Delivery) -> dict[str, Any]:

@@ -19,8 +19,8 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 
-from coordinator.services.demo_day import DemoDay, Scene
-from coordinator.services.links import id_request
+from coordinator.services.demo.day import DemoDay, Scene
+from coordinator.services.streaming.links import id_request
 from coordinator.simulation.timeline import Action, ApiLesson, Kind, Timeline
 from coordinator.streams import RtmpProvider, StreamsSettings, build_provider
 

@@ -1,7 +1,7 @@
 """The simulated day as a timeline: who reports what, when, for every lesson of the day.
 
 Pure: lessons (as the API lists them) and the demo's scenes in, timed actions out. The script's
-steps are `coordinator.services.demo_day`'s; lessons without a scene are played plainly: the
+steps are `coordinator.services.demo.day`'s; lessons without a scene are played plainly: the
 teacher live a minute before the start, the classrooms in as it starts, end reports after.
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from coordinator.services.demo_day import (
+from coordinator.services.demo.day import (
     CHECK_INS,
     END_REPORTS,
     GO_LIVE,

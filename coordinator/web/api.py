@@ -27,7 +27,7 @@ from coordinator.attendance import (
     parse_idempotency_key,
     parse_report,
 )
-from coordinator.services.api_tokens import hash_token
+from coordinator.services.accounts.api_tokens import hash_token
 from coordinator.services.checkins import (
     AssistantLesson,
     CheckinConfig,
@@ -35,7 +35,7 @@ from coordinator.services.checkins import (
     CheckinWriter,
     assistant_lessons,
 )
-from coordinator.services.links import watch_links
+from coordinator.services.streaming.links import watch_links
 from coordinator.streams import StreamsSettings
 from coordinator.web.auth import assistant_of, bearer_token, unauthorized
 from coordinator.web.keys import SETTINGS, STORE

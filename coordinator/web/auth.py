@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from coordinator.attendance import AuthenticationError
-from coordinator.services.api_tokens import authenticate
+from coordinator.services.accounts.api_tokens import authenticate
 from coordinator.web.keys import STORE
 from coordinator.web.middlewares import error_body
 

@@ -8,7 +8,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from aiohttp import web
 
 from coordinator.observability.metrics import FEED_HITS, FEED_NOT_MODIFIED
-from coordinator.services.feeds import FeedCache, RenderedFeed
+from coordinator.services.feeds.render import FeedCache, RenderedFeed
 
 FEED_CACHE = web.AppKey("feed_cache", FeedCache)
 MAX_CACHED_HEADERS = 10_000

@@ -7,7 +7,7 @@ import os
 from aiohttp import web
 from sqlalchemy import text
 
-from coordinator.schema import current_revision, head_revision
+from coordinator.store.schema import current_revision, head_revision
 from coordinator.web.keys import STORE
 
 

@@ -17,7 +17,7 @@ from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from coordinator.services.accounts import User, user_by_id
+from coordinator.services.accounts.users import User, user_by_id
 from coordinator.web.keys import STORE
 
 COOKIE = "coordinator_session"

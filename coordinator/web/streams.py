@@ -10,7 +10,7 @@ import datetime as dt
 
 from aiohttp import web
 
-from coordinator.services.streaming import stream_callback
+from coordinator.services.streaming.callbacks import stream_callback
 from coordinator.web.keys import SETTINGS, STORE
 
 KINDS = ("publish", "play", "publish_done", "play_done")

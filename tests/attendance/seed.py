@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from coordinator import models
-from coordinator.services.api_tokens import issue_token
-from coordinator.services.imports import import_bundle
+from coordinator.services.accounts.api_tokens import issue_token
+from coordinator.services.data.imports import import_bundle
 from coordinator.store import Store
 from tests.factories import small_bundle
 

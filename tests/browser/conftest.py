@@ -10,7 +10,7 @@ import pytest
 from aiohttp.test_utils import TestServer
 from pytest_aiohttp import AiohttpServer
 
-from coordinator.services import accounts
+from coordinator.services.accounts import users as accounts
 from coordinator.store import Store
 from coordinator.web.pages.config import PagesConfig
 from tests.web.pages.conftest import sqlite_template

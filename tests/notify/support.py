@@ -14,16 +14,16 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from pydantic import SecretStr
 
 from coordinator import domain, models
-from coordinator.notify_settings import (
+from coordinator.services.data.directory import Directory
+from coordinator.services.data.imports import import_bundle
+from coordinator.services.notifications.reminders import Notifier
+from coordinator.settings.notifications import (
     NotificationSettings,
     RetrySettings,
     RobotSettings,
     SmtpSettings,
     WebhookSettings,
 )
-from coordinator.services.directory import Directory
-from coordinator.services.imports import import_bundle
-from coordinator.services.reminders import Notifier
 from coordinator.store import Store
 from coordinator.streams import StaticSettings, StreamsSettings
 from tests.factories import small_bundle

@@ -20,7 +20,7 @@ from coordinator.notify.dingtalk import DingTalkRobot, sign
 from coordinator.notify.smtp import EmailChannel
 from coordinator.notify.webhook import SIGNATURE_HEADER, JsonWebhook
 from coordinator.notify.wecom import WeComRobot
-from coordinator.notify_settings import WebhookSettings
+from coordinator.settings.notifications import WebhookSettings
 from tests.notify import fixtures
 from tests.notify.support import (
     DING_SECRET,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pydantic
 import pytest
 
-from coordinator.notify_settings import NotificationSettings, RobotSettings
 from coordinator.settings import Settings
+from coordinator.settings.notifications import NotificationSettings, RobotSettings
 
 
 def test_defaults_follow_the_issue() -> None:

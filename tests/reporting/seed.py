@@ -8,7 +8,7 @@ import datetime as dt
 from sqlmodel import col, update
 
 from coordinator import models
-from coordinator.services.imports import import_bundle
+from coordinator.services.data.imports import import_bundle
 from coordinator.store import Store
 from tests.factories import small_bundle
 

@@ -14,7 +14,7 @@ from sqlmodel import func, select
 
 from coordinator import models
 from coordinator.app import create_app
-from coordinator.services.api_tokens import revoke_tokens
+from coordinator.services.accounts.api_tokens import revoke_tokens
 from coordinator.services.checkins import CheckinConfig
 from coordinator.settings import Settings
 from coordinator.store import Store

@@ -15,17 +15,17 @@ from sqlmodel import select
 
 from coordinator import models
 from coordinator.app import create_app
-from coordinator.services.feed_tokens import FeedOwner
-from coordinator.services.imports import import_bundle
-from coordinator.services.lessons import publish_lessons
-from coordinator.services.planning import solve_and_store
-from coordinator.services.subscriptions import (
+from coordinator.services.data.imports import import_bundle
+from coordinator.services.feeds.subscriptions import (
     FeedLink,
     ensure_feed_tokens,
     list_feeds,
     revoke_feed,
     rotate_feed,
 )
+from coordinator.services.feeds.tokens import FeedOwner
+from coordinator.services.lessons.dated import publish_lessons
+from coordinator.services.planning.solve import solve_and_store
 from coordinator.settings import FeedSettings, Settings, SolverSettings
 from coordinator.store import Store
 from coordinator.streams import StaticSettings, StreamsSettings

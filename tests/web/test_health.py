@@ -7,9 +7,9 @@ import os
 from pytest_aiohttp import AiohttpClient
 
 from coordinator.app import create_app
-from coordinator.schema import head_revision
 from coordinator.settings import Settings
 from coordinator.store import Store
+from coordinator.store.schema import head_revision
 
 
 async def test_healthz_answers_ok(aiohttp_client: AiohttpClient, store: Store) -> None:

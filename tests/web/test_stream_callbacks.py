@@ -18,10 +18,10 @@ from sqlmodel import col, select
 
 from coordinator import models
 from coordinator.app import create_app
-from coordinator.services.directory import Directory
-from coordinator.services.imports import import_bundle, load_bundle
-from coordinator.services.links import links_of
-from coordinator.services.streaming import live_lessons
+from coordinator.services.data.directory import Directory
+from coordinator.services.data.imports import import_bundle, load_bundle
+from coordinator.services.streaming.callbacks import live_lessons
+from coordinator.services.streaming.links import links_of
 from coordinator.settings import Settings
 from coordinator.store import Store
 from coordinator.streams import LessonLinks, LinkKind, StreamsSettings

@@ -1,4 +1,9 @@
-"""Check-ins, durable and fast: batched writes (group commit) and the assistant's lessons."""
+"""Check-ins, durable and fast: batched writes (group commit) and the assistant's lessons.
+
+- `batches`, `inserts`, `lookups`, `writer`: check-ins and problem reports stored exactly once
+- `lessons`: the lessons an assistant may check in
+- `assistant_page`: the assistant's phone page, their classrooms' week in the school's clock
+"""
 
 from coordinator.services.checkins.batches import (
     CheckinConfig,

@@ -35,7 +35,7 @@ from sqlalchemy import (
 
 from coordinator import models
 from coordinator.attendance import LessonTimes, Lookups, Scope, Submission, rows
-from coordinator.services.api_tokens import valid_tokens_query
+from coordinator.services.accounts.api_tokens import valid_tokens_query
 
 ANSWERS: Table = models.IdempotencyRecordRow.__table__  # type: ignore[attr-defined]
 ATTENDANCE: Table = models.AttendanceRow.__table__  # type: ignore[attr-defined]

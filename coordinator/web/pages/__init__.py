@@ -12,8 +12,8 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 from aiohttp.web_exceptions import NotAppKeyWarning
 
-from coordinator.services.accounts import DirectoryCache
-from coordinator.services.secret import secret_key
+from coordinator.services.accounts.secret import secret_key
+from coordinator.services.accounts.users import DirectoryCache
 from coordinator.settings import Settings
 from coordinator.web.csrf import csrf_protect
 from coordinator.web.i18n import CATALOGS, language, load_catalogs

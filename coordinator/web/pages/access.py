@@ -10,8 +10,8 @@ from urllib.parse import quote
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from coordinator.services.accounts import DirectoryCache, Scope, User, scope_of
-from coordinator.services.directory import Directory
+from coordinator.services.accounts.users import DirectoryCache, Scope, User, scope_of
+from coordinator.services.data.directory import Directory
 from coordinator.web.session import current_user
 
 ALL_ROLES = ("admin", "teacher", "assistant")

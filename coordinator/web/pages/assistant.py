@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from coordinator.services.api_tokens import issue_token
-from coordinator.services.assistant_page import assistant_week
+from coordinator.services.accounts.api_tokens import issue_token
+from coordinator.services.checkins.assistant_page import assistant_week
 from coordinator.web.i18n import LANGUAGE
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages.access import VIEWER, allow

@@ -6,7 +6,7 @@ import datetime as dt
 
 from aiohttp import web
 
-from coordinator.services.accounts import AuditFilter, audit_entries
+from coordinator.services.accounts.users import AuditFilter, audit_entries
 from coordinator.web.keys import STORE
 from coordinator.web.pages.access import VIEWER, allow
 from coordinator.web.pages.base import page_context, render

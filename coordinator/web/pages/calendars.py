@@ -9,10 +9,10 @@ from aiohttp import web
 from markupsafe import Markup
 
 from coordinator.errors import NotFoundError
-from coordinator.services.accounts import User, record
-from coordinator.services.feed_tokens import FeedOwner
-from coordinator.services.secret import secret_key
-from coordinator.services.subscriptions import FeedLink, list_feeds, revoke_feed, rotate_feed
+from coordinator.services.accounts.secret import secret_key
+from coordinator.services.accounts.users import User, record
+from coordinator.services.feeds.subscriptions import FeedLink, list_feeds, revoke_feed, rotate_feed
+from coordinator.services.feeds.tokens import FeedOwner
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages.access import ALL_ROLES, VIEWER, Viewer, allow
 from coordinator.web.pages.base import page_context, render

@@ -10,8 +10,8 @@ from aiohttp import web
 from aiohttp_session import get_session
 
 from coordinator.bundle import BundleReport, write_bundle_xlsx
-from coordinator.services.accounts import record
-from coordinator.services.imports import import_into, load_bundle
+from coordinator.services.accounts.users import record
+from coordinator.services.data.imports import import_into, load_bundle
 from coordinator.web.csrf import MULTIPART
 from coordinator.web.i18n import gettext_of
 from coordinator.web.keys import STORE

@@ -10,8 +10,8 @@ from urllib.parse import quote
 from aiohttp import web
 
 from coordinator.calendar.edits import EditKind
-from coordinator.services.lesson_edits import EditRefused, EditRequest, edit_lesson
-from coordinator.services.lesson_view import lesson_view
+from coordinator.services.lessons.edits import EditRefused, EditRequest, edit_lesson
+from coordinator.services.lessons.view import lesson_view
 from coordinator.web.i18n import LANGUAGE, gettext_of
 from coordinator.web.keys import STORE
 from coordinator.web.pages.access import VIEWER, allow

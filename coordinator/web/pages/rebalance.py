@@ -21,8 +21,8 @@ from aiohttp import web
 from aiohttp_session import get_session
 
 from coordinator.errors import CoordinatorError, NotFoundError
-from coordinator.services.plans import load_plan
-from coordinator.services.rebalancing import (
+from coordinator.services.planning.plans import load_plan
+from coordinator.services.rebalancing.proposals import (
     OverlapError,
     RebalancePreview,
     StalePreviewError,

@@ -11,7 +11,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from coordinator.services.rebalancing import RebalancePreview
+from coordinator.services.rebalancing.proposals import RebalancePreview
 from coordinator.web.pages.rebalance_form import Parsed
 
 KEEP_S = 30 * 60

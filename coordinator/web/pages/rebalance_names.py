@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import get_day_names
 
-from coordinator.services.directory import Directory
+from coordinator.services.data.directory import Directory
 from coordinator.timetable.changes import (
     Change,
     ClassroomAdded,

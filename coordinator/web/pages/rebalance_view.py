@@ -12,8 +12,12 @@ import json
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from coordinator.services.rebalance_dates import DatedChange, LessonState
-from coordinator.services.rebalancing import RebalancePreview, TemporaryChange, change_json
+from coordinator.services.rebalancing.dates import DatedChange, LessonState
+from coordinator.services.rebalancing.proposals import (
+    RebalancePreview,
+    TemporaryChange,
+    change_json,
+)
 from coordinator.timetable.diff import LessonChange
 from coordinator.web.pages.access import Viewer
 from coordinator.web.pages.base import N_

@@ -22,8 +22,8 @@ from coordinator.reporting.periods import (
     preset_span,
 )
 from coordinator.reporting.scopes import within
-from coordinator.services.accounts import User
-from coordinator.services.directory import Directory
+from coordinator.services.accounts.users import User
+from coordinator.services.data.directory import Directory
 from coordinator.web.i18n import gettext_of
 from coordinator.web.pages.base import N_
 

@@ -20,7 +20,7 @@ from coordinator.reporting.overview import Overview, Section
 from coordinator.reporting.periods import Preset, TermSpan, matching_preset
 from coordinator.reporting.scopes import scope_choices, scope_label
 from coordinator.reporting.tables import GROUP_NAMES, Cell, Column, Kind
-from coordinator.services.reporting import load_catalog, page_overview
+from coordinator.services.reporting.facts import load_catalog, page_overview
 from coordinator.web.i18n import LANGUAGE, gettext_of
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages.access import VIEWER, allow

@@ -8,9 +8,9 @@ import time
 
 from aiohttp import web
 
-from coordinator.services.accounts import User, authenticate
-from coordinator.services.secret import secret_key
-from coordinator.services.sign_in_links import SignInLinkError, user_of_link
+from coordinator.services.accounts.secret import secret_key
+from coordinator.services.accounts.sign_in_links import SignInLinkError, user_of_link
+from coordinator.services.accounts.users import User, authenticate
 from coordinator.web.i18n import COOKIE, LANGUAGES, gettext_of
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages.access import home_of, safe_next

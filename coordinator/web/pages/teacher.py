@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from coordinator.services.feed_tokens import FeedOwner
-from coordinator.services.secret import secret_key
-from coordinator.services.subscriptions import list_feeds
-from coordinator.services.today import teacher_week
+from coordinator.services.accounts.secret import secret_key
+from coordinator.services.feeds.subscriptions import list_feeds
+from coordinator.services.feeds.tokens import FeedOwner
+from coordinator.services.reporting.today import teacher_week
 from coordinator.web.i18n import LANGUAGE
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages.access import VIEWER, allow, require_object

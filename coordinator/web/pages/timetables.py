@@ -6,7 +6,7 @@ import datetime as dt
 
 from aiohttp import web
 
-from coordinator.services.grids import GRID_KINDS, grid_index, monday_of, week_grid
+from coordinator.services.lessons.grids import GRID_KINDS, grid_index, monday_of, week_grid
 from coordinator.web.i18n import LANGUAGE
 from coordinator.web.keys import STORE
 from coordinator.web.pages.access import ALL_ROLES, VIEWER, allow, require_object

@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from coordinator.services.today import BoardLesson, today_board
+from coordinator.services.reporting.today import BoardLesson, today_board
 from coordinator.web.i18n import LANGUAGE
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages.access import VIEWER, allow

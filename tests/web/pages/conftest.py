@@ -20,7 +20,7 @@ from pytest_aiohttp import AiohttpClient
 from sqlalchemy import Integer
 from sqlmodel import SQLModel
 
-from coordinator.services import accounts
+from coordinator.services.accounts import users as accounts
 from coordinator.store import Store
 from tests.conftest import POSTGRES_URL, drop_postgres_schema, postgres_schema_store
 from tests.web.pages.support import TEST_HASHER, Client, app_for, arrange

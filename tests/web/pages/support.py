@@ -15,10 +15,10 @@ from sqlmodel import col, select
 from coordinator import domain, models
 from coordinator.app import create_app
 from coordinator.enums import SchoolKind
-from coordinator.services.imports import import_bundle
-from coordinator.services.lessons import publish_lessons
-from coordinator.services.plans import save_plan
-from coordinator.services.subscriptions import ensure_feed_tokens
+from coordinator.services.data.imports import import_bundle
+from coordinator.services.feeds.subscriptions import ensure_feed_tokens
+from coordinator.services.lessons.dated import publish_lessons
+from coordinator.services.planning.plans import save_plan
 from coordinator.settings import FeedSettings, Settings
 from coordinator.store import Store
 from coordinator.streams import StaticSettings, StreamsSettings
@@ -185,7 +185,7 @@ async def stamp_head(store: Store) -> None:
     from alembic import command
     from sqlalchemy.engine import Connection
 
-    from coordinator.schema import alembic_config
+    from coordinator.store.schema import alembic_config
 
     def run(connection: Connection) -> None:
         config = alembic_config()

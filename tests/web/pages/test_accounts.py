@@ -12,7 +12,7 @@ from sqlmodel import SQLModel, select
 from coordinator import models
 from coordinator.cli import main
 from coordinator.errors import NotFoundError
-from coordinator.services.accounts import (
+from coordinator.services.accounts.users import (
     AccountError,
     User,
     add_user,
@@ -20,8 +20,8 @@ from coordinator.services.accounts import (
     can_see,
     scope_of,
 )
-from coordinator.services.directory import Directory
-from coordinator.services.imports import import_bundle
+from coordinator.services.data.directory import Directory
+from coordinator.services.data.imports import import_bundle
 from coordinator.store import Store
 from tests.web.pages.support import NOW, PASSWORD, county, stamp_head
 

@@ -6,7 +6,7 @@ Signed out, pages send to /signin (303) and JSON answers 401. A role the route i
 
 from __future__ import annotations
 
-from coordinator.services.subscriptions import ensure_feed_tokens
+from coordinator.services.feeds.subscriptions import ensure_feed_tokens
 from coordinator.store import Store
 from tests.web.pages.support import NOW, SECRET, Client, csrf_of, sign_in
 

@@ -12,7 +12,7 @@ from aiohttp import FormData
 
 from coordinator import domain
 from coordinator.bundle import write_bundle_csv, write_bundle_xlsx
-from coordinator.services.imports import load_bundle
+from coordinator.services.data.imports import load_bundle
 from coordinator.store import Store
 from tests.web.pages.support import Client, county, csrf_of, sign_in, stamp_head
 

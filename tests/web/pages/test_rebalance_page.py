@@ -23,11 +23,11 @@ from sqlmodel import col, select
 from coordinator import domain, models
 from coordinator.enums import AllianceKind
 from coordinator.notify import build_channels
-from coordinator.services.directory import Directory
-from coordinator.services.imports import import_bundle, load_bundle
-from coordinator.services.notifications import deliver_due
-from coordinator.services.reminders import send_change_notices
-from coordinator.services.subscriptions import list_feeds
+from coordinator.services.data.directory import Directory
+from coordinator.services.data.imports import import_bundle, load_bundle
+from coordinator.services.feeds.subscriptions import list_feeds
+from coordinator.services.notifications.outbox import deliver_due
+from coordinator.services.notifications.reminders import send_change_notices
 from coordinator.store import Store
 from tests.notify import fixtures
 from tests.notify.support import Receiver, notifier

@@ -34,10 +34,10 @@ from coordinator.reporting import Dimension, ScopeFilter, attendance_report, kai
 from coordinator.reporting.attendance import AttendanceLine
 from coordinator.reporting.export import text_of
 from coordinator.reporting.tables import ATTENDANCE_COLUMNS
-from coordinator.services.api_tokens import issue_token
+from coordinator.services.accounts.api_tokens import issue_token
 from coordinator.services.checkins import CheckinConfig
-from coordinator.services.imports import import_bundle
-from coordinator.services.reporting import load_facts
+from coordinator.services.data.imports import import_bundle
+from coordinator.services.reporting.facts import load_facts
 from coordinator.store import Store
 from coordinator.web.api import CHECKIN_CONFIG
 from coordinator.web.pages.config import PagesConfig

@@ -12,16 +12,16 @@ from coordinator import models
 from coordinator.attendance import AuthenticationError
 from coordinator.errors import NotFoundError
 from coordinator.observability.logs import scrub
-from coordinator.services import account_changes
-from coordinator.services.accounts import AccountError, User, authenticate
-from coordinator.services.api_tokens import authenticate as api_authenticate
-from coordinator.services.api_tokens import issue_token
-from coordinator.services.sign_in_links import (
+from coordinator.services.accounts import changes as account_changes
+from coordinator.services.accounts.api_tokens import authenticate as api_authenticate
+from coordinator.services.accounts.api_tokens import issue_token
+from coordinator.services.accounts.sign_in_links import (
     SignInLinkError,
     link_token,
     link_url,
     user_of_link,
 )
+from coordinator.services.accounts.users import AccountError, User, authenticate
 from coordinator.store import Store
 from tests.web.pages.support import NOW, PASSWORD, SECRET, Client, csrf_of, sign_in
 

@@ -1,0 +1,159 @@
+"""`coordinator users`: accounts for admins, network teachers and assistants, and their links."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Awaitable, Callable
+
+import click
+import segno
+
+from coordinator.cli.support import Context, base_url, fail_on_errors, pass_context, utc_now
+from coordinator.services.accounts import changes as account_changes
+from coordinator.services.accounts import sign_in_links
+from coordinator.services.accounts import users as accounts
+from coordinator.services.accounts.secret import secret_key
+from coordinator.services.accounts.users import User
+from coordinator.store import Store
+
+USERNAME = click.argument("username")
+
+
+@click.group()
+def users() -> None:
+    """Accounts that sign in to the pages."""
+
+
+@users.command()
+@click.option("--role", type=click.Choice(accounts.ROLES), required=True)
+@click.option(
+    "--scope",
+    required=True,
+    metavar="KIND:ID",
+    help="admin: region:ID, alliance:ID or group:ID; teacher: teacher:ID; assistant: assistant:ID.",
+)
+@click.option("--username", required=True)
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Asked for when left out (better: it stays out of the shell history).",
+)
+@pass_context
+@fail_on_errors
+def add(context: Context, role: str, scope: str, username: str, password: str) -> None:
+    """Add a user; the password is kept only as an argon2id hash."""
+    now = utc_now()
+    user = context.run(
+        lambda store: accounts.add_user(
+            store,
+            username=username,
+            password=password,
+            role=role,
+            scope=scope,
+            now=now,
+            actor="cli",
+        )
+    )
+    click.echo(f"user {user.username}: {user.role}, scope {user.scope}")
+
+
+@users.command("list")
+@pass_context
+@fail_on_errors
+def list_users(context: Context) -> None:
+    """Every account: user name, role, scope, and whether it is disabled."""
+    for account in context.run(account_changes.list_accounts):
+        state = "disabled" if account.disabled else "active"
+        click.echo(f"{account.username}\t{account.role}\t{account.scope}\t{state}")
+
+
+@users.command()
+@USERNAME
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@pass_context
+@fail_on_errors
+def password(context: Context, username: str, password: str) -> None:
+    """Set a new password; every session and sign-in link of the user ends."""
+    now = utc_now()
+    context.run(
+        lambda store: account_changes.change_password(
+            store, username, password, now=now, actor="cli"
+        )
+    )
+    click.echo(f"user {username}: new password set; signed out everywhere")
+
+
+AccountChange = Callable[..., Awaitable[User]]
+
+
+def _account_change(name: str, change: AccountChange, done: str, help_text: str) -> None:
+    """`users NAME USERNAME`: one change to one account, audited with actor "cli"."""
+
+    @users.command(name, help=help_text)
+    @USERNAME
+    @pass_context
+    @fail_on_errors
+    def command(context: Context, username: str) -> None:
+        now = utc_now()
+        context.run(lambda store: change(store, username, now=now, actor="cli"))
+        click.echo(f"user {username}: {done}")
+
+
+_account_change(
+    "sign-out",
+    account_changes.end_sessions,
+    "signed out everywhere; earlier sign-in links no longer work",
+    "End every session and sign-in link of the user (a lost phone).",
+)
+_account_change(
+    "disable",
+    account_changes.disable,
+    "disabled",
+    "The user can no longer sign in (nothing is deleted); sessions and links end.",
+)
+_account_change(
+    "enable",
+    account_changes.enable,
+    "enabled",
+    "Let a disabled user sign in again (with a password or a new link).",
+)
+
+
+@users.command()
+@USERNAME
+@click.option(
+    "--days",
+    type=click.FloatRange(min=0, min_open=True, max=90),
+    default=sign_in_links.DEFAULT_LIFETIME.days,
+    show_default=True,
+    help="How long the link may be opened.",
+)
+@click.option("--qr", is_flag=True, help="Also print the link as a QR code to scan with a phone.")
+@pass_context
+@fail_on_errors
+def link(context: Context, username: str, days: float, qr: bool) -> None:
+    """Print a personal sign-in link: opened on a phone, it signs the user in there.
+
+    Send it to that person only. `coordinator users sign-out USERNAME` revokes it (and every
+    session); a new link does not revoke older ones.
+    """
+    settings = context.settings()
+    now = utc_now()
+
+    async def make(store: Store) -> tuple[User, str]:
+        user = await account_changes.active_user(store, username)
+        lifetime = dt.timedelta(days=days)
+        token = sign_in_links.link_token(user, secret_key(settings), now=now, lifetime=lifetime)
+        return user, sign_in_links.link_url(base_url(settings), token)
+
+    user, url = context.run(make, settings)
+    expires = (now + dt.timedelta(days=days)).strftime("%Y-%m-%d %H:%M UTC")
+    click.echo(f"sign-in link for {user.username} ({user.role}), until {expires}:")
+    click.echo(url)
+    if qr:
+        text = io.StringIO()
+        segno.make(url, error="m").terminal(out=text, compact=True)
+        click.echo(text.getvalue())

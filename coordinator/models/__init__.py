@@ -1,0 +1,112 @@
+"""Database tables (sqlmodel). Imported rows are never deleted, only retired.
+
+Every table that mirrors a bundle file carries `retired_at`: a re-import that no longer lists a
+row retires it, so past lessons and attendance keep pointing at something real. Timestamps are
+stored as UTC and come back UTC-aware on SQLite and PostgreSQL alike.
+
+One module per table family; every table is importable from here.
+"""
+
+from coordinator.models.accounts import (
+    AuditRow,
+    UserRow,
+)
+from coordinator.models.attendance import (
+    ApiTokenRow,
+    AttendanceCorrectionRow,
+    AttendanceRow,
+    IdempotencyRecordRow,
+    ProblemReportRow,
+    StreamEventRow,
+)
+from coordinator.models.columns import (
+    UTCDateTime,
+    enum_column,
+    json_list,
+    utc_column,
+)
+from coordinator.models.imported import (
+    AllianceMemberRow,
+    AllianceRow,
+    AssistantRow,
+    BellPeriodRow,
+    BellScheduleRow,
+    BusyBlockRow,
+    CalendarDayRow,
+    ClassroomRow,
+    EventRow,
+    Imported,
+    NeedRow,
+    NetworkTeacherRow,
+    PinnedSessionRow,
+    RegionRow,
+    SchoolRow,
+    SubjectRow,
+    TeacherSubjectRow,
+    TermRow,
+)
+from coordinator.models.lessons import (
+    ChangeCounterRow,
+    FeedStateRow,
+    FeedTokenRow,
+    LessonClassroomRow,
+    LessonEditRow,
+    LessonRow,
+)
+from coordinator.models.notifications import (
+    JobRunRow,
+    NotificationRow,
+)
+from coordinator.models.planning import (
+    ImportRunRow,
+    PlannedSessionClassroomRow,
+    PlannedSessionRow,
+    TimetableVersionRow,
+    UnmetNeedRow,
+)
+
+__all__ = [
+    "AllianceMemberRow",
+    "AllianceRow",
+    "ApiTokenRow",
+    "AssistantRow",
+    "AttendanceCorrectionRow",
+    "AttendanceRow",
+    "AuditRow",
+    "BellPeriodRow",
+    "BellScheduleRow",
+    "BusyBlockRow",
+    "CalendarDayRow",
+    "ChangeCounterRow",
+    "ClassroomRow",
+    "EventRow",
+    "FeedStateRow",
+    "FeedTokenRow",
+    "IdempotencyRecordRow",
+    "ImportRunRow",
+    "Imported",
+    "JobRunRow",
+    "LessonClassroomRow",
+    "LessonEditRow",
+    "LessonRow",
+    "NeedRow",
+    "NetworkTeacherRow",
+    "NotificationRow",
+    "PinnedSessionRow",
+    "PlannedSessionClassroomRow",
+    "PlannedSessionRow",
+    "ProblemReportRow",
+    "RegionRow",
+    "SchoolRow",
+    "StreamEventRow",
+    "SubjectRow",
+    "TeacherSubjectRow",
+    "TermRow",
+    "TimetableVersionRow",
+    "UTCDateTime",
+    "UnmetNeedRow",
+    "UserRow",
+    "enum_column",
+    "json_list",
+    "utc_column",
+]

@@ -1,0 +1,49 @@
+"""The durable outbox of messages and the record of lesson jobs that ran."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Column, String
+from sqlmodel import Field, SQLModel
+
+from coordinator.models.columns import UTCDateTime, json_list, utc_column
+
+
+class NotificationRow(SQLModel, table=True):
+    """One message for one channel: written first, sent after, retried until sent, never deleted.
+
+    The id names what the message is for (reminder:LESSON:REVISION:assistant:ID:CHANNEL, ...), so
+    enqueuing it twice (a job run twice, a new leader catching up) still sends it once.
+    """
+
+    __tablename__ = "notification"
+    id: str = Field(sa_type=String(255), primary_key=True)
+    kind: str = Field(sa_type=String(16), index=True)  # reminder | change | alert
+    channel: str = Field(sa_type=String(64))  # email | robot:NAME | webhook:NAME
+    lesson_key: str | None = Field(default=None, foreign_key="lesson.key", index=True)
+    recipient: str  # teacher:ID | assistant:ID | admin:SCOPE
+    address: str = ""  # the e-mail address (email only)
+    mentions: list[str] = json_list()  # phones a robot @-mentions
+    subject: str
+    body: str
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    status: str = Field(default="pending", sa_type=String(16), index=True)  # pending|sent|failed
+    attempts: int = 0
+    next_attempt_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+    created_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+    sent_at: dt.datetime | None = utc_column()
+    last_error: str = ""
+
+
+class JobRunRow(SQLModel, table=True):
+    """A lesson job that ran to the end (reminder:KEY:REV, checkin:…, live:…, room:…).
+
+    The schedule lives in the leader's memory; this record lets a new leader skip what an
+    earlier one already did, so no job runs twice across a hand-over.
+    """
+
+    __tablename__ = "job_run"
+    id: str = Field(sa_type=String(255), primary_key=True)
+    finished_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)

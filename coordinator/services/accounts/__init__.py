@@ -1,0 +1,8 @@
+"""Who may do what: accounts, their scope, and every way of proving who one is.
+
+- `users`: users, passwords (argon2id), roles with their scope, object checks, the audit log
+- `changes`: changing an account after the fact (password, disable, enable, sign out)
+- `sign_in_links`: personal sign-in links for assistants' phones
+- `api_tokens`: personal API tokens for assistants' phones and scripts
+- `secret`: the server's secret key
+"""

@@ -1,0 +1,5 @@
+"""The imported data.
+
+- `imports`: a validated bundle written all or nothing, history retired, never deleted
+- `directory`: who is who, looked up over the current data for feeds and pages
+"""

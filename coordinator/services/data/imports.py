@@ -1,0 +1,189 @@
+"""Import a validated bundle: all or nothing, update by id, retire what is gone, keep history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from coordinator import domain, models
+from coordinator.services.counters import FEEDS, bump_counter
+from coordinator.store import Store
+from coordinator.store.mirror import MIRRORS, Key, Mirror, Row, bundle_from_rows, row_values
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class TableChanges:
+    """What one import did to one table, by natural key."""
+
+    added: list[Key] = field(default_factory=list)
+    changed: list[Key] = field(default_factory=list)
+    retired: list[Key] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def touched(self) -> bool:
+        return bool(self.added or self.changed or self.retired)
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    run_id: int
+    tables: dict[str, TableChanges]
+
+    @property
+    def touched(self) -> bool:
+        return any(changes.touched for changes in self.tables.values())
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        return {
+            name: {
+                "added": len(c.added),
+                "changed": len(c.changed),
+                "retired": len(c.retired),
+                "unchanged": c.unchanged,
+            }
+            for name, c in self.tables.items()
+        }
+
+
+async def import_bundle(
+    store: Store,
+    bundle: domain.Bundle,
+    *,
+    source: str,
+    now: dt.datetime,
+    shift_days: int = 0,
+) -> ImportSummary:
+    """Write the bundle in one transaction; a failure leaves the database as it was."""
+    async with store.write() as session:
+        tables = {}
+        for mirror in MIRRORS:
+            tables[mirror.name] = await _mirror_table(session, mirror, mirror.rows(bundle), now)
+        run = models.ImportRunRow(
+            imported_at=now,
+            source=source,
+            bundle_name=bundle.name,
+            anchor_date=bundle.anchor_date,
+            shift_days=shift_days,
+            summary={},
+        )
+        summary = ImportSummary(run_id=0, tables=tables)
+        run.summary = summary.counts()
+        session.add(run)
+        await bump_counter(session, FEEDS, now)
+        await session.flush()
+        assert run.id is not None
+        summary.run_id = run.id
+    log.info("imported %s as run %d", source, summary.run_id)
+    return summary
+
+
+async def _mirror_table(
+    session: AsyncSession,
+    mirror: Mirror,
+    wanted: list[Row],
+    now: dt.datetime,
+) -> TableChanges:
+    stored = {
+        mirror.key_of(row_values(r)): r for r in (await session.exec(select(mirror.table))).all()
+    }
+    changes = TableChanges()
+    seen: set[Key] = set()
+    for values in wanted:
+        key = mirror.key_of(values)
+        seen.add(key)
+        record = stored.get(key)
+        if record is None:
+            session.add(mirror.table(**values, updated_at=now))
+            changes.added.append(key)
+        elif record.retired_at is not None:
+            _update(record, values, now)
+            record.retired_at = None
+            changes.added.append(key)
+        elif row_values(record) != values:
+            _update(record, values, now)
+            changes.changed.append(key)
+        else:
+            changes.unchanged += 1
+    for key, record in stored.items():
+        if key not in seen and record.retired_at is None:
+            record.retired_at = now
+            record.updated_at = now
+            session.add(record)
+            changes.retired.append(key)
+    await session.flush()
+    return changes
+
+
+def _update(record: models.Imported, values: Row, now: dt.datetime) -> None:
+    for name, value in values.items():
+        setattr(record, name, value)
+    record.updated_at = now
+    if isinstance(record, models.EventRow):  # subscribers see events: SEQUENCE follows
+        record.revision += 1
+
+
+async def active_rows(session: AsyncSession, mirror: Mirror) -> list[Row]:
+    """The rows of one table that the last import still lists, in key order."""
+    query = select(mirror.table).where(col(mirror.table.retired_at).is_(None))
+    rows = [row_values(record) for record in (await session.exec(query)).all()]
+    return sorted(rows, key=lambda row: tuple(str(v) for v in mirror.key_of(row)))
+
+
+async def load_bundle(store: Store) -> domain.Bundle:
+    """The current data as a Bundle (active rows only), for the solver and for export."""
+    async with store.read() as session:
+        rows = {mirror.name: await active_rows(session, mirror) for mirror in MIRRORS}
+        last = (
+            await session.exec(
+                select(models.ImportRunRow).order_by(col(models.ImportRunRow.id).desc()).limit(1)
+            )
+        ).first()
+    name = last.bundle_name if last else ""
+    anchor = last.anchor_date if last else None
+    return bundle_from_rows(rows, name=name, anchor_date=anchor)
+
+
+async def table_contents(store: Store) -> dict[str, list[Row]]:
+    """Every mirrored table's rows, bookkeeping left out: for comparing two databases."""
+    async with store.read() as session:
+        result: dict[str, list[Row]] = {}
+        for mirror in MIRRORS:
+            records = (await session.exec(select(mirror.table))).all()
+            rows: list[dict[str, Any]] = [
+                {**row_values(r), "retired": r.retired_at is not None} for r in records
+            ]
+            result[mirror.name] = sorted(rows, key=lambda row: repr(sorted(row.items())))
+        return result
+
+
+def shift_for_today(bundle: domain.Bundle, today: dt.date) -> tuple[domain.Bundle, int]:
+    """Move the bundle by whole weeks so its anchor date falls in today's week."""
+    from coordinator.bundle import shift_bundle, weeks_to_today
+
+    if bundle.anchor_date is None:
+        return bundle, 0
+    days = 7 * weeks_to_today(bundle.anchor_date, today)
+    return (shift_bundle(bundle, days), days) if days else (bundle, 0)
+
+
+async def import_into(
+    store: Store,
+    bundle: domain.Bundle,
+    *,
+    source: str,
+    now: dt.datetime,
+    shift_days: int = 0,
+) -> ImportSummary:
+    """Bring the schema up to date, then import."""
+    from coordinator.store.schema import upgrade
+
+    await upgrade(store)
+    return await import_bundle(store, bundle, source=source, now=now, shift_days=shift_days)

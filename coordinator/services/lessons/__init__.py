@@ -1,0 +1,8 @@
+"""Dated lessons: the weekly plan expanded over the term, and everything done to one lesson.
+
+- `dated`: the active plan expanded over the term and reconciled with the store
+- `classrooms`: the classrooms that receive each stored lesson
+- `edits`, `edit_rows`: moving, cancelling or re-assigning one lesson by hand, checked first
+- `view`: one lesson as its page shows it
+- `grids`: week grids per school, classroom, teacher and assistant in each school's bells
+"""

@@ -1,0 +1,348 @@
+"""Dated lessons: the active weekly plan expanded over the term and reconciled with the store.
+
+Reconciling never touches a lesson dated before today (that is history: check-ins and
+attendance point at it). From today on, a lesson keeps its key; any change of time, teacher,
+classroom set, link or status bumps its revision, and one that the plan no longer holds is
+cancelled, not deleted, so calendars show 【已取消】.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from coordinator import domain, models
+from coordinator.calendar import (
+    DatedLesson,
+    LessonStatus,
+    Receiver,
+    SchoolCalendar,
+    WeeklySession,
+    expand_sessions,
+)
+from coordinator.calendar.edits import HandEdit, apply_edit, double_bookings
+from coordinator.services.counters import FEEDS, bump_counter
+from coordinator.services.data.imports import load_bundle
+from coordinator.services.lessons.edit_rows import newest_edits
+from coordinator.services.planning.plans import lesson_keys, load_plan, temporary_versions
+from coordinator.store import Store
+from coordinator.timetable.plan import Plan
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class PublishSummary:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    conflicts: int = 0
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "added": len(self.added),
+            "changed": len(self.changed),
+            "cancelled": len(self.cancelled),
+            "unchanged": self.unchanged,
+            "conflicts": self.conflicts,
+        }
+
+
+def school_calendars(bundle: domain.Bundle) -> dict[str, SchoolCalendar]:
+    return {
+        school.id: SchoolCalendar.for_school(school, bundle.terms, bundle.calendar_days)
+        for school in bundle.schools
+    }
+
+
+def weekly_sessions(
+    bundle: domain.Bundle, plan: Plan, keys: Mapping[str, str] | None = None
+) -> list[WeeklySession]:
+    """The plan's sessions with every party's school calendar, ready to be dated."""
+    calendars = school_calendars(bundle)
+    schools = {school.id: school for school in bundle.schools}
+    teacher_school = {teacher.id: teacher.school_id for teacher in bundle.network_teachers}
+    classroom_school = {room.id: room.school_id for room in bundle.classrooms}
+    return [
+        WeeklySession(
+            key=(keys or {}).get(session.id, session.id),
+            teacher_id=session.teacher_id,
+            teacher_calendar=calendars[teacher_school[session.teacher_id]],
+            weekday=session.weekday,
+            start=session.start,
+            end=session.end,
+            time_zone=schools[teacher_school[session.teacher_id]].time_zone,
+            receivers=tuple(
+                Receiver(room, calendars[classroom_school[room]]) for room in session.classroom_ids
+            ),
+        )
+        for session in plan.sessions
+    ]
+
+
+def last_term_day(bundle: domain.Bundle, today: dt.date) -> dt.date:
+    return max((term.end for term in bundle.terms), default=today)
+
+
+@dataclass(frozen=True, slots=True)
+class Layer:
+    """A version and the dates it holds for (None: every date no temporary version claims)."""
+
+    version_id: int
+    plan: Plan
+    keys: dict[str, str]
+    dates: tuple[dt.date, dt.date] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Dated:
+    lesson: DatedLesson
+    subject_id: str
+    version_id: int
+
+
+async def current_layers(session: AsyncSession) -> list[Layer]:
+    """The active version, then the temporary versions on top of it, oldest first."""
+    base_id, base = await load_plan(session)
+    layers = [Layer(base_id, base, await lesson_keys(session, base_id))]
+    for version in await temporary_versions(session, base_id):
+        if version.id is None or version.applies_from is None or version.applies_to is None:
+            continue
+        _, plan = await load_plan(session, version.id)
+        dates = (version.applies_from, version.applies_to)
+        layers.append(Layer(version.id, plan, await lesson_keys(session, version.id), dates))
+    return layers
+
+
+def date_layers(
+    bundle: domain.Bundle,
+    layers: list[Layer],
+    first: dt.date,
+    last: dt.date,
+) -> list[Dated]:
+    """Every dated lesson from `first` to `last`, each date from the newest layer holding it."""
+
+    def holder(date: dt.date) -> int:
+        for layer in reversed(layers):
+            if layer.dates is None or layer.dates[0] <= date <= layer.dates[1]:
+                return layer.version_id
+        raise AssertionError("the active version holds every date")
+
+    dated = []
+    for layer in layers:
+        begin, end = layer.dates or (first, last)
+        subjects = {layer.keys.get(s.id, s.id): s.subject_id for s in layer.plan.sessions}
+        sessions = weekly_sessions(bundle, layer.plan, layer.keys)
+        for lesson in expand_sessions(sessions, max(begin, first), min(end, last)):
+            if holder(lesson.date) == layer.version_id:
+                dated.append(Dated(lesson, subjects[lesson.session_key], layer.version_id))
+    return dated
+
+
+async def publish_lessons(store: Store, *, now: dt.datetime, today: dt.date) -> PublishSummary:
+    """Date the current versions from `today` to the end of the term; store the difference."""
+    bundle = await load_bundle(store)
+    async with store.read() as session:
+        layers = await current_layers(session)
+    dated = date_layers(bundle, layers, today, last_term_day(bundle, today))
+    async with store.write() as session:
+        # First: on PostgreSQL the counter row's lock queues hand edits (which bump it first
+        # too) until this commits, so the edits read next are the newest.
+        await bump_counter(session, FEEDS, now)
+        edits = await newest_edits(session, today=today)
+        dated = with_hand_edits(bundle, layers, dated, edits, today)
+        summary = await _reconcile(session, dated, now=now, today=today)
+    log.info("published lessons: %s", summary.counts())
+    return summary
+
+
+def with_hand_edits(
+    bundle: domain.Bundle,
+    layers: list[Layer],
+    dated: list[Dated],
+    edits: Mapping[str, HandEdit],
+    today: dt.date,
+) -> list[Dated]:
+    """The dated lessons with the admins' hand edits laid over (services/lessons/edits.py).
+
+    A lesson cancelled by hand drops out, so reconciling cancels it; one moved to a date
+    before `today` is history and drops out too. One planned before `today` but moved to
+    `today` or later is dated again from its planned date, so the plan keeps holding it.
+    """
+    earlier = {
+        edit.planned_date
+        for edit in edits.values()
+        if edit.planned_date < today and edit.moved_to is not None and edit.moved_to >= today
+    }
+    moved_here = [
+        item
+        for day in sorted(earlier)
+        for item in date_layers(bundle, layers, day, day)
+        if item.lesson.key in edits
+    ]
+    kept = []
+    changed_by_hand = set()
+    for item in [*dated, *moved_here]:
+        edit = edits.get(item.lesson.key)
+        lesson = item.lesson if edit is None else apply_edit(item.lesson, edit)
+        if lesson is not None and lesson.date >= today:
+            if lesson is not item.lesson:
+                changed_by_hand.add(lesson.key)
+                item = dataclasses.replace(item, lesson=lesson)
+            kept.append(item)
+    clashes = double_bookings([item.lesson for item in kept], changed_by_hand)
+    if clashes:
+        log.warning("lessons changed by hand now double-booked: %s", sorted(clashes))
+    for index, item in enumerate(kept):
+        if found := clashes.get(item.lesson.key):
+            flagged = dataclasses.replace(item.lesson, conflicts=item.lesson.conflicts + found)
+            kept[index] = dataclasses.replace(item, lesson=flagged)
+    return kept
+
+
+async def reconcile_one(
+    session: AsyncSession, row: models.LessonRow, item: Dated | None, *, now: dt.datetime
+) -> bool:
+    """One stored lesson brought in line with `item` (None: cancelled) exactly as publishing
+    would, so that publishing afterwards finds nothing to do; True when it changed."""
+    if item is None:
+        if row.status == LessonStatus.CANCELLED:
+            return False
+        _cancel(row, now)
+        return True
+    summary = PublishSummary()
+    if _refresh(row, item.lesson, item.version_id, now):
+        summary.changed.append(row.key)
+    await _write_classrooms(session, [item.lesson], summary)
+    return bool(summary.changed)
+
+
+async def _reconcile(
+    session: AsyncSession, dated: list[Dated], *, now: dt.datetime, today: dt.date
+) -> PublishSummary:
+    query = select(models.LessonRow).where(col(models.LessonRow.date) >= today)
+    stored = {row.key: row for row in (await session.exec(query)).all()}
+    summary = PublishSummary()
+    for item in dated:
+        lesson = item.lesson
+        summary.conflicts += bool(lesson.conflicts)
+        row = stored.pop(lesson.key, None)
+        if row is None:
+            session.add(_new_row(lesson, item.subject_id, item.version_id, now))
+            summary.added.append(lesson.key)
+        elif _refresh(row, lesson, item.version_id, now):
+            summary.changed.append(lesson.key)
+        else:
+            summary.unchanged += 1
+    await session.flush()
+    for row in stored.values():
+        if row.status != LessonStatus.CANCELLED:
+            _cancel(row, now)
+            summary.cancelled.append(row.key)
+    await _write_classrooms(session, [item.lesson for item in dated], summary)
+    return summary
+
+
+def _fingerprint(lesson: DatedLesson, status: str) -> str:
+    return lesson.fingerprint(status=status)
+
+
+def _new_row(
+    lesson: DatedLesson,
+    subject_id: str,
+    version_id: int,
+    now: dt.datetime,
+) -> models.LessonRow:
+    status = LessonStatus.SCHEDULED.value
+    return models.LessonRow(
+        key=lesson.key,
+        uid=lesson.uid,
+        session_key=lesson.session_key,
+        date=lesson.date,
+        teacher_id=lesson.teacher_id,
+        subject_id=subject_id,
+        start=lesson.start,
+        end=lesson.end,
+        time_zone=lesson.time_zone,
+        status=status,
+        revision=0,
+        fingerprint=_fingerprint(lesson, status),
+        conflicts=_conflicts(lesson),
+        version_id=version_id,
+        changed_at=now,
+    )
+
+
+def _refresh(
+    row: models.LessonRow,
+    lesson: DatedLesson,
+    version_id: int,
+    now: dt.datetime,
+) -> bool:
+    """Bring a stored lesson in line with the plan; True when anything people see changed."""
+    row.conflicts = _conflicts(lesson)  # the admin's information, not a revision
+    row.version_id = version_id
+    moved = (row.start, row.end) != (lesson.start, lesson.end)
+    if moved:
+        status = LessonStatus.MOVED.value
+    elif row.status == LessonStatus.CANCELLED:
+        status = LessonStatus.SCHEDULED.value
+    else:
+        status = row.status
+    fingerprint = _fingerprint(lesson, status)
+    if fingerprint == row.fingerprint:
+        return False
+    row.start, row.end, row.teacher_id = lesson.start, lesson.end, lesson.teacher_id
+    row.date = lesson.date  # a lesson moved by hand takes its new date (its key keeps the old)
+    row.status, row.fingerprint, row.cancelled_at = status, fingerprint, None
+    row.revision += 1
+    row.changed_at = now
+    return True
+
+
+def _cancel(row: models.LessonRow, now: dt.datetime) -> None:
+    row.status = LessonStatus.CANCELLED.value
+    row.revision += 1
+    row.changed_at = now
+    row.cancelled_at = now
+
+
+def _conflicts(lesson: DatedLesson) -> list[dict[str, object]]:
+    return [
+        {k: str(v) if v is not None else None for k, v in asdict(c).items()}
+        for c in lesson.conflicts
+    ]
+
+
+async def _write_classrooms(
+    session: AsyncSession,
+    expanded: list[DatedLesson],
+    summary: PublishSummary,
+) -> None:
+    """Replace the classroom sets of the lessons that were added or changed."""
+    touched = set(summary.added) | set(summary.changed)
+    wanted = {lesson.key: lesson.classroom_ids for lesson in expanded if lesson.key in touched}
+    if not wanted:
+        return
+    existing: dict[str, set[str]] = defaultdict(set)
+    query = select(models.LessonClassroomRow).where(
+        col(models.LessonClassroomRow.lesson_key).in_(list(wanted))
+    )
+    for link in (await session.exec(query)).all():
+        if link.classroom_id not in wanted[link.lesson_key]:
+            await session.delete(link)
+        else:
+            existing[link.lesson_key].add(link.classroom_id)
+    for key, classroom_ids in wanted.items():
+        for classroom_id in classroom_ids:
+            if classroom_id not in existing[key]:
+                session.add(models.LessonClassroomRow(lesson_key=key, classroom_id=classroom_id))
+    await session.flush()

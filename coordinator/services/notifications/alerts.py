@@ -1,0 +1,227 @@
+"""No-show alerts for admins: classroom not checked in, teacher not live, lesson reported failed.
+
+Each alert's id names the lesson revision (and the classroom or report), so a check that runs
+twice alerts once. Admins are reached through the admin channels of the schools and regions
+a lesson touches (the teacher's and every receiving classroom's).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+
+from coordinator import models
+from coordinator.notify import messages
+from coordinator.notify.messages import AlertKind
+from coordinator.services.data.directory import Directory
+from coordinator.services.notifications.outbox import admin_routes, enqueue, outgoing
+from coordinator.services.notifications.reminders import (
+    LessonContext,
+    Notifier,
+    PlannedJob,
+    facts_of,
+    lesson_context,
+    load_lessons,
+    time_zone_of_classroom,
+)
+from coordinator.services.streaming.callbacks import live_lessons
+from coordinator.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def scopes_of(directory: Directory, school_ids: set[str]) -> set[str]:
+    """The schools and their regions: the admin channels that care."""
+    regions = {directory.schools[s].region_id for s in school_ids if s in directory.schools}
+    return school_ids | regions
+
+
+def _lesson_schools(directory: Directory, context: LessonContext) -> set[str]:
+    teacher = directory.teachers.get(context.lesson.teacher_id)
+    rooms = {directory.classrooms[r].school_id for r in context.rooms if r in directory.classrooms}
+    return rooms | ({teacher.school_id} if teacher else set())
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """One alert about one lesson: what, its idempotent purpose, the classroom if one."""
+
+    problem: AlertKind
+    purpose: str
+    room_id: str | None = None
+    minutes: int = 0
+    note: str = ""  # a problem code
+    detail: str = ""  # the reporter's own words
+
+
+def _where(
+    directory: Directory, context: LessonContext, room_id: str | None
+) -> tuple[str, str, set[str]]:
+    """The time zone, the room's name and the schools an alert concerns."""
+    lesson = context.lesson
+    if room_id is None:
+        rooms = "、".join(directory.owner_name_of_classroom(r) for r in context.rooms)
+        return lesson.time_zone, rooms, _lesson_schools(directory, context)
+    zone = time_zone_of_classroom(directory, room_id, lesson.time_zone)
+    classroom = directory.classrooms.get(room_id)
+    schools = {classroom.school_id} if classroom else set()
+    return zone, directory.owner_name_of_classroom(room_id), schools
+
+
+def alert_rows(
+    alert: Alert,
+    context: LessonContext,
+    directory: Directory,
+    notifier: Notifier,
+    now: dt.datetime,
+) -> list[models.NotificationRow]:
+    """The alert's message for every admin channel of the schools and regions concerned."""
+    settings = notifier.settings
+    zone, room, schools = _where(directory, context, alert.room_id)
+    message = messages.alert(
+        facts_of(directory, context, settings.language),
+        alert.problem,
+        time_zone=zone,
+        room=room,
+        minutes=alert.minutes,
+        note=alert.note,
+        detail=alert.detail,
+        language=settings.language,
+    )
+    scopes = scopes_of(directory, schools)
+    routes = admin_routes(settings, scopes)
+    if not routes:
+        log.warning("alert %s has no admin channel for %s", alert.purpose, sorted(scopes))
+    key = context.lesson.key
+    return outgoing(alert.purpose, message, routes, recipient="admin", lesson_key=key, now=now)
+
+
+async def _checked_in(store: Store, lesson_key: str) -> set[str]:
+    query = select(models.AttendanceRow.classroom_id).where(
+        col(models.AttendanceRow.lesson_key) == lesson_key,
+        col(models.AttendanceRow.kind) == "check_in",
+    )
+    async with store.read() as session:
+        return set((await session.exec(query)).all())
+
+
+async def check_classrooms(
+    store: Store,
+    notifier: Notifier,
+    directory: Directory,
+    *,
+    lesson_key: str,
+    revision: int,
+    now: dt.datetime,
+) -> int:
+    """Alert about every classroom of the lesson that has not checked in."""
+    context = await lesson_context(store, lesson_key, revision)
+    if context is None:
+        return 0
+    checked_in = await _checked_in(store, lesson_key)
+    minutes = notifier.settings.classroom_checkin_alert_minutes
+    rows: list[models.NotificationRow] = []
+    for room in sorted(set(context.rooms) - checked_in):
+        purpose = f"alert:no_checkin:{lesson_key}:{revision}:{room}"
+        alert = Alert("no_checkin", purpose, room, minutes)
+        rows += alert_rows(alert, context, directory, notifier, now)
+    return await enqueue(store, rows)
+
+
+async def check_teacher_live(
+    store: Store,
+    notifier: Notifier,
+    directory: Directory,
+    *,
+    lesson_key: str,
+    revision: int,
+    now: dt.datetime,
+) -> int:
+    """Alert when the network teacher is not streaming some minutes after the start."""
+    context = await lesson_context(store, lesson_key, revision)
+    if context is None:
+        return 0
+    async with store.read() as session:
+        if lesson_key in await live_lessons(session, [lesson_key]):
+            return 0
+    minutes = notifier.settings.teacher_live_alert_minutes
+    alert = Alert("not_live", f"alert:not_live:{lesson_key}:{revision}", None, minutes)
+    return await enqueue(store, alert_rows(alert, context, directory, notifier, now))
+
+
+async def _reported(store: Store, since: dt.datetime) -> list[tuple[str, Alert]]:
+    """Lessons reported failed and problems reported since then, as alerts by lesson."""
+    failed = select(models.AttendanceRow).where(
+        col(models.AttendanceRow.kind) == "end_report",
+        col(models.AttendanceRow.stream_quality) == "failed",
+        col(models.AttendanceRow.received_at) >= since,
+    )
+    problems = select(models.ProblemReportRow).where(
+        col(models.ProblemReportRow.received_at) >= since
+    )
+    async with store.read() as session:
+        found = [
+            (
+                r.lesson_key,
+                Alert(
+                    "failed",
+                    f"alert:failed:{r.lesson_key}:{r.classroom_id}",
+                    r.classroom_id,
+                    detail=r.note,
+                ),
+            )
+            for r in (await session.exec(failed)).all()
+        ]
+        found += [
+            (
+                p.lesson_key,
+                Alert(
+                    "problem",
+                    f"alert:problem:{p.id}",
+                    p.classroom_id,
+                    note=p.problem,
+                    detail=p.note,
+                ),
+            )
+            for p in (await session.exec(problems)).all()
+        ]
+    return found
+
+
+async def scan_reports(
+    store: Store, notifier: Notifier, directory: Directory, *, now: dt.datetime
+) -> int:
+    """Alert about lessons reported failed and problems reported, once each."""
+    since = now - dt.timedelta(hours=notifier.settings.report_lookback_hours)
+    reported = await _reported(store, since)
+    keys = {key for key, _ in reported}
+    lessons = await load_lessons(store, col(models.LessonRow.key).in_(keys))
+    contexts = {context.lesson.key: context for context in lessons}
+    rows: list[models.NotificationRow] = []
+    for key, alert in reported:
+        if key in contexts:
+            rows += alert_rows(alert, contexts[key], directory, notifier, now)
+    return await enqueue(store, rows)
+
+
+def alert_jobs(
+    lessons: list[LessonContext], notifier: Notifier, directory: Directory, now: dt.datetime
+) -> list[PlannedJob]:
+    """Check-in checks after the start; live checks where the provider reports publishing."""
+    settings = notifier.settings
+    grace = dt.timedelta(minutes=settings.misfire_grace_minutes)
+    checkin = dt.timedelta(minutes=settings.classroom_checkin_alert_minutes)
+    live = dt.timedelta(minutes=settings.teacher_live_alert_minutes)
+    jobs = []
+    for context in lessons:
+        lesson = context.lesson
+        teacher = directory.teachers.get(lesson.teacher_id)
+        provider = notifier.streams.provider_name(teacher.school_id if teacher else None)
+        if context.rooms:
+            jobs.append(PlannedJob("checkin", lesson.key, lesson.revision, lesson.start + checkin))
+        if provider in settings.live_check_providers:
+            jobs.append(PlannedJob("live", lesson.key, lesson.revision, lesson.start + live))
+    return [job for job in jobs if job.run_at >= now - grace]

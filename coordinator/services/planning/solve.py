@@ -1,0 +1,133 @@
+"""Solving: the imported data in, a validated weekly plan stored as a new timetable version."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from coordinator.errors import CoordinatorError
+from coordinator.observability.metrics import solver_finished
+from coordinator.services.accounts.secret import secret_key
+from coordinator.services.data.imports import load_bundle
+from coordinator.services.feeds.subscriptions import ensure_feed_tokens
+from coordinator.services.lessons.dated import PublishSummary, publish_lessons
+from coordinator.services.planning.plans import active_version, lesson_keys, load_plan, save_plan
+from coordinator.services.planning.session_keys import inherit_keys
+from coordinator.settings import Settings, SolverSettings
+from coordinator.store import Store
+from coordinator.timetable.build import build_problem
+from coordinator.timetable.options import SolverOptions, Weights
+from coordinator.timetable.plan import Plan
+from coordinator.timetable.problem import Problem
+from coordinator.timetable.solve import solve
+from coordinator.timetable.validate import validate_plan
+
+log = logging.getLogger(__name__)
+
+
+class PlanRejectedError(CoordinatorError):
+    """A plan broke a hard rule and was not stored."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPlan:
+    version_id: int
+    plan: Plan
+
+
+def solver_options(settings: SolverSettings, *, time_limit_s: float | None = None) -> SolverOptions:
+    return SolverOptions(
+        max_classrooms_per_session=settings.max_classrooms_per_session,
+        weak_network_max=settings.max_classrooms_per_weak_session,
+        audio_only_max=settings.max_classrooms_per_audio_only_session,
+        overrun_minutes=settings.overrun_minutes,
+        teacher_buffer_minutes=settings.teacher_buffer_minutes,
+        time_limit_s=time_limit_s or settings.time_limit_s,
+        seed=settings.seed,
+        num_workers=settings.num_workers,
+        weights=Weights(**settings.weights.model_dump()),
+        change_penalty=settings.change_penalty,
+        rebalance_time_limit_s=settings.rebalance_time_limit_s,
+    )
+
+
+def check_before_storing(problem: Problem, plan: Plan) -> None:
+    """The independent validator has the last word before anything is written."""
+    violations = validate_plan(problem, plan)
+    if violations:
+        details = "; ".join(f"{v.rule}: {v.message}" for v in violations[:5])
+        raise PlanRejectedError(f"the plan breaks {len(violations)} hard rule(s): {details}")
+
+
+async def solve_and_store(
+    store: Store,
+    settings: SolverSettings,
+    *,
+    now: dt.datetime,
+    time_limit_s: float | None = None,
+    bound: bool = False,
+) -> StoredPlan:
+    """Solve the current data off the event loop, validate, store as the active version."""
+    bundle = await load_bundle(store)
+    if not bundle.classrooms:
+        raise CoordinatorError("nothing to solve: import a bundle first (`coordinator import`)")
+    options = solver_options(settings, time_limit_s=time_limit_s)
+    problem = build_problem(bundle, options)
+    started = time.perf_counter()
+    plan = await asyncio.to_thread(solve, problem, bound=bound, time_limit_s=options.time_limit_s)
+    solver_finished(str(plan.status), time.perf_counter() - started)
+    check_before_storing(problem, plan)
+    async with store.write() as session:
+        keys = await _inherited_keys(session, plan)
+        version_id = await save_plan(
+            session,
+            plan,
+            kind="solve",
+            now=now,
+            seed=options.seed,
+            time_limit_s=options.time_limit_s,
+            keys=keys,
+        )
+    log.info("stored timetable version %d (%s)", version_id, plan.status)
+    return StoredPlan(version_id, plan)
+
+
+async def _inherited_keys(session: AsyncSession, plan: Plan) -> dict[str, str]:
+    """Keys for the new plan's sessions, inherited from the active version if there is one."""
+    active = await active_version(session)
+    if active is None or active.id is None:
+        return inherit_keys(None, {}, plan)
+    _, previous = await load_plan(session, active.id)
+    return inherit_keys(previous, await lesson_keys(session, active.id), plan)
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedPlan:
+    version_id: int
+    plan: Plan
+    lessons: PublishSummary
+
+
+async def solve_and_publish(
+    store: Store,
+    settings: Settings,
+    *,
+    now: dt.datetime,
+    today: dt.date,
+    time_limit_s: float | None = None,
+    bound: bool = False,
+) -> PublishedPlan:
+    """Solve, store, then date the new plan and make sure everyone has a feed."""
+    stored = await solve_and_store(
+        store, settings.solver, now=now, time_limit_s=time_limit_s, bound=bound
+    )
+    lessons = await publish_lessons(store, now=now, today=today)
+    await ensure_feed_tokens(
+        store, secret=secret_key(settings), language=settings.language, now=now
+    )
+    return PublishedPlan(stored.version_id, stored.plan, lessons)

@@ -1,0 +1,5 @@
+"""Reports and monitoring.
+
+- `facts`: one query per kind of fact over a period, handed to the pure `coordinator.reporting`
+- `today`: the Today board, every lesson of a day in scope with its live state
+"""

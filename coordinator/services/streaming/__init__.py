@@ -1,0 +1,6 @@
+"""Live streams.
+
+- `links`: each dated lesson's stream links, from its school's provider
+- `rooms`: meeting rooms opened before a lesson (BigBlueButton `create`)
+- `callbacks`: the streaming server's callbacks and the record of who went live
+"""

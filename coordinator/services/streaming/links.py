@@ -1,0 +1,101 @@
+"""Each dated lesson's stream links, from the provider its teacher's school uses."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from coordinator import models
+from coordinator.services.data.directory import Directory
+from coordinator.streams import LessonLinks, LinkRequest, Participant, StreamsSettings, lesson_links
+
+
+def link_request(
+    lesson: models.LessonRow,
+    room_ids: Sequence[str],
+    directory: Directory,
+) -> LinkRequest:
+    teacher = directory.teachers.get(lesson.teacher_id)
+    rooms = tuple(
+        Participant(room, directory.owner_name_of_classroom(room)) for room in sorted(room_ids)
+    )
+    return LinkRequest(
+        lesson_key=lesson.key,
+        revision=lesson.revision,
+        teacher=Participant(lesson.teacher_id, teacher.name if teacher else lesson.teacher_id),
+        classrooms=rooms,
+        start=lesson.start,
+        end=lesson.end,
+        title=directory.subject_name(lesson.subject_id, "zh"),
+    )
+
+
+def links_of(
+    settings: StreamsSettings,
+    lesson: models.LessonRow,
+    room_ids: Sequence[str],
+    directory: Directory,
+) -> LessonLinks | None:
+    """The lesson's links, or None when no provider is configured or it is cancelled."""
+    if lesson.status == "cancelled":
+        return None
+    teacher = directory.teachers.get(lesson.teacher_id)
+    school_id = teacher.school_id if teacher else None
+    return lesson_links(settings, link_request(lesson, room_ids, directory), school_id=school_id)
+
+
+def teacher_url(links: LessonLinks | None) -> str:
+    return links.teacher[0].url if links and links.teacher else ""
+
+
+def classroom_url(links: LessonLinks | None, classroom_id: str) -> str:
+    if links is None:
+        return ""
+    own = [entry for entry in links.classrooms if entry.classroom_id == classroom_id]
+    return own[0].links[0].url if own and own[0].links else ""
+
+
+def id_request(
+    *,
+    lesson_key: str,
+    revision: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    teacher_id: str,
+    classroom_ids: Sequence[str],
+) -> LinkRequest:
+    """What stream names, keys and tokens derive from: ids only (display names do not matter)."""
+    return LinkRequest(
+        lesson_key=lesson_key,
+        revision=revision,
+        teacher=Participant(teacher_id, teacher_id),
+        classrooms=tuple(Participant(room, room) for room in sorted(classroom_ids)),
+        start=start,
+        end=end,
+    )
+
+
+def watch_links(
+    settings: StreamsSettings,
+    *,
+    lesson_key: str,
+    revision: int,
+    start: dt.datetime,
+    end: dt.datetime,
+    teacher_id: str,
+    teacher_school_id: str | None,
+    classroom_ids: Sequence[str],
+) -> dict[str, str]:
+    """Classroom id -> its watch link, for the classrooms given (a caller's own)."""
+    if not classroom_ids:
+        return {}
+    request = id_request(
+        lesson_key=lesson_key,
+        revision=revision,
+        start=start,
+        end=end,
+        teacher_id=teacher_id,
+        classroom_ids=classroom_ids,
+    )
+    links = lesson_links(settings, request, school_id=teacher_school_id)
+    return {room: classroom_url(links, room) for room in classroom_ids if links is not None}

@@ -1,0 +1,1 @@
+"""Tests of coordinator.services.streaming.callbacks."""
