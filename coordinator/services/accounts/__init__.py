@@ -2,6 +2,8 @@
 
 - `users`: users, passwords (argon2id), roles with their scope, object checks, the audit log
 - `changes`: changing an account after the fact (password, disable, enable, sign out)
+- `sessions`: signed-in sessions kept in the store, so signing out ends every cookie copy
+- `sign_in_limits`: failed sign-ins per account and per address, shared by every worker
 - `sign_in_links`: personal sign-in links for assistants' phones
 - `api_tokens`: personal API tokens for assistants' phones and scripts
 - `secret`: the server's secret key
