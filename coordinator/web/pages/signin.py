@@ -1,10 +1,9 @@
-"""Sign in and out (rate-limited per client address), and the language switch."""
+"""Sign in and out (rate-limited per account and per client address), and the language switch."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 
 from aiohttp import web
 
@@ -40,28 +39,33 @@ async def signin_page(request: web.Request) -> web.StreamResponse:
 
 
 async def signin(request: web.Request) -> web.StreamResponse:
-    pages = request.app[PAGES]
+    pages, store = request.app[PAGES], request.app[STORE]
     address = client_address(request, pages.trusted_proxies)
-    wait = pages.limiter.retry_after(address, time.monotonic())
     form = await request.post()
     username = str(form.get("username", ""))[:64].strip()
+    now = pages.clock()
+    wait = await pages.limiter.retry_after(store, address=address, username=username, now=now)
     if wait:
-        log.warning("sign-in refused for %s: too many failures", address)
-        message = gettext_of(request, "Too many failed sign-ins. Try again in %(minutes)d min.")
-        response = await _form(
-            request, error=message % {"minutes": -(-wait // 60)}, username=username, status=429
-        )
-        response.headers["Retry-After"] = str(wait)
-        return response
-    user = await authenticate(request.app[STORE], username, str(form.get("password", "")))
+        log.warning("sign-in refused for %s from %s: too many failures", username, address)
+        return await _too_many(request, username, wait)
+    user = await authenticate(store, username, str(form.get("password", "")))
     if user is None:
-        pages.limiter.failed(address, time.monotonic())
+        await pages.limiter.failed(store, address=address, username=username, now=now)
         message = gettext_of(request, "Wrong user name or password.")
         return await _form(request, error=message, username=username, status=401)
-    pages.limiter.succeeded(address)
     await sign_in(request, user)
     log.info("%s signed in from %s", user.username, address)
     raise web.HTTPSeeOther(safe_next(str(form.get("next", "")), home_of(user)))
+
+
+async def _too_many(request: web.Request, username: str, wait: int) -> web.Response:
+    """429 with Retry-After, and the wait in minutes on the form."""
+    message = gettext_of(request, "Too many failed sign-ins. Try again in %(minutes)d min.")
+    response = await _form(
+        request, error=message % {"minutes": -(-wait // 60)}, username=username, status=429
+    )
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 async def signout(request: web.Request) -> web.StreamResponse:
