@@ -136,3 +136,12 @@ async def link_lifetimes(database: Path) -> list[dt.timedelta]:
     finally:
         await store.close()
     return [row.expires_at - row.created_at for row in rows]
+
+
+def test_a_common_password_is_refused_in_english_and_chinese(tmp_path: Path) -> None:
+    database = prepared(tmp_path)
+    refused = run(database, "password", "li", "--password", "12345678")
+    assert refused.exit_code == 1
+    assert "the password is one everyone tries first" in refused.output
+    assert "这个密码太常见" in refused.output
+    assert asyncio.run(passwords(database)) == (True, False)

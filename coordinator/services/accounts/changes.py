@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coordinator import models
 from coordinator.errors import NotFoundError
+from coordinator.services.accounts.names import check_password
 from coordinator.services.accounts.users import AccountError, User, audit_row, hash_password
 from coordinator.store import Store
 
@@ -113,6 +114,7 @@ async def change_password(
     store: Store, username: str, password: str, *, now: dt.datetime, actor: str
 ) -> User:
     """A new password (hashed off the event loop); sessions made with the old one end."""
+    check_password(password, username)
     password_hash = await hash_password(password)
 
     def set_hash(row: models.UserRow) -> None:

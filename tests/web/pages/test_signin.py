@@ -114,3 +114,8 @@ async def test_next_to_another_site_is_ignored_when_signing_in(client: Client, t
 async def test_next_within_the_site_is_followed_with_its_query(client: Client) -> None:
     response = await post_signin(client, "admin", PASSWORD, next="/audit?actor=cli")
     assert response.headers["Location"] == "/audit?actor=cli"
+
+
+async def test_sign_in_finds_the_user_name_in_any_case_and_width(client: Client) -> None:
+    typed = [await post_signin(client, name, PASSWORD) for name in ("Admin", "ＡＤＭＩＮ")]
+    assert [r.headers["Location"] for r in typed] == ["/today", "/today"]
