@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from pathlib import Path
 
 from click.testing import CliRunner, Result
+from sqlmodel import select
 
+from coordinator import models
 from coordinator.cli import main
 from coordinator.services.accounts.sign_in_links import SignInLinkError, user_of_link
 from coordinator.services.accounts.users import authenticate
@@ -103,3 +106,42 @@ async def passwords(database: Path) -> tuple[bool, bool]:
         return old is not None, new is not None
     finally:
         await store.close()
+
+
+def test_a_link_for_an_admin_is_refused_with_a_reason(tmp_path: Path) -> None:
+    database = prepared(tmp_path)
+    refused = run(database, "link", "admin")
+    assert refused.exit_code == 1
+    assert "'admin' is an admin: personal sign-in links are for teachers and assistants" in (
+        refused.output
+    )
+    assert "/a/" not in refused.output
+
+
+def test_a_link_lasts_seven_days_by_default_and_thirty_at_most(tmp_path: Path) -> None:
+    database = prepared(tmp_path)
+    printed = run(database, "link", "li")
+    too_long = run(database, "link", "li", "--days", "31")
+    expires = asyncio.run(link_lifetimes(database))
+    assert printed.exit_code == 0, printed.output
+    assert too_long.exit_code == 2
+    assert expires == [dt.timedelta(days=7)]
+
+
+async def link_lifetimes(database: Path) -> list[dt.timedelta]:
+    store = Store(str(database))
+    try:
+        async with store.read() as session:
+            rows = (await session.exec(select(models.SignInLinkRow))).all()
+    finally:
+        await store.close()
+    return [row.expires_at - row.created_at for row in rows]
+
+
+def test_a_common_password_is_refused_in_english_and_chinese(tmp_path: Path) -> None:
+    database = prepared(tmp_path)
+    refused = run(database, "password", "li", "--password", "12345678")
+    assert refused.exit_code == 1
+    assert "the password is one everyone tries first" in refused.output
+    assert "这个密码太常见" in refused.output
+    assert asyncio.run(passwords(database)) == (True, False)

@@ -126,32 +126,34 @@ _account_change(
 @USERNAME
 @click.option(
     "--days",
-    type=click.FloatRange(min=0, min_open=True, max=90),
-    default=sign_in_links.DEFAULT_LIFETIME.days,
-    show_default=True,
-    help="How long the link may be opened.",
+    type=click.FloatRange(min=0, min_open=True, max=sign_in_links.MAX_LIFETIME.days),
+    default=None,
+    help="How long the link may be used [default: server.sign_in_link_days, 7].",
 )
 @click.option("--qr", is_flag=True, help="Also print the link as a QR code to scan with a phone.")
 @pass_context
 @fail_on_errors
-def link(context: Context, username: str, days: float, qr: bool) -> None:
-    """Print a personal sign-in link: opened on a phone, it signs the user in there.
+def link(context: Context, username: str, days: float | None, qr: bool) -> None:
+    """Print a personal sign-in link for a teacher or assistant (never an admin): opened on a
+    phone and its button pressed, it signs the user in there, once.
 
     Send it to that person only. `coordinator users sign-out USERNAME` revokes it (and every
     session); a new link does not revoke older ones.
     """
     settings = context.settings()
     now = utc_now()
+    lifetime = dt.timedelta(days=settings.server.sign_in_link_days if days is None else days)
 
     async def make(store: Store) -> tuple[User, str]:
         user = await account_changes.active_user(store, username)
-        lifetime = dt.timedelta(days=days)
-        token = sign_in_links.link_token(user, secret_key(settings), now=now, lifetime=lifetime)
+        token = await sign_in_links.issue_link(
+            store, user, secret_key(settings), now=now, lifetime=lifetime
+        )
         return user, sign_in_links.link_url(base_url(settings), token)
 
     user, url = context.run(make, settings)
-    expires = (now + dt.timedelta(days=days)).strftime("%Y-%m-%d %H:%M UTC")
-    click.echo(f"sign-in link for {user.username} ({user.role}), until {expires}:")
+    expires = (now + lifetime).strftime("%Y-%m-%d %H:%M UTC")
+    click.echo(f"sign-in link for {user.username} ({user.role}), once, until {expires}:")
     click.echo(url)
     if qr:
         text = io.StringIO()

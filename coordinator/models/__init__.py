@@ -9,6 +9,9 @@ One module per table family; every table is importable from here.
 
 from coordinator.models.accounts import (
     AuditRow,
+    SignInFailureRow,
+    SignInLinkRow,
+    SignInSessionRow,
     UserRow,
 )
 from coordinator.models.attendance import (
@@ -98,6 +101,9 @@ __all__ = [
     "ProblemReportRow",
     "RegionRow",
     "SchoolRow",
+    "SignInFailureRow",
+    "SignInLinkRow",
+    "SignInSessionRow",
     "StreamEventRow",
     "SubjectRow",
     "TeacherSubjectRow",

@@ -42,3 +42,37 @@ class AuditRow(SQLModel, table=True):
     object_kind: str = Field(sa_type=String(16))
     object_id: str
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class SignInSessionRow(SQLModel, table=True):
+    """One signed-in browser or phone: the cookie carries a random key, the row its SHA-256.
+
+    Signing out deletes the row, so a copy of the cookie stops working everywhere at once.
+    """
+
+    __tablename__ = "sign_in_session"
+    id: str = Field(sa_type=String(64), primary_key=True)  # sha256 hex of the cookie's key
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    created_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+    expires_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+
+
+class SignInFailureRow(SQLModel, table=True):
+    """One wrong password: from which address, for which account (shared by every worker)."""
+
+    __tablename__ = "sign_in_failure"
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+    address: str = Field(sa_type=String(64), index=True)
+    account: str = Field(sa_type=String(64), index=True)  # the user name as typed, normalised
+
+
+class SignInLinkRow(SQLModel, table=True):
+    """A personal sign-in link issued: used once, then never again."""
+
+    __tablename__ = "sign_in_link"
+    id: str = Field(sa_type=String(64), primary_key=True)  # sha256 hex of the link's nonce
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    created_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+    expires_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+    used_at: dt.datetime | None = utc_column()

@@ -43,6 +43,8 @@ class ServerSettings(Section):
     public_url: str = ""  # as users reach it (https://...); empty: http://host:port
     # Reverse proxies whose X-Forwarded-For names the real client (for sign-in rate limits).
     trusted_proxies: tuple[str, ...] = ()
+    # How long a personal sign-in link (`coordinator users link`) may be used, in days.
+    sign_in_link_days: float = Field(default=7.0, gt=0, le=30)
 
 
 class StoreSettings(Section):

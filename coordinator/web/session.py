@@ -1,10 +1,14 @@
-"""Encrypted cookie sessions keyed from the server secret, and who is signed in."""
+"""Encrypted cookie sessions keyed from the server secret, and who is signed in.
+
+The cookie carries a random session key; the store keeps its hash (`services.accounts.sessions`)
+so signing out ends the session for every copy of the cookie.
+"""
 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import secrets
-import time
 import warnings
 from collections.abc import Callable
 
@@ -17,7 +21,8 @@ from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from coordinator.services.accounts.users import User, user_by_id
+from coordinator.services.accounts.sessions import close_session, open_session, session_user
+from coordinator.services.accounts.users import User
 from coordinator.web.keys import STORE
 
 COOKIE = "coordinator_session"
@@ -65,29 +70,49 @@ def sessions(secret: Callable[[], bytes], *, secure: bool, skip: tuple[str, ...]
 
 
 async def sign_in(request: web.Request, user: User) -> Session:
-    """A fresh session (nothing carried over from before) for `user`."""
+    """A fresh session (nothing carried over from before) for `user`, kept in the store."""
+    await _close_stored(request)
+    now = dt.datetime.now(dt.UTC)
+    lifetime = LIFETIME[user.role]
+    key = await open_session(
+        request.app[STORE], user=user, now=now, lifetime=dt.timedelta(seconds=lifetime)
+    )
     session = await new_session(request)
     session["uid"] = user.id
+    session["sid"] = key
     session["epoch"] = user.session_epoch
-    session["until"] = int(time.time()) + LIFETIME[user.role]
+    session["until"] = int(now.timestamp()) + lifetime
     session["csrf"] = secrets.token_urlsafe(32)
     return session
 
 
+async def _close_stored(request: web.Request) -> None:
+    key = (await get_session(request)).get("sid")
+    if isinstance(key, str):
+        await close_session(request.app[STORE], key)
+
+
 async def sign_out(request: web.Request) -> None:
+    """End the session in the store (every copy of the cookie) and clear this cookie."""
+    await _close_stored(request)
     (await get_session(request)).invalidate()
+    request.pop(USER, None)
 
 
 async def current_user(request: web.Request) -> User | None:
-    """The signed-in user, checked against the store on every request (disabled, epoch)."""
+    """The signed-in user, checked against the store on every request (session, disabled,
+    epoch)."""
     if USER in request:
         return request[USER]
     session = await get_session(request)
-    uid, until = session.get("uid"), session.get("until", 0)
-    if not isinstance(uid, int) or not isinstance(until, int) or until < time.time():
+    uid, key, until = session.get("uid"), session.get("sid"), session.get("until", 0)
+    if not isinstance(uid, int) or not isinstance(key, str) or not isinstance(until, int):
         return None
-    user = await user_by_id(request.app[STORE], uid)
-    if user is None or user.session_epoch != session.get("epoch"):
+    now = dt.datetime.now(dt.UTC)
+    if until < now.timestamp():
+        return None
+    user = await session_user(request.app[STORE], key, now=now)
+    if user is None or user.id != uid or user.session_epoch != session.get("epoch"):
         return None
     request[USER] = user
     return user

@@ -1,10 +1,10 @@
 """Changing accounts after the fact: new password, disable, enable, end every session.
 
 Each change that should cut off a lost phone or a leaked password moves the user's
-`session_epoch` on: every cookie session and every personal sign-in link made before then
-stops working at once, and an assistant's API tokens (the phone page's outbox holds one) are
-revoked with it. Every change is audited with the user's scope, so the admins of that scope
-see it.
+`session_epoch` on and deletes their stored sessions: every cookie session and every personal
+sign-in link made before then stops working at once, and an assistant's API tokens (the
+phone page's outbox holds one) are revoked with it. Every change is audited with the user's
+scope, so the admins of that scope see it.
 """
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlmodel import col, select, update
+from sqlmodel import col, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coordinator import models
 from coordinator.errors import NotFoundError
+from coordinator.services.accounts.names import check_password
 from coordinator.services.accounts.users import AccountError, User, audit_row, hash_password
 from coordinator.store import Store
 
@@ -80,6 +81,8 @@ async def _change(
         row = await _row(session, username)
         change(row)
         row.session_epoch += 1
+        sessions = models.SignInSessionRow
+        await session.exec(delete(sessions).where(col(sessions.user_id) == row.id))
         details: dict[str, object] = {"scope": f"{row.scope_kind}:{row.scope_id}"}
         if row.scope_kind == "assistant":
             details["api_tokens_revoked"] = await _revoke_api_tokens(session, row.scope_id, now)
@@ -111,6 +114,7 @@ async def change_password(
     store: Store, username: str, password: str, *, now: dt.datetime, actor: str
 ) -> User:
     """A new password (hashed off the event loop); sessions made with the old one end."""
+    check_password(password, username)
     password_hash = await hash_password(password)
 
     def set_hash(row: models.UserRow) -> None:

@@ -8,6 +8,7 @@ import functools
 import logging
 import secrets
 import time
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,10 +16,18 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coordinator import models
 from coordinator.enums import AllianceKind
-from coordinator.errors import CoordinatorError, NotFoundError
+from coordinator.errors import NotFoundError
+from coordinator.services.accounts.names import (
+    MIN_PASSWORD_LENGTH,
+    check_password,
+    clean_username,
+    username_key,
+)
+from coordinator.services.accounts.names import AccountError as AccountError
 from coordinator.services.data.directory import Directory
 from coordinator.services.data.imports import load_bundle
 from coordinator.store import Store
@@ -28,12 +37,7 @@ log = logging.getLogger(__name__)
 ROLES = ("admin", "teacher", "assistant")
 SCOPE_KINDS = {"admin": ("region", "alliance", "group"), "teacher": ("teacher",)}
 SCOPE_KINDS["assistant"] = ("assistant",)
-MIN_PASSWORD_LENGTH = 8
 HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
-
-
-class AccountError(CoordinatorError):
-    """A user cannot be made or changed as asked."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,14 +192,17 @@ async def add_user(
     now: dt.datetime,
     actor: str,
 ) -> User:
-    """Make a user after checking the role, the scope and that the name is free."""
+    """Make a user after checking the role, the scope, the name (its rules, and that no user
+    has it in any case) and the password's rules."""
+    username = clean_username(username)
     kind, object_id = parse_scope(scope)
     check_scope(Directory.of(await load_bundle(store)), role, kind, object_id)
+    check_password(password, username)
     password_hash = await hash_password(password)
     async with store.write() as session:
-        query = select(models.UserRow).where(models.UserRow.username == username)
-        if (await session.exec(query)).first() is not None:
-            raise AccountError(f"user {username!r} already exists")
+        taken = await _same_name(session, username)
+        if taken is not None:
+            raise AccountError(f"user {username!r} already exists (as {taken!r})")
         row = models.UserRow(
             username=username,
             role=role,
@@ -212,16 +219,40 @@ async def add_user(
 
 
 async def authenticate(store: Store, username: str, password: str) -> User | None:
-    """The user if the password fits; the hash is checked off the event loop either way."""
+    """The user if the password fits; the hash is checked off the event loop either way. The
+    name is found as typed, in any case and width (NFKC, case-folded)."""
     async with store.read() as session:
-        query = select(models.UserRow).where(models.UserRow.username == username)
-        row = (await session.exec(query)).first()
+        row = await user_row_named(session, username)
     if row is None or row.disabled_at is not None:
         await asyncio.to_thread(_verify, _dummy_hash(), password)  # as long as a real check
         return None
     if not await asyncio.to_thread(_verify, row.password_hash, password):
         return None
     return User.of(row)
+
+
+async def _same_name(session: AsyncSession, username: str) -> str | None:
+    """The existing user name equal to `username` once NFKC-normalised and case-folded."""
+    key = username_key(username)
+    names = (await session.exec(select(models.UserRow.username))).all()
+    return next((name for name in names if username_key(name) == key), None)
+
+
+async def user_row_named(session: AsyncSession, username: str) -> models.UserRow | None:
+    """The user called `username` exactly, else the only one whose name matches it in any
+    case and width."""
+    typed = unicodedata.normalize("NFKC", username).strip()
+    query = select(models.UserRow).where(models.UserRow.username == typed)
+    row = (await session.exec(query)).first()
+    if row is not None:
+        return row
+    query = select(models.UserRow).where(func.lower(models.UserRow.username) == typed.lower())
+    rows = [
+        row
+        for row in (await session.exec(query)).all()
+        if username_key(row.username) == username_key(typed)
+    ]
+    return rows[0] if len(rows) == 1 else None
 
 
 async def user_by_id(store: Store, user_id: int) -> User | None:

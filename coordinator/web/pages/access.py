@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -42,8 +43,20 @@ def home_of(user: User) -> str:
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only local paths: never an open redirect to another site."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+    """Only same-site paths: never an open redirect to another site.
+
+    Browsers drop tabs and line breaks from addresses and read a backslash as a slash, and a
+    path may be percent-encoded again, so the check runs on the address as a browser would
+    read it: it must start with one slash and name neither a scheme nor a host.
+    """
+    if not target or any(ord(char) < 0x20 or ord(char) == 0x7F for char in target):
+        return default
+    probe = target
+    for _ in range(3):  # "%252F" is "%2F" is "/"
+        probe = unquote(probe)
+    probe = re.sub(r"[\x00-\x1f\x7f]", "", probe).replace("\\", "/")
+    parts = urlsplit(probe)
+    if not probe.startswith("/") or probe.startswith("//") or parts.scheme or parts.netloc:
         return default
     return target
 

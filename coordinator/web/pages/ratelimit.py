@@ -1,48 +1,40 @@
-"""Sign-in attempts per client address: a few failures, then a pause (429 with Retry-After)."""
+"""Sign-in attempts per account and per client address, shared by every worker through the
+store: a few failures, then a pause (429 with Retry-After)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
-import math
-from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from aiohttp import web
 
-MAX_TRACKED = 10_000  # addresses remembered at most; the oldest are forgotten first
+from coordinator.services.accounts.names import username_key
+from coordinator.services.accounts.sign_in_limits import (
+    SignInLimits,
+    record_failure,
+    retry_after,
+)
+from coordinator.store import Store
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class SignInLimiter:
-    """At most `attempts` failed sign-ins per address within `window_s` seconds."""
+    """The limits; the failures themselves are in the store."""
 
-    attempts: int = 5
-    window_s: float = 300.0
-    failures: dict[str, deque[float]] = field(default_factory=dict)
+    limits: SignInLimits = field(default_factory=SignInLimits)
 
-    def _recent(self, address: str, now: float) -> deque[float]:
-        times = self.failures.get(address, deque())
-        while times and times[0] <= now - self.window_s:
-            times.popleft()
-        return times
+    async def retry_after(
+        self, store: Store, *, address: str, username: str, now: dt.datetime
+    ) -> int:
+        """Seconds until this address may try this account again; 0 when it may try now."""
+        account = username_key(username)
+        return await retry_after(store, self.limits, address=address, account=account, now=now)
 
-    def retry_after(self, address: str, now: float) -> int:
-        """Seconds until this address may try again; 0 when it may try now."""
-        times = self._recent(address, now)
-        if len(times) < self.attempts:
-            return 0
-        return max(1, math.ceil(times[0] + self.window_s - now))
-
-    def failed(self, address: str, now: float) -> None:
-        times = self._recent(address, now)
-        times.append(now)
-        self.failures[address] = times
-        if len(self.failures) > MAX_TRACKED:
-            del self.failures[next(iter(self.failures))]
-
-    def succeeded(self, address: str) -> None:
-        self.failures.pop(address, None)
+    async def failed(self, store: Store, *, address: str, username: str, now: dt.datetime) -> None:
+        account = username_key(username)
+        await record_failure(store, self.limits, address=address, account=account, now=now)
 
 
 def client_address(request: web.Request, trusted_proxies: Iterable[str]) -> str:

@@ -1,15 +1,18 @@
-"""Sign in and out (rate-limited per client address), and the language switch."""
+"""Sign in and out (rate-limited per account and per client address), and the language switch."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 
 from aiohttp import web
 
 from coordinator.services.accounts.secret import secret_key
-from coordinator.services.accounts.sign_in_links import SignInLinkError, user_of_link
+from coordinator.services.accounts.sign_in_links import (
+    SignInLinkError,
+    use_link,
+    user_of_link,
+)
 from coordinator.services.accounts.users import User, authenticate
 from coordinator.web.i18n import COOKIE, LANGUAGES, gettext_of
 from coordinator.web.keys import SETTINGS, STORE
@@ -40,28 +43,33 @@ async def signin_page(request: web.Request) -> web.StreamResponse:
 
 
 async def signin(request: web.Request) -> web.StreamResponse:
-    pages = request.app[PAGES]
+    pages, store = request.app[PAGES], request.app[STORE]
     address = client_address(request, pages.trusted_proxies)
-    wait = pages.limiter.retry_after(address, time.monotonic())
     form = await request.post()
     username = str(form.get("username", ""))[:64].strip()
+    now = pages.clock()
+    wait = await pages.limiter.retry_after(store, address=address, username=username, now=now)
     if wait:
-        log.warning("sign-in refused for %s: too many failures", address)
-        message = gettext_of(request, "Too many failed sign-ins. Try again in %(minutes)d min.")
-        response = await _form(
-            request, error=message % {"minutes": -(-wait // 60)}, username=username, status=429
-        )
-        response.headers["Retry-After"] = str(wait)
-        return response
-    user = await authenticate(request.app[STORE], username, str(form.get("password", "")))
+        log.warning("sign-in refused for %s from %s: too many failures", username, address)
+        return await _too_many(request, username, wait)
+    user = await authenticate(store, username, str(form.get("password", "")))
     if user is None:
-        pages.limiter.failed(address, time.monotonic())
+        await pages.limiter.failed(store, address=address, username=username, now=now)
         message = gettext_of(request, "Wrong user name or password.")
         return await _form(request, error=message, username=username, status=401)
-    pages.limiter.succeeded(address)
     await sign_in(request, user)
     log.info("%s signed in from %s", user.username, address)
     raise web.HTTPSeeOther(safe_next(str(form.get("next", "")), home_of(user)))
+
+
+async def _too_many(request: web.Request, username: str, wait: int) -> web.Response:
+    """429 with Retry-After, and the wait in minutes on the form."""
+    message = gettext_of(request, "Too many failed sign-ins. Try again in %(minutes)d min.")
+    response = await _form(
+        request, error=message % {"minutes": -(-wait // 60)}, username=username, status=429
+    )
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 async def signout(request: web.Request) -> web.StreamResponse:
@@ -74,38 +82,48 @@ async def home(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther(home_of(user) if user else "/signin")
 
 
-LINK_STATUS = {"invalid": 404, "expired": 410, "revoked": 410}
+LINK_STATUS = {"invalid": 404, "expired": 410, "revoked": 410, "used": 410}
 
 
-async def _link_user(request: web.Request) -> User | SignInLinkError:
+async def _link_user(request: web.Request, *, use: bool) -> User | SignInLinkError:
+    """Whom the link signs in (`use`: and use it up), or why it does not."""
     now = request.app[PAGES].clock().astimezone(dt.UTC)
     secret = secret_key(request.app[SETTINGS])
+    check = use_link if use else user_of_link
     try:
-        return await user_of_link(request.app[STORE], secret, request.match_info["token"], now=now)
+        return await check(request.app[STORE], secret, request.match_info["token"], now=now)
     except SignInLinkError as error:
         return error
 
 
-async def link_page(request: web.Request) -> web.StreamResponse:
-    """A personal sign-in link: who it signs in, and one button (link previews sign nobody in)."""
-    user = await _link_user(request)
+async def _link_refused(request: web.Request, error: SignInLinkError) -> web.StreamResponse:
+    signed_in = await current_user(request)
+    if signed_in is not None and signed_in.id == error.user_id:  # used here: already signed in
+        raise web.HTTPSeeOther(home_of(signed_in))
     context = await page_context(request)
+    context.update(link_user=None, reason=error.reason)
+    return render("link.html", request, context, status=LINK_STATUS[error.reason])
+
+
+async def link_page(request: web.Request) -> web.StreamResponse:
+    """A personal sign-in link: who it signs in, and one button (link previews sign nobody in
+    and use nothing up)."""
+    user = await _link_user(request, use=False)
     if isinstance(user, SignInLinkError):
-        context.update(link_user=None, reason=user.reason)
-        return render("link.html", request, context, status=LINK_STATUS[user.reason])
+        return await _link_refused(request, user)
     signed_in = await current_user(request)
     if signed_in is not None and signed_in.id == user.id:
         raise web.HTTPSeeOther(home_of(user))
+    context = await page_context(request)
     context.update(link_user=user, reason="")
     return render("link.html", request, context)
 
 
 async def link_sign_in(request: web.Request) -> web.StreamResponse:
-    user = await _link_user(request)
+    """The button: the link is used up and this device signed in."""
+    user = await _link_user(request, use=True)
     if isinstance(user, SignInLinkError):
-        context = await page_context(request)
-        context.update(link_user=None, reason=user.reason)
-        return render("link.html", request, context, status=LINK_STATUS[user.reason])
+        return await _link_refused(request, user)
     await sign_in(request, user)
     address = client_address(request, request.app[PAGES].trusted_proxies)
     log.info("%s signed in with a personal link from %s", user.username, address)

@@ -17,8 +17,9 @@ from coordinator.services.accounts.api_tokens import authenticate as api_authent
 from coordinator.services.accounts.api_tokens import issue_token
 from coordinator.services.accounts.sign_in_links import (
     SignInLinkError,
-    link_token,
+    issue_link,
     link_url,
+    use_link,
     user_of_link,
 )
 from coordinator.services.accounts.users import AccountError, User, authenticate
@@ -54,7 +55,7 @@ async def follow_link(client: Client, token: str) -> str:
 async def test_a_link_signs_the_assistant_in_after_one_button(
     client: Client, arranged: Store
 ) -> None:
-    token = link_token(await active(arranged, "li"), KEY, now=NOW)
+    token = await issue_link(arranged, await active(arranged, "li"), KEY, now=NOW)
     status, page = await open_link(client, token)
     assert (status, "li" in page) == (200, True)
     assert (await client.get("/assistant", allow_redirects=False)).status == 303  # not yet
@@ -68,13 +69,13 @@ async def test_a_link_signs_the_assistant_in_after_one_button(
 async def test_ending_sessions_cuts_off_the_phone_and_every_earlier_link(
     client: Client, arranged: Store
 ) -> None:
-    token = link_token(await active(arranged, "li"), KEY, now=NOW)
+    token = await issue_link(arranged, await active(arranged, "li"), KEY, now=NOW)
     assert await follow_link(client, token) == "/assistant"
     await account_changes.end_sessions(arranged, "li", now=NOW, actor="admin")
 
     phone = await client.get("/assistant", allow_redirects=False)
     status, page = await open_link(client, token)
-    fresh = link_token(await active(arranged, "li"), KEY, now=NOW)
+    fresh = await issue_link(arranged, await active(arranged, "li"), KEY, now=NOW)
     assert (phone.status, phone.headers["Location"]) == (303, "/signin?next=/assistant")
     assert (status, "revoked" in page or "撤销" in page) == (410, True)
     assert await follow_link(client, fresh) == "/assistant"  # a new link works
@@ -82,9 +83,9 @@ async def test_ending_sessions_cuts_off_the_phone_and_every_earlier_link(
 
 async def test_expired_damaged_and_foreign_links_say_why(client: Client, arranged: Store) -> None:
     user = await active(arranged, "li")
-    expired = link_token(user, KEY, now=NOW - dt.timedelta(days=15))
-    foreign = link_token(user, b"another server's secret", now=NOW)
-    damaged = link_token(user, KEY, now=NOW)[:-3] + "AAA"
+    expired = await issue_link(arranged, user, KEY, now=NOW - dt.timedelta(days=8))
+    foreign = await issue_link(arranged, user, b"another server's secret", now=NOW)
+    damaged = (await issue_link(arranged, user, KEY, now=NOW))[:-3] + "AAA"
     client.session.cookie_jar.update_cookies({"lang": "en"})
     answers = {
         name: await open_link(client, t)
@@ -107,7 +108,7 @@ async def test_expired_damaged_and_foreign_links_say_why(client: Client, arrange
 async def test_pressing_the_button_needs_the_pages_csrf_token(
     client: Client, arranged: Store
 ) -> None:
-    token = link_token(await active(arranged, "li"), KEY, now=NOW)
+    token = await issue_link(arranged, await active(arranged, "li"), KEY, now=NOW)
     forged = await client.post(f"/a/{token}", data={}, allow_redirects=False)
     assert forged.status == 403
     assert (await client.get("/assistant", allow_redirects=False)).status == 303
@@ -154,7 +155,7 @@ async def test_signing_out_everywhere_revokes_the_phones_api_tokens(arranged: St
 
 
 async def test_a_link_made_before_disabling_does_not_outlive_it(arranged: Store) -> None:
-    token = link_token(await active(arranged, "li"), KEY, now=NOW)
+    token = await issue_link(arranged, await active(arranged, "li"), KEY, now=NOW)
     await account_changes.disable(arranged, "li", now=NOW, actor="admin")
     await account_changes.enable(arranged, "li", now=NOW, actor="admin")
     with pytest.raises(SignInLinkError) as refused:
@@ -172,5 +173,52 @@ def test_link_url_joins_the_public_address() -> None:
 
 
 async def test_real_links_are_scrubbed_from_logs(arranged: Store) -> None:
-    url = link_url("https://c.example.cn", link_token(await active(arranged, "li"), KEY, now=NOW))
+    token = await issue_link(arranged, await active(arranged, "li"), KEY, now=NOW)
+    url = link_url("https://c.example.cn", token)
     assert scrub(f"GET {url} 200") == "GET https://c.example.cn/a/[token] 200"
+
+
+async def test_a_link_signs_in_once_and_never_again_on_another_device(
+    client: Client, arranged: Store
+) -> None:
+    token = await issue_link(arranged, await active(arranged, "li"), KEY, now=NOW)
+    page = await client.get(f"/a/{token}")  # a chat app's preview: uses nothing up
+    assert page.status == 200
+    assert await follow_link(client, token) == "/assistant"
+    same_phone = await client.get(f"/a/{token}", allow_redirects=False)
+
+    client.session.cookie_jar.clear()  # another device, with the forwarded link
+    client.session.cookie_jar.update_cookies({"lang": "en"})
+    status, text = await open_link(client, token)
+    pressed = await client.post(
+        f"/a/{token}", data={"_csrf": await csrf_of(client)}, allow_redirects=False
+    )
+    assert (same_phone.status, same_phone.headers["Location"]) == (303, "/assistant")
+    assert (status, "used already" in text) == (410, True)
+    assert pressed.status == 410
+    assert (await client.get("/assistant", allow_redirects=False)).status == 303
+
+
+async def test_a_link_is_used_once_even_when_pressed_twice_at_once(arranged: Store) -> None:
+    token = await issue_link(arranged, await active(arranged, "li"), KEY, now=NOW)
+    await use_link(arranged, KEY, token, now=NOW)
+    with pytest.raises(SignInLinkError) as refused:
+        await use_link(arranged, KEY, token, now=NOW)
+    assert refused.value.reason == "used"
+
+
+async def test_links_are_refused_for_admins(arranged: Store) -> None:
+    admin = await active(arranged, "admin")
+    with pytest.raises(AccountError, match="'admin' is an admin: personal sign-in links are"):
+        await issue_link(arranged, admin, KEY, now=NOW)
+
+
+async def test_links_last_seven_days_by_default_and_thirty_at_most(arranged: Store) -> None:
+    user = await active(arranged, "li")
+    token = await issue_link(arranged, user, KEY, now=NOW - dt.timedelta(days=7))
+    with pytest.raises(AccountError, match="at most 30 days"):
+        await issue_link(arranged, user, KEY, now=NOW, lifetime=dt.timedelta(days=31))
+    assert (await user_of_link(arranged, KEY, token, now=NOW)).username == "li"
+    with pytest.raises(SignInLinkError) as refused:
+        await user_of_link(arranged, KEY, token, now=NOW + dt.timedelta(seconds=1))
+    assert refused.value.reason == "expired"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from aiohttp import ClientResponse
 
 from tests.web.pages.support import PASSWORD, Client, csrf_of, sign_in
@@ -81,3 +82,40 @@ async def test_chinese_by_default_english_from_the_browser_and_the_switch(client
     switched = await (await client.get("/signin", headers={"Accept-Language": "en"})).text()
     found = ("<h1>登录</h1>" in default, "<h1>Sign in</h1>" in english, "<h1>登录</h1>" in switched)
     assert found == (True, True, True)
+
+
+FOREIGN_NEXTS = (
+    "/%09/evil.example/",
+    "/\t/evil.example/",
+    "/%0a/evil.example/",
+    "/\\evil.example/",
+    "/%5Cevil.example/",
+    "/%2F/evil.example/",
+    "/%252F/evil.example/",
+    "https://evil.example/",
+    "//evil.example/",
+    "%2F%2Fevil.example/",
+)
+
+
+@pytest.mark.parametrize("target", FOREIGN_NEXTS)
+async def test_next_to_another_site_is_ignored_when_signed_in(client: Client, target: str) -> None:
+    await post_signin(client, "admin", PASSWORD)
+    page = await client.get("/signin", params={"next": target}, allow_redirects=False)
+    assert (page.status, page.headers["Location"]) == (303, "/today")
+
+
+@pytest.mark.parametrize("target", FOREIGN_NEXTS[:7])
+async def test_next_to_another_site_is_ignored_when_signing_in(client: Client, target: str) -> None:
+    response = await post_signin(client, "admin", PASSWORD, next=target)
+    assert response.headers["Location"] == "/today"
+
+
+async def test_next_within_the_site_is_followed_with_its_query(client: Client) -> None:
+    response = await post_signin(client, "admin", PASSWORD, next="/audit?actor=cli")
+    assert response.headers["Location"] == "/audit?actor=cli"
+
+
+async def test_sign_in_finds_the_user_name_in_any_case_and_width(client: Client) -> None:
+    typed = [await post_signin(client, name, PASSWORD) for name in ("Admin", "ＡＤＭＩＮ")]
+    assert [r.headers["Location"] for r in typed] == ["/today", "/today"]
