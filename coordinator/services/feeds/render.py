@@ -101,9 +101,7 @@ def _lesson_item(
 ) -> FeedItem:
     subject = directory.subject_name(lesson.subject_id, language)
     room_ids = sorted(rooms) or sorted(directory.classrooms_of(owner))[:1]
-    grade = min(
-        (directory.classrooms[r].grade for r in room_ids if r in directory.classrooms), default=0
-    )
+    grade = [directory.classrooms[r].grade for r in room_ids if r in directory.classrooms]
     links = links_of(streams, lesson, rooms, directory)
     if owner.kind in CLASSROOM_VIEW:
         mine = [r for r in room_ids if r in directory.classrooms_of(owner)] or room_ids
