@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
 
 import icalendar
 import pytest
@@ -15,6 +16,7 @@ from sqlmodel import select
 
 from coordinator import models
 from coordinator.app import create_app
+from coordinator.services.counters import FEEDS, bump_counter
 from coordinator.services.data.imports import import_bundle
 from coordinator.services.feeds.subscriptions import (
     FeedLink,
@@ -23,13 +25,14 @@ from coordinator.services.feeds.subscriptions import (
     revoke_feed,
     rotate_feed,
 )
-from coordinator.services.feeds.tokens import FeedOwner
+from coordinator.services.feeds.tokens import FeedOwner, rotate_token
 from coordinator.services.lessons.dated import publish_lessons
 from coordinator.services.planning.solve import solve_and_store
 from coordinator.settings import FeedSettings, Settings, SolverSettings
 from coordinator.store import Store
 from coordinator.streams import StaticSettings, StreamsSettings
 from coordinator.web.feeds import FEED_CACHE
+from tests.calendar import client_parsers
 from tests.factories import small_bundle
 
 Client = TestClient[web.Request, web.Application]
@@ -164,6 +167,57 @@ async def test_revoked_feed_answers_404(client: Client, store: Store) -> None:
     links = await published(store)
     await revoke_feed(store, FeedOwner("teacher", "t-chen"), now=NOW)
     assert (await client.get(path_of(links["teacher:t-chen"]))).status == 404
+
+
+async def test_revoked_feed_stays_revoked_after_listing_and_publish(
+    client: Client, store: Store
+) -> None:
+    links = await published(store)
+    owner = FeedOwner("teacher", "t-chen")
+    await revoke_feed(store, owner, now=NOW)
+    assert await ensure_feed_tokens(store, secret=SECRET, language="zh", now=NOW) == 0
+    await publish_lessons(store, now=NOW, today=dt.date(2026, 11, 22))
+    listed = {link.owner for link in await list_feeds(store, secret=SECRET, base_url=BASE)}
+    assert owner not in listed
+    assert (await client.get(path_of(links[str(owner)]))).status == 404
+    again = await rotate_feed(store, owner, secret=SECRET, base_url=BASE, now=NOW)
+    assert (await client.get(path_of(again))).status == 200
+
+
+async def test_rotated_feed_keeps_its_language(client: Client, store: Store) -> None:
+    await published(store)
+    owner = FeedOwner("assistant", "a-li")
+    async with store.write() as session:  # issued in English
+        await rotate_token(session, owner, secret=SECRET, now=NOW, language="en")
+    rotated = await rotate_feed(store, owner, secret=SECRET, base_url=BASE, now=NOW)
+    await revoke_feed(store, owner, now=NOW)
+    reissued = await rotate_feed(store, owner, secret=SECRET, base_url=BASE, now=NOW)
+    assert (rotated.language, reissued.language) == ("en", "en")
+    body = await (await client.get(path_of(reissued))).read()
+    name = str(icalendar.Calendar.from_ical(body)["X-WR-CALNAME"])
+    assert name.endswith("· live lessons")
+
+
+async def test_broadcast_to_several_grades_names_every_grade(
+    client: Client, store: Store, tmp_path: Path
+) -> None:
+    links = await published(store)
+    async with store.write() as session:
+        keys = (
+            await session.exec(
+                select(models.LessonRow.key).where(models.LessonRow.session_key == "p-open-music")
+            )
+        ).all()
+        for key in keys:
+            session.add(models.LessonClassroomRow(lesson_key=key, classroom_id="c-east-4"))
+        await bump_counter(session, FEEDS, NOW)
+    path = tmp_path / "teacher.ics"
+    path.write_bytes(await (await client.get(path_of(links["teacher:t-wang"]))).read())
+    broadcast = {f"{key}@coordinator" for key in keys}
+    seen = {uid: e for uid, e in client_parsers.with_ical(path).items() if uid in broadcast}
+    assert seen
+    assert all(e.summary.startswith("音乐·三、四年级 直播 → 3个教室") for e in seen.values())
+    assert all("年级：三、四年级" in e.description for e in seen.values())
 
 
 async def test_last_modified_never_moves_backwards_when_lessons_leave(
