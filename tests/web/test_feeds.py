@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gzip
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import icalendar
 import pytest
@@ -108,6 +110,45 @@ async def test_teacher_feed_answers_with_calendar_and_privacy_headers(
         ).all()
     assert rows
     assert uids == {row.uid for row in rows} | {"event-e-jiaoyan@coordinator"}
+
+
+async def test_feed_is_gzipped_when_the_client_accepts_it(client: Client, store: Store) -> None:
+    links = await published(store)
+    path = path_of(links["region:xiao"])
+    plain = await client.get(path, headers={"Accept-Encoding": "identity"}, auto_decompress=False)
+    zipped = await client.get(
+        path, headers={"Accept-Encoding": "br;q=1, gzip;q=0.8"}, auto_decompress=False
+    )
+    refused = await client.get(path, headers={"Accept-Encoding": "gzip;q=0"}, auto_decompress=False)
+    plain_body, zipped_body = await plain.read(), await zipped.read()
+    assert "Content-Encoding" not in plain.headers
+    assert "Content-Encoding" not in refused.headers
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped_body) == plain_body
+    assert len(zipped_body) < len(plain_body) / 3
+    assert plain.headers["Vary"] == zipped.headers["Vary"] == "Accept-Encoding"
+    assert zipped.headers["ETag"] != plain.headers["ETag"]
+    assert zipped.headers["Last-Modified"] == plain.headers["Last-Modified"]
+    for response in (plain, zipped):
+        again = await client.get(
+            path,
+            headers={"If-None-Match": response.headers["ETag"], "Accept-Encoding": "gzip"},
+            auto_decompress=False,
+        )
+        assert (again.status, again.headers["Vary"]) == (304, "Accept-Encoding")
+        assert again.headers["ETag"] == zipped.headers["ETag"]
+
+
+async def test_feed_download_is_named_by_its_owner(client: Client, store: Store) -> None:
+    links = await published(store)
+    response = await client.get(path_of(links["teacher:t-wang"]))
+    disposition = response.headers["Content-Disposition"]
+    assert disposition == (
+        "inline; filename=\"teacher-t-wang.ics\"; filename*=UTF-8''"
+        + quote("王丽-课表.ics", safe="")
+    )
+    charset, _, encoded = disposition.split("filename*=", 1)[1].partition("''")
+    assert (charset, unquote(encoded, encoding=charset)) == ("UTF-8", "王丽-课表.ics")
 
 
 async def test_classroom_feed_holds_only_that_classrooms_lessons(

@@ -54,6 +54,12 @@ class RenderedFeed:
     body: bytes
     etag: str  # strong, quoted
     last_modified: dt.datetime  # whole seconds, UTC
+    filename: str = "coordinator.ics"  # what a download is saved as: 王丽-课表.ics
+
+
+def feed_filename(directory: Directory, owner: FeedOwner, language: Language) -> str:
+    """The owner's name and what the file is: 王丽-课表.ics, or 王丽-timetable.ics in English."""
+    return f"{directory.owner_name(owner)}-{'timetable' if language == 'en' else '课表'}.ics"
 
 
 def feed_name(directory: Directory, owner: FeedOwner, language: Language) -> str:
@@ -202,6 +208,7 @@ async def render_feed(
     items += _event_items(directory, owner, changed, language)
     items = select_items(items, window, now)
     name = feed_name(directory, owner, language)
+    filename = feed_filename(directory, owner, language)
     body = build_feed(FeedSpec(name=name, language=language), items)
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
     newest = max((item.last_modified for item in items), default=now)
@@ -210,10 +217,10 @@ async def render_feed(
     if state is not None and state.etag == etag:
         # The same bytes as last time (another worker, a restart): nothing to write, so
         # polling never waits for the database's write lock.
-        return RenderedFeed(owner, name, body, etag, state.last_modified)
+        return RenderedFeed(owner, name, body, etag, state.last_modified, filename)
     async with store.write() as session:
         last_modified = await _advance_state(session, owner, language, etag, newest, now)
-    return RenderedFeed(owner, name, body, etag, last_modified)
+    return RenderedFeed(owner, name, body, etag, last_modified, filename)
 
 
 async def _advance_state(
