@@ -119,6 +119,7 @@ def test_nginx_config_is_generated_from_settings(monkeypatch: pytest.MonkeyPatch
     result = invoke("streams", "nginx-config")
     assert result.exit_code == 0, result.output
     assert "on_publish http://127.0.0.1:8080/api/v1/streams/on_publish;" in result.output
+    assert "on_play_done http://127.0.0.1:8080/api/v1/streams/on_play_done;" in result.output
     assert "nginx-shared-secret-xyz" in result.output
 
 
