@@ -50,6 +50,7 @@ from coordinator.models.lessons import (
     FeedStateRow,
     FeedTokenRow,
     LessonClassroomRow,
+    LessonDepartureRow,
     LessonEditRow,
     LessonRow,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "Imported",
     "JobRunRow",
     "LessonClassroomRow",
+    "LessonDepartureRow",
     "LessonEditRow",
     "LessonRow",
     "NeedRow",

@@ -41,6 +41,16 @@ class LessonClassroomRow(SQLModel, table=True):
     classroom_id: str = Field(foreign_key="classroom.id", primary_key=True, index=True)
 
 
+class LessonDepartureRow(SQLModel, table=True):
+    """A classroom taken out of a lesson (a rebalance, a hand edit): its feeds keep showing the
+    lesson as cancelled for a while instead of dropping it. Gone when the classroom returns."""
+
+    __tablename__ = "lesson_departure"
+    lesson_key: str = Field(foreign_key="lesson.key", primary_key=True)
+    classroom_id: str = Field(foreign_key="classroom.id", primary_key=True, index=True)
+    left_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+
+
 class LessonEditRow(SQLModel, table=True):
     """One hand edit of one dated lesson; the newest of a key is what publishing applies.
 

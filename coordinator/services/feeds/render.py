@@ -36,6 +36,12 @@ from coordinator.calendar.window import FeedWindow
 from coordinator.services.counters import FEEDS
 from coordinator.services.data.directory import Directory
 from coordinator.services.data.imports import load_bundle
+from coordinator.services.feeds.departures import (
+    CLASSROOM_VIEW,
+    Departures,
+    departed_item,
+    recent_departures,
+)
 from coordinator.services.feeds.tokens import FeedOwner, resolve_token, token_hash
 from coordinator.services.lessons.classrooms import classrooms_by_lesson
 from coordinator.services.streaming.links import classroom_url, links_of, teacher_url
@@ -44,7 +50,6 @@ from coordinator.streams import StreamsSettings
 
 KEEP_CANCELLED = dt.timedelta(days=14)
 MINUTE = dt.timedelta(minutes=1)
-CLASSROOM_VIEW = ("classroom", "assistant")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,25 +81,54 @@ async def _lessons_for(
     owner: FeedOwner,
     window: FeedWindow,
     now: dt.datetime,
-) -> tuple[list[models.LessonRow], dict[str, list[str]]]:
+) -> tuple[list[models.LessonRow], dict[str, list[str]], Departures]:
+    """The owner's lessons, and those its classrooms recently left (shown as cancelled)."""
     teachers = directory.teachers_of(owner)
     classrooms = directory.classrooms_of(owner)
     in_rooms = select(models.LessonClassroomRow.lesson_key).where(
         col(models.LessonClassroomRow.classroom_id).in_(classrooms)
     )
+    recent = now - KEEP_CANCELLED
+    departures = await recent_departures(session, classrooms, first=window.first, since=recent)
     query = select(models.LessonRow).where(
         or_(
-            col(models.LessonRow.teacher_id).in_(teachers), col(models.LessonRow.key).in_(in_rooms)
+            col(models.LessonRow.teacher_id).in_(teachers),
+            col(models.LessonRow.key).in_(in_rooms),
+            col(models.LessonRow.key).in_(list(departures)),
         ),
         col(models.LessonRow.date) <= window.last,
         or_(
             col(models.LessonRow.date) >= window.first,
-            col(models.LessonRow.cancelled_at) >= now - KEEP_CANCELLED,
+            col(models.LessonRow.cancelled_at) >= recent,
+            col(models.LessonRow.key).in_(list(departures)),
         ),
     )
     lessons = list((await session.exec(query)).all())
     rooms = await classrooms_by_lesson(session, lessons)
-    return lessons, rooms
+    return lessons, rooms, departures
+
+
+def _owner_items(
+    directory: Directory,
+    owner: FeedOwner,
+    lessons: list[models.LessonRow],
+    rooms: dict[str, list[str]],
+    departures: Departures,
+    language: Language,
+    streams: StreamsSettings,
+) -> list[FeedItem]:
+    """Each lesson as the owner sees it; one only a departed classroom of the owner's had is
+    shown cancelled (【已取消】) for `KEEP_CANCELLED`, as a cancelled lesson is."""
+    teachers, classrooms = directory.teachers_of(owner), directory.classrooms_of(owner)
+    items = []
+    for lesson in lessons:
+        current = rooms[lesson.key]
+        left = {r: t for r, t in departures.get(lesson.key, {}).items() if r not in current}
+        if left and lesson.teacher_id not in teachers and not classrooms & set(current):
+            items.append(departed_item(directory, owner, lesson, left, language))
+        else:
+            items.append(_lesson_item(directory, owner, lesson, current, language, streams))
+    return items
 
 
 def _lesson_item(
@@ -192,7 +226,7 @@ async def render_feed(
     """Build the feed's bytes and keep its Last-Modified moving forward only."""
     window = feed_window(today, max((t.end for t in directory.bundle.terms), default=None))
     async with store.read() as session:
-        lessons, rooms = await _lessons_for(session, directory, owner, window, now)
+        lessons, rooms, departures = await _lessons_for(session, directory, owner, window, now)
         changed = {
             e.id: (e.updated_at or now, e.revision)
             for e in (
@@ -201,10 +235,7 @@ async def render_feed(
                 )
             ).all()
         }
-    items = [
-        _lesson_item(directory, owner, lesson, rooms[lesson.key], language, streams)
-        for lesson in lessons
-    ]
+    items = _owner_items(directory, owner, lessons, rooms, departures, language, streams)
     items += _event_items(directory, owner, changed, language)
     items = select_items(items, window, now)
     name = feed_name(directory, owner, language)
