@@ -26,6 +26,9 @@ class LessonRow(SQLModel, table=True):
     time_zone: str
     status: str = Field(sa_type=String(16))  # scheduled | moved | cancelled | done
     revision: int = 0
+    # What stream links derive from besides the key: moves with the time or the teacher only,
+    # so a classroom joining or leaving leaves the other classrooms' links as they were.
+    link_revision: int = 0
     fingerprint: str = Field(sa_type=String(32))
     conflicts: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)

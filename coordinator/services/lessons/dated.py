@@ -300,6 +300,8 @@ def _refresh(
     fingerprint = _fingerprint(lesson, status)
     if fingerprint == row.fingerprint:
         return False
+    if (row.start, row.end, row.teacher_id) != (lesson.start, lesson.end, lesson.teacher_id):
+        row.link_revision += 1  # new links for a new time or teacher; not for a new room set
     row.start, row.end, row.teacher_id = lesson.start, lesson.end, lesson.teacher_id
     row.date = lesson.date  # a lesson moved by hand takes its new date (its key keeps the old)
     row.status, row.fingerprint, row.cancelled_at = status, fingerprint, None

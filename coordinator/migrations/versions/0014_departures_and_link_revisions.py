@@ -1,4 +1,5 @@
-"""lesson departures: a classroom taken out of a lesson sees it cancelled, not vanished
+"""lesson departures and link revisions: a classroom taken out of a lesson sees it
+cancelled, not vanished; stream links follow the time and teacher only
 
 Revision ID: 0014
 Revises: 0011
@@ -19,6 +20,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("lesson") as batch:
+        batch.add_column(
+            sa.Column("link_revision", sa.Integer(), server_default="0", nullable=False)
+        )
     op.create_table(
         "lesson_departure",
         sa.Column("lesson_key", sa.String(), nullable=False),
@@ -40,3 +45,5 @@ def downgrade() -> None:
         batch.drop_index(batch.f("ix_lesson_departure_left_at"))
         batch.drop_index(batch.f("ix_lesson_departure_classroom_id"))
     op.drop_table("lesson_departure")
+    with op.batch_alter_table("lesson") as batch:
+        batch.drop_column("link_revision")
