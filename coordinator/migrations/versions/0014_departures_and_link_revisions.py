@@ -24,6 +24,8 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("link_revision", sa.Integer(), server_default="0", nullable=False)
         )
+    # Links stay as they were: until now they followed the lesson's revision.
+    op.execute("UPDATE lesson SET link_revision = revision")
     op.create_table(
         "lesson_departure",
         sa.Column("lesson_key", sa.String(), nullable=False),
