@@ -53,6 +53,7 @@ from coordinator.models.lessons import (
     LessonDepartureRow,
     LessonEditRow,
     LessonRow,
+    StreamProviderRow,
 )
 from coordinator.models.notifications import (
     JobRunRow,
@@ -101,6 +102,7 @@ __all__ = [
     "RegionRow",
     "SchoolRow",
     "StreamEventRow",
+    "StreamProviderRow",
     "SubjectRow",
     "TeacherSubjectRow",
     "TermRow",

@@ -106,6 +106,17 @@ class FeedStateRow(SQLModel, table=True):
     last_modified: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
+class StreamProviderRow(SQLModel, table=True):
+    """The stream provider a school's lessons last got links from: when its settings change,
+    `epoch` goes up and so does the SEQUENCE of every event whose link changed with it."""
+
+    __tablename__ = "stream_provider"
+    school_id: str = Field(primary_key=True)
+    fingerprint: str = Field(sa_type=String(64))  # SHA-256 of the provider's name and settings
+    epoch: int = 0
+    changed_at: dt.datetime | None = utc_column()
+
+
 class ChangeCounterRow(SQLModel, table=True):
     """A number that goes up on every change feeds depend on: cheap cache invalidation."""
 

@@ -1,5 +1,6 @@
 """lesson departures and link revisions: a classroom taken out of a lesson sees it
-cancelled, not vanished; stream links follow the time and teacher only
+cancelled, not vanished; stream links follow the time and teacher only; a school's provider
+change raises SEQUENCE
 
 Revision ID: 0014
 Revises: 0011
@@ -40,9 +41,18 @@ def upgrade() -> None:
             batch.f("ix_lesson_departure_classroom_id"), ["classroom_id"], unique=False
         )
         batch.create_index(batch.f("ix_lesson_departure_left_at"), ["left_at"], unique=False)
+    op.create_table(
+        "stream_provider",
+        sa.Column("school_id", sa.String(), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("epoch", sa.Integer(), nullable=False),
+        sa.Column("changed_at", coordinator.models.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("school_id"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("stream_provider")
     with op.batch_alter_table("lesson_departure") as batch:
         batch.drop_index(batch.f("ix_lesson_departure_left_at"))
         batch.drop_index(batch.f("ix_lesson_departure_classroom_id"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, or_, select
@@ -45,6 +45,7 @@ from coordinator.services.feeds.departures import (
 from coordinator.services.feeds.tokens import FeedOwner, resolve_token, token_hash
 from coordinator.services.lessons.classrooms import classrooms_by_lesson
 from coordinator.services.streaming.links import classroom_url, links_of, teacher_url
+from coordinator.services.streaming.providers import ProviderEpoch, provider_epochs
 from coordinator.store import Store
 from coordinator.streams import StreamsSettings
 
@@ -116,19 +117,29 @@ def _owner_items(
     departures: Departures,
     language: Language,
     streams: StreamsSettings,
+    epochs: dict[str, ProviderEpoch],
 ) -> list[FeedItem]:
     """Each lesson as the owner sees it; one only a departed classroom of the owner's had is
-    shown cancelled (【已取消】) for `KEEP_CANCELLED`, as a cancelled lesson is."""
+    shown cancelled (【已取消】) for `KEEP_CANCELLED`, as a cancelled lesson is. The SEQUENCE
+    adds the epoch of the teacher's school's stream provider: a new provider, new links."""
     teachers, classrooms = directory.teachers_of(owner), directory.classrooms_of(owner)
     items = []
     for lesson in lessons:
         current = rooms[lesson.key]
         left = {r: t for r, t in departures.get(lesson.key, {}).items() if r not in current}
         if left and lesson.teacher_id not in teachers and not classrooms & set(current):
-            items.append(departed_item(directory, owner, lesson, left, language))
+            item = departed_item(directory, owner, lesson, left, language)
         else:
-            items.append(_lesson_item(directory, owner, lesson, current, language, streams))
+            item = _lesson_item(directory, owner, lesson, current, language, streams)
+        epoch = epochs.get(_school_of(directory, lesson), ProviderEpoch())
+        changed = max(item.last_modified, epoch.changed_at or item.last_modified)
+        items.append(replace(item, sequence=item.sequence + epoch.epoch, last_modified=changed))
     return items
+
+
+def _school_of(directory: Directory, lesson: models.LessonRow) -> str:
+    teacher = directory.teachers.get(lesson.teacher_id)
+    return teacher.school_id if teacher else ""
 
 
 def _lesson_item(
@@ -235,7 +246,9 @@ async def render_feed(
                 )
             ).all()
         }
-    items = _owner_items(directory, owner, lessons, rooms, departures, language, streams)
+    schools = {_school_of(directory, lesson) for lesson in lessons} - {""}
+    epochs = await provider_epochs(store, streams, schools, now=now)
+    items = _owner_items(directory, owner, lessons, rooms, departures, language, streams, epochs)
     items += _event_items(directory, owner, changed, language)
     items = select_items(items, window, now)
     name = feed_name(directory, owner, language)

@@ -62,3 +62,30 @@ async def test_watch_links_of_the_other_classrooms_stay_when_one_leaves(
     assert {uid: url for uid, (url, _) in teacher_after.items()} == {
         uid: url for uid, (url, _) in teacher_before.items()
     }
+
+
+async def test_changing_a_schools_provider_raises_sequence_of_changed_links(
+    aiohttp_client: AiohttpClient, store: Store
+) -> None:
+    feeds = FeedSettings(counter_ttl_s=0)
+    first = await aiohttp_client(create_app(Settings(streams=STREAMS, feeds=feeds), store))
+    links = await published(store)
+    paths = [path_of(links[owner]) for owner in ("teacher:t-wang", "classroom:c-east-3")]
+    before = [await links_in(first, path) for path in paths]
+    other = StreamsSettings(
+        provider="static",
+        static=StaticSettings(teacher_url="https://meet.example.cn/{lesson}/{revision}"),
+        schools={},
+    )
+    second = await aiohttp_client(create_app(Settings(streams=other, feeds=feeds), store))
+    after = [await links_in(second, path) for path in paths]
+    again = [await links_in(second, path) for path in paths]
+    third = await aiohttp_client(create_app(Settings(streams=other, feeds=feeds), store))
+    restarted = [await links_in(third, path) for path in paths]
+
+    for old, new in zip(before, after, strict=True):
+        assert sorted(old) == sorted(new)
+        changed = {uid for uid in new if new[uid][0] != old[uid][0]}
+        assert changed
+        assert all(new[uid][1] == old[uid][1] + 1 for uid in changed)
+    assert again == after == restarted  # raised once per change, not per worker or request
