@@ -10,11 +10,12 @@ from aiohttp.test_utils import TestClient
 from pytest_aiohttp import AiohttpClient
 
 from coordinator.app import create_app
+from coordinator.domain import Need
 from coordinator.services.rebalancing.proposals import apply_rebalance, preview_rebalance
 from coordinator.settings import FeedSettings, Settings, SolverSettings
 from coordinator.store import Store
 from coordinator.streams import StaticSettings, StreamsSettings
-from coordinator.timetable.changes import ClassroomRemoved
+from coordinator.timetable.changes import ClassroomRemoved, NeedAdded
 from tests.web.test_feeds import NOW, path_of, published
 
 Client = TestClient[web.Request, web.Application]
@@ -89,3 +90,30 @@ async def test_changing_a_schools_provider_raises_sequence_of_changed_links(
         assert changed
         assert all(new[uid][1] == old[uid][1] + 1 for uid in changed)
     assert again == after == restarted  # raised once per change, not per worker or request
+
+
+async def test_watch_links_stay_when_a_classroom_joins_again(
+    aiohttp_client: AiohttpClient, store: Store
+) -> None:
+    settings = Settings(streams=STREAMS, feeds=FeedSettings(counter_ttl_s=0))
+    client = await aiohttp_client(create_app(settings, store))
+    links = await published(store)
+    paths = {owner: path_of(links[owner]) for owner in ("classroom:c-east-3", "classroom:c-west-3")}
+    before = {owner: await links_in(client, path) for owner, path in paths.items()}
+    solver, away = SolverSettings(num_workers=1), (dt.date(2027, 1, 4), dt.date(2027, 1, 10))
+    leave = await preview_rebalance(store, solver, ClassroomRemoved("c-west-3"), away, today=TODAY)
+    await apply_rebalance(store, leave, now=NOW + dt.timedelta(hours=1), today=TODAY, actor="t")
+    # A new version lapses the week away: c-west-3 joins those lessons again.
+    other = NeedAdded(Need("c-east-4", "music", 1))
+    rejoin = await preview_rebalance(store, solver, other, today=TODAY)
+    assert rejoin.result.unaffected_changed == 0
+    await apply_rebalance(store, rejoin, now=NOW + dt.timedelta(hours=2), today=TODAY, actor="t")
+
+    for owner, path in paths.items():
+        after = await links_in(client, path)
+        rejoined = {uid for uid in before[owner] if uid.startswith("p-open-music@2027-01-0")}
+        assert rejoined
+        assert {uid: after[uid][0] for uid in rejoined} == {
+            uid: before[owner][uid][0] for uid in rejoined
+        }
+        assert all(after[uid][1] > before[owner][uid][1] for uid in rejoined)
