@@ -119,6 +119,7 @@ def test_nginx_config_is_generated_from_settings(monkeypatch: pytest.MonkeyPatch
     result = invoke("streams", "nginx-config")
     assert result.exit_code == 0, result.output
     assert "on_publish http://127.0.0.1:8080/api/v1/streams/on_publish;" in result.output
+    assert "on_play_done http://127.0.0.1:8080/api/v1/streams/on_play_done;" in result.output
     assert "nginx-shared-secret-xyz" in result.output
 
 
@@ -163,3 +164,32 @@ def test_commands_on_an_empty_database_say_what_to_do(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "empty.db"), "solve"])
     assert result.exit_code == 1
     assert "holds no coordinator data yet: run `coordinator import BUNDLE`" in result.output
+
+
+def test_feeds_revoke_sticks_until_rotate(tmp_path: Path) -> None:
+    db = str(tmp_path / "county.db")
+    assert invoke("--db", db, "import", str(DEMO)).exit_code == 0
+    assert invoke("--db", db, "solve", "--time-limit", "3").exit_code == 0
+    owner = "teacher:t-wangli"
+
+    def addresses() -> dict[str, str]:
+        listed = json.loads(invoke("--db", db, "feeds", "--json").output)
+        return {f"{item['owner_kind']}:{item['owner_id']}": item["url"] for item in listed}
+
+    before = addresses()[owner]
+    assert invoke("--db", db, "feeds", "revoke", "--owner", owner).exit_code == 0
+    assert owner not in addresses()
+    assert invoke("--db", db, "solve", "--time-limit", "3").exit_code == 0
+    assert owner not in addresses()
+    rotated = invoke("--db", db, "feeds", "rotate", "--owner", owner)
+    assert rotated.exit_code == 0, rotated.output
+    assert addresses()[owner] == rotated.output.splitlines()[0] != before
+
+
+def test_feeds_json_labels_an_http_address_as_http(tmp_path: Path) -> None:
+    db = str(tmp_path / "county.db")
+    assert invoke("--db", db, "import", str(DEMO)).exit_code == 0
+    listed = json.loads(invoke("--db", db, "feeds", "--json").output)
+    assert listed
+    assert all(item["url"].startswith("http://") for item in listed)
+    assert all(item["http"] == item["url"] and "https" not in item for item in listed)

@@ -29,6 +29,7 @@ from coordinator.calendar.text import (
     classroom_lesson_text,
     event_text,
     grade_name,
+    grades_name,
     teacher_lesson_text,
 )
 from coordinator.calendar.window import FeedWindow, feed_window, select_items, window_for
@@ -61,6 +62,7 @@ __all__ = [
     "expand_sessions",
     "feed_window",
     "grade_name",
+    "grades_name",
     "language_of",
     "lesson_item",
     "lesson_key",

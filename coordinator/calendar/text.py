@@ -52,6 +52,20 @@ def grade_name(grade: int, language: Language = "zh") -> str:
     return f"{_ZH_DIGITS[grade]}年级" if 1 <= grade <= 9 else f"{grade}年级"
 
 
+def grades_name(grades: int | Sequence[int], language: Language = "zh") -> str:
+    """Every grade a broadcast reaches: 三、四年级 / 高一、高二 / Grades 3–4; one grade as above."""
+    ordered = sorted({grades} if isinstance(grades, int) else set(grades)) or [0]
+    if len(ordered) == 1:
+        return grade_name(ordered[0], language)
+    if language == "en":
+        consecutive = ordered == list(range(ordered[0], ordered[-1] + 1))
+        listed = f"{ordered[0]}–{ordered[-1]}" if consecutive else ", ".join(map(str, ordered))
+        return f"Grades {listed}"
+    if all(1 <= grade <= 9 for grade in ordered):
+        return "、".join(_ZH_DIGITS[grade] for grade in ordered) + "年级"
+    return "、".join(grade_name(grade, language) for grade in ordered)
+
+
 def room_name(room: Room, language: Language = "zh") -> str:
     separator = ", " if language == "en" else " "
     return f"{room.school}{separator}{room.classroom}" if room.school else room.classroom
@@ -60,7 +74,7 @@ def room_name(room: Room, language: Language = "zh") -> str:
 def teacher_lesson_text(
     *,
     subject: str,
-    grade: int,
+    grade: int | Sequence[int],
     rooms: Sequence[Room],
     link: str,
     language: Language = "zh",
@@ -68,7 +82,7 @@ def teacher_lesson_text(
 ) -> EventText:
     """The network teacher's event: subject, grade, every receiving room with its assistant."""
     en = language == "en"
-    grade_text = grade_name(grade, language)
+    grade_text = grades_name(grade, language)
     if len(rooms) == 1:
         target = room_name(rooms[0], language)
     else:
@@ -90,7 +104,7 @@ def teacher_lesson_text(
 def classroom_lesson_text(
     *,
     subject: str,
-    grade: int,
+    grade: int | Sequence[int],
     teacher: str,
     room: Room,
     link: str,
@@ -100,7 +114,7 @@ def classroom_lesson_text(
 ) -> EventText:
     """The classroom's and assistant's event, with the classroom's pull link."""
     en = language == "en"
-    grade_text = grade_name(grade, language)
+    grade_text = grades_name(grade, language)
     if en:
         summary = f"{room.classroom}: {subject} live lesson ({teacher})"
     else:

@@ -47,7 +47,7 @@ def feeds(click_context: click.Context, as_json: bool) -> None:
 @pass_context
 @fail_on_errors
 def rotate(context: Context, owner: str) -> None:
-    """Give a feed a new address; the old one answers 404 at once."""
+    """Give a feed a new address (a revoked one too); the old one answers 404 at once."""
     settings = context.settings()
     feed_owner, secret, url, now = (
         FeedOwner.parse(owner),
@@ -57,7 +57,7 @@ def rotate(context: Context, owner: str) -> None:
     )
     link = context.run(
         lambda store: subscriptions.rotate_feed(
-            store, feed_owner, secret=secret, base_url=url, now=now
+            store, feed_owner, secret=secret, base_url=url, now=now, language=settings.language
         ),
         settings,
     )
@@ -69,7 +69,7 @@ def rotate(context: Context, owner: str) -> None:
 @pass_context
 @fail_on_errors
 def revoke(context: Context, owner: str) -> None:
-    """Switch a feed off; its address answers 404 from now on."""
+    """Switch a feed off until `feeds rotate`; its address answers 404 from now on."""
     feed_owner, now = FeedOwner.parse(owner), utc_now()
     context.run(lambda store: subscriptions.revoke_feed(store, feed_owner, now=now))
     click.echo(f"revoked the feed of {owner}")

@@ -53,8 +53,10 @@ from coordinator.models.lessons import (
     FeedStateRow,
     FeedTokenRow,
     LessonClassroomRow,
+    LessonDepartureRow,
     LessonEditRow,
     LessonRow,
+    StreamProviderRow,
 )
 from coordinator.models.notifications import (
     JobRunRow,
@@ -90,6 +92,7 @@ __all__ = [
     "Imported",
     "JobRunRow",
     "LessonClassroomRow",
+    "LessonDepartureRow",
     "LessonEditRow",
     "LessonRow",
     "NeedRow",
@@ -105,6 +108,7 @@ __all__ = [
     "SignInLinkRow",
     "SignInSessionRow",
     "StreamEventRow",
+    "StreamProviderRow",
     "SubjectRow",
     "TeacherSubjectRow",
     "TermRow",

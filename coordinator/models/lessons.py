@@ -26,6 +26,9 @@ class LessonRow(SQLModel, table=True):
     time_zone: str
     status: str = Field(sa_type=String(16))  # scheduled | moved | cancelled | done
     revision: int = 0
+    # What stream links derive from besides the key: moves with the time or the teacher only,
+    # so a classroom joining or leaving leaves the other classrooms' links as they were.
+    link_revision: int = 0
     fingerprint: str = Field(sa_type=String(32))
     conflicts: list[dict[str, Any]] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False)
@@ -39,6 +42,16 @@ class LessonClassroomRow(SQLModel, table=True):
     __tablename__ = "lesson_classroom"
     lesson_key: str = Field(foreign_key="lesson.key", primary_key=True)
     classroom_id: str = Field(foreign_key="classroom.id", primary_key=True, index=True)
+
+
+class LessonDepartureRow(SQLModel, table=True):
+    """A classroom taken out of a lesson (a rebalance, a hand edit): its feeds keep showing the
+    lesson as cancelled for a while instead of dropping it. Gone when the classroom returns."""
+
+    __tablename__ = "lesson_departure"
+    lesson_key: str = Field(foreign_key="lesson.key", primary_key=True)
+    classroom_id: str = Field(foreign_key="classroom.id", primary_key=True, index=True)
+    left_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
 
 
 class LessonEditRow(SQLModel, table=True):
@@ -91,6 +104,17 @@ class FeedStateRow(SQLModel, table=True):
     language: str = Field(sa_type=String(8), primary_key=True)
     etag: str = Field(sa_type=String(80))
     last_modified: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class StreamProviderRow(SQLModel, table=True):
+    """The stream provider a school's lessons last got links from: when its settings change,
+    `epoch` goes up and so does the SEQUENCE of every event whose link changed with it."""
+
+    __tablename__ = "stream_provider"
+    school_id: str = Field(primary_key=True)
+    fingerprint: str = Field(sa_type=String(64))  # SHA-256 of the provider's name and settings
+    epoch: int = 0
+    changed_at: dt.datetime | None = utc_column()
 
 
 class ChangeCounterRow(SQLModel, table=True):

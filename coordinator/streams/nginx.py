@@ -23,7 +23,7 @@ class NginxLayout:
     http_listen: str = "8088"
     server_name: str = "_"
     hls_path: str = "/var/lib/coordinator/hls"
-    callbacks: str = DEFAULT_CALLBACKS  # on_publish, on_play, on_publish_done below this
+    callbacks: str = DEFAULT_CALLBACKS  # on_publish, on_play and their *_done below this
     hls_fragment: str = "3s"
     hls_playlist_length: str = "18s"
 
@@ -51,6 +51,7 @@ def rtmp_block(settings: RtmpSettings, layout: NginxLayout) -> str:
             on_publish {layout.callbacks}/on_publish;
             on_play {layout.callbacks}/on_play;
             on_publish_done {layout.callbacks}/on_publish_done;
+            on_play_done {layout.callbacks}/on_play_done;
 
             hls on;
             hls_path {layout.hls_path};

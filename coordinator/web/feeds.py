@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import re
 from email.utils import format_datetime, parsedate_to_datetime
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -11,15 +14,44 @@ from coordinator.observability.metrics import FEED_HITS, FEED_NOT_MODIFIED
 from coordinator.services.feeds.render import FeedCache, RenderedFeed
 
 FEED_CACHE = web.AppKey("feed_cache", FeedCache)
-MAX_CACHED_HEADERS = 10_000
+MAX_CACHED = 10_000
 _HEADERS: dict[str, tuple[dict[str, str], dict[str, str]]] = {}  # etag -> (304, 200) headers
+_GZIPPED: dict[str, bytes] = {}  # etag of the plain body -> its gzip, made once
 
 HEADERS = {
     "Cache-Control": "private, max-age=0, must-revalidate",
     "Referrer-Policy": "no-referrer",
     "X-Robots-Tag": "noindex, nofollow",
     "X-Content-Type-Options": "nosniff",
+    "Vary": "Accept-Encoding",
 }
+_NOT_TOKEN = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def accepts_gzip(accept_encoding: str) -> bool:
+    """RFC 9110 §12.5.3: gzip (or *) listed without q=0."""
+    for part in accept_encoding.split(","):
+        coding, *params = (piece.strip() for piece in part.split(";"))
+        if coding.lower() not in {"gzip", "x-gzip", "*"}:
+            continue
+        weights = [p.split("=", 1)[1] for p in params if p.lower().startswith("q=")]
+        try:
+            if not weights or float(weights[0]) > 0:
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def gzip_etag(etag: str) -> str:
+    """A strong ETag names one representation: the gzip one gets its own."""
+    return f'{etag[:-1]}-gzip"'
+
+
+def content_disposition(feed: RenderedFeed) -> str:
+    """RFC 6266: an ASCII fallback (owner kind and id) and the owner's name as filename*."""
+    fallback = _NOT_TOKEN.sub("_", f"{feed.owner.kind}-{feed.owner.id}") + ".ics"
+    return f"inline; filename=\"{fallback}\"; filename*=UTF-8''{quote(feed.filename, safe='')}"
 
 
 def _not_modified(request: web.Request, feed: RenderedFeed) -> bool:
@@ -27,7 +59,7 @@ def _not_modified(request: web.Request, feed: RenderedFeed) -> bool:
     if_none_match = request.headers.get("If-None-Match")
     if if_none_match is not None:
         tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-        return "*" in tags or feed.etag in tags
+        return bool({"*", feed.etag, gzip_etag(feed.etag)} & tags)
     if_modified_since = request.headers.get("If-Modified-Since")
     if if_modified_since is None:
         return False
@@ -38,24 +70,36 @@ def _not_modified(request: web.Request, feed: RenderedFeed) -> bool:
     return since.tzinfo is not None and feed.last_modified <= since
 
 
-def _headers(feed: RenderedFeed) -> tuple[dict[str, str], dict[str, str]]:
-    """The 304 and the 200 headers of one rendered feed, built once and kept with it."""
-    cached = _HEADERS.get(feed.etag)
+def _headers(feed: RenderedFeed, gzipped: bool) -> tuple[dict[str, str], dict[str, str]]:
+    """The 304 and the 200 headers of one representation of a feed, built once and kept."""
+    etag = gzip_etag(feed.etag) if gzipped else feed.etag
+    cached = _HEADERS.get(etag)
     if cached is None:
         validators = {
             **HEADERS,
-            "ETag": feed.etag,
+            "ETag": etag,
             "Last-Modified": format_datetime(feed.last_modified, usegmt=True),
         }
         full = {
             **validators,
             "Content-Type": "text/calendar; charset=utf-8",
-            "Content-Disposition": 'inline; filename="coordinator.ics"',
+            "Content-Disposition": content_disposition(feed),
         }
-        if len(_HEADERS) > MAX_CACHED_HEADERS:
+        if gzipped:
+            full["Content-Encoding"] = "gzip"
+        if len(_HEADERS) > MAX_CACHED:
             _HEADERS.clear()
-        cached = _HEADERS[feed.etag] = (validators, full)
+        cached = _HEADERS[etag] = (validators, full)
     return cached
+
+
+def _gzipped(feed: RenderedFeed) -> bytes:
+    body = _GZIPPED.get(feed.etag)
+    if body is None:
+        if len(_GZIPPED) > MAX_CACHED:
+            _GZIPPED.clear()
+        body = _GZIPPED[feed.etag] = gzip.compress(feed.body, compresslevel=6, mtime=0)
+    return body
 
 
 async def feed(request: web.Request) -> web.StreamResponse:
@@ -64,11 +108,13 @@ async def feed(request: web.Request) -> web.StreamResponse:
     if rendered is None:
         raise web.HTTPNotFound(text="no such calendar feed (the address may have been renewed)\n")
     FEED_HITS.inc()
-    validators, full = _headers(rendered)
+    gzipped = accepts_gzip(request.headers.get("Accept-Encoding", ""))
+    validators, full = _headers(rendered, gzipped)
     if _not_modified(request, rendered):
         FEED_NOT_MODIFIED.inc()
         return web.Response(status=304, headers=validators)
-    return web.Response(body=rendered.body, headers=full)
+    body = _gzipped(rendered) if gzipped else rendered.body
+    return web.Response(body=body, headers=full)
 
 
 def routes() -> list[web.RouteDef]:

@@ -10,6 +10,7 @@ from coordinator.calendar import (
     classroom_lesson_text,
     event_text,
     grade_name,
+    grades_name,
     teacher_lesson_text,
 )
 from coordinator.enums import EventKind
@@ -31,6 +32,31 @@ PULL = "https://live.example.cn/pull/S1/c-hexi-3"
 )
 def test_grade_name(grade: int, zh: str, en: str) -> None:
     assert (grade_name(grade), grade_name(grade, "en")) == (zh, en)
+
+
+@pytest.mark.parametrize(
+    ("grades", "zh", "en"),
+    [
+        ((3, 4), "三、四年级", "Grades 3–4"),
+        ((4, 3, 4), "三、四年级", "Grades 3–4"),
+        ((3, 4, 5), "三、四、五年级", "Grades 3–5"),
+        ((3, 5), "三、五年级", "Grades 3, 5"),
+        ((10, 11), "高一、高二", "Grades 10–11"),
+        ((9, 10), "九年级、高一", "Grades 9–10"),
+        ((6,), "六年级", "Grade 6"),
+    ],
+)
+def test_grades_name_names_every_grade_of_a_broadcast(
+    grades: tuple[int, ...], zh: str, en: str
+) -> None:
+    assert (grades_name(grades), grades_name(grades, "en")) == (zh, en)
+
+
+def test_teacher_lesson_text_of_several_grades_names_them_all() -> None:
+    text = teacher_lesson_text(subject="Music", grade=[4, 3], rooms=[HEXI], link="", language="en")
+
+    assert text.summary.startswith("Live: Music, Grades 3–4 →")
+    assert "Grade: Grades 3–4" in text.description
 
 
 def test_teacher_lesson_text_zh_lists_rooms_assistants_and_link() -> None:

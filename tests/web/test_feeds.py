@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import gzip
 from email.utils import format_datetime, parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import quote, unquote
 
 import icalendar
 import pytest
@@ -15,6 +18,7 @@ from sqlmodel import select
 
 from coordinator import models
 from coordinator.app import create_app
+from coordinator.services.counters import FEEDS, bump_counter
 from coordinator.services.data.imports import import_bundle
 from coordinator.services.feeds.subscriptions import (
     FeedLink,
@@ -23,13 +27,14 @@ from coordinator.services.feeds.subscriptions import (
     revoke_feed,
     rotate_feed,
 )
-from coordinator.services.feeds.tokens import FeedOwner
+from coordinator.services.feeds.tokens import FeedOwner, rotate_token
 from coordinator.services.lessons.dated import publish_lessons
 from coordinator.services.planning.solve import solve_and_store
 from coordinator.settings import FeedSettings, Settings, SolverSettings
 from coordinator.store import Store
 from coordinator.streams import StaticSettings, StreamsSettings
 from coordinator.web.feeds import FEED_CACHE
+from tests.calendar import client_parsers
 from tests.factories import small_bundle
 
 Client = TestClient[web.Request, web.Application]
@@ -107,6 +112,45 @@ async def test_teacher_feed_answers_with_calendar_and_privacy_headers(
     assert uids == {row.uid for row in rows} | {"event-e-jiaoyan@coordinator"}
 
 
+async def test_feed_is_gzipped_when_the_client_accepts_it(client: Client, store: Store) -> None:
+    links = await published(store)
+    path = path_of(links["region:xiao"])
+    plain = await client.get(path, headers={"Accept-Encoding": "identity"}, auto_decompress=False)
+    zipped = await client.get(
+        path, headers={"Accept-Encoding": "br;q=1, gzip;q=0.8"}, auto_decompress=False
+    )
+    refused = await client.get(path, headers={"Accept-Encoding": "gzip;q=0"}, auto_decompress=False)
+    plain_body, zipped_body = await plain.read(), await zipped.read()
+    assert "Content-Encoding" not in plain.headers
+    assert "Content-Encoding" not in refused.headers
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(zipped_body) == plain_body
+    assert len(zipped_body) < len(plain_body) / 3
+    assert plain.headers["Vary"] == zipped.headers["Vary"] == "Accept-Encoding"
+    assert zipped.headers["ETag"] != plain.headers["ETag"]
+    assert zipped.headers["Last-Modified"] == plain.headers["Last-Modified"]
+    for response in (plain, zipped):
+        again = await client.get(
+            path,
+            headers={"If-None-Match": response.headers["ETag"], "Accept-Encoding": "gzip"},
+            auto_decompress=False,
+        )
+        assert (again.status, again.headers["Vary"]) == (304, "Accept-Encoding")
+        assert again.headers["ETag"] == zipped.headers["ETag"]
+
+
+async def test_feed_download_is_named_by_its_owner(client: Client, store: Store) -> None:
+    links = await published(store)
+    response = await client.get(path_of(links["teacher:t-wang"]))
+    disposition = response.headers["Content-Disposition"]
+    assert disposition == (
+        "inline; filename=\"teacher-t-wang.ics\"; filename*=UTF-8''"
+        + quote("王丽-课表.ics", safe="")
+    )
+    charset, _, encoded = disposition.split("filename*=", 1)[1].partition("''")
+    assert (charset, unquote(encoded, encoding=charset)) == ("UTF-8", "王丽-课表.ics")
+
+
 async def test_classroom_feed_holds_only_that_classrooms_lessons(
     client: Client,
     store: Store,
@@ -164,6 +208,57 @@ async def test_revoked_feed_answers_404(client: Client, store: Store) -> None:
     links = await published(store)
     await revoke_feed(store, FeedOwner("teacher", "t-chen"), now=NOW)
     assert (await client.get(path_of(links["teacher:t-chen"]))).status == 404
+
+
+async def test_revoked_feed_stays_revoked_after_listing_and_publish(
+    client: Client, store: Store
+) -> None:
+    links = await published(store)
+    owner = FeedOwner("teacher", "t-chen")
+    await revoke_feed(store, owner, now=NOW)
+    assert await ensure_feed_tokens(store, secret=SECRET, language="zh", now=NOW) == 0
+    await publish_lessons(store, now=NOW, today=dt.date(2026, 11, 22))
+    listed = {link.owner for link in await list_feeds(store, secret=SECRET, base_url=BASE)}
+    assert owner not in listed
+    assert (await client.get(path_of(links[str(owner)]))).status == 404
+    again = await rotate_feed(store, owner, secret=SECRET, base_url=BASE, now=NOW)
+    assert (await client.get(path_of(again))).status == 200
+
+
+async def test_rotated_feed_keeps_its_language(client: Client, store: Store) -> None:
+    await published(store)
+    owner = FeedOwner("assistant", "a-li")
+    async with store.write() as session:  # issued in English
+        await rotate_token(session, owner, secret=SECRET, now=NOW, language="en")
+    rotated = await rotate_feed(store, owner, secret=SECRET, base_url=BASE, now=NOW)
+    await revoke_feed(store, owner, now=NOW)
+    reissued = await rotate_feed(store, owner, secret=SECRET, base_url=BASE, now=NOW)
+    assert (rotated.language, reissued.language) == ("en", "en")
+    body = await (await client.get(path_of(reissued))).read()
+    name = str(icalendar.Calendar.from_ical(body)["X-WR-CALNAME"])
+    assert name.endswith("· live lessons")
+
+
+async def test_broadcast_to_several_grades_names_every_grade(
+    client: Client, store: Store, tmp_path: Path
+) -> None:
+    links = await published(store)
+    async with store.write() as session:
+        keys = (
+            await session.exec(
+                select(models.LessonRow.key).where(models.LessonRow.session_key == "p-open-music")
+            )
+        ).all()
+        for key in keys:
+            session.add(models.LessonClassroomRow(lesson_key=key, classroom_id="c-east-4"))
+        await bump_counter(session, FEEDS, NOW)
+    path = tmp_path / "teacher.ics"
+    path.write_bytes(await (await client.get(path_of(links["teacher:t-wang"]))).read())
+    broadcast = {f"{key}@coordinator" for key in keys}
+    seen = {uid: e for uid, e in client_parsers.with_ical(path).items() if uid in broadcast}
+    assert seen
+    assert all(e.summary.startswith("音乐·三、四年级 直播 → 3个教室") for e in seen.values())
+    assert all("年级：三、四年级" in e.description for e in seen.values())
 
 
 async def test_last_modified_never_moves_backwards_when_lessons_leave(

@@ -151,6 +151,14 @@ def push_command(url: str, seconds: int) -> tuple[str, ...]:
     )  # fmt: skip
 
 
+def play_command(url: str, seconds: int) -> tuple[str, ...]:
+    return (
+        "ffmpeg", "-hide_banner", "-loglevel", "error",
+        "-probesize", "32768", "-analyzeduration", "500000", "-rw_timeout", "10000000",
+        "-i", url, "-t", str(seconds), "-f", "null", "-",
+    )  # fmt: skip
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(missing_tools() is not None, reason=str(missing_tools()))
 async def test_real_nginx_push_is_authorised_by_the_app_and_recorded_live(
@@ -181,6 +189,8 @@ async def test_real_nginx_push_is_authorised_by_the_app_and_recorded_live(
                 break
             await asyncio.sleep(0.1)
         live_while_pushing = await is_live(store)
+        play = next(l.url for l in links.for_classroom("c-east-3") if l.kind is LinkKind.RTMP_PLAY)  # noqa: E741
+        play_code, play_errors = await run(*play_command(play, 1), limit=20)
         code, errors = await pusher
         for _ in range(600):  # on_publish_done follows the push's end; a hang guard only
             if not await is_live(store):
@@ -188,9 +198,12 @@ async def test_real_nginx_push_is_authorised_by_the_app_and_recorded_live(
             await asyncio.sleep(0.1)
     assert wrong_code != 0
     assert code == 0, errors
+    assert play_code == 0, play_errors
     assert live_while_pushing
     assert not await is_live(store)
     kinds = [(kind, accepted, reason) for kind, accepted, reason, _ in await events(store)]
     assert kinds[0] == ("publish", False, "bad_key")
     assert ("publish", True, "ok") in kinds
     assert kinds[-1] == ("publish_done", True, "ok")
+    assert ("play", True, "ok") in kinds
+    assert ("play_done", True, "ok") in kinds  # the generated config reports a play's end

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, or_, select
@@ -36,15 +36,21 @@ from coordinator.calendar.window import FeedWindow
 from coordinator.services.counters import FEEDS
 from coordinator.services.data.directory import Directory
 from coordinator.services.data.imports import load_bundle
+from coordinator.services.feeds.departures import (
+    CLASSROOM_VIEW,
+    Departures,
+    departed_item,
+    recent_departures,
+)
 from coordinator.services.feeds.tokens import FeedOwner, resolve_token, token_hash
 from coordinator.services.lessons.classrooms import classrooms_by_lesson
 from coordinator.services.streaming.links import classroom_url, links_of, teacher_url
+from coordinator.services.streaming.providers import ProviderEpoch, provider_epochs
 from coordinator.store import Store
 from coordinator.streams import StreamsSettings
 
 KEEP_CANCELLED = dt.timedelta(days=14)
 MINUTE = dt.timedelta(minutes=1)
-CLASSROOM_VIEW = ("classroom", "assistant")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +60,12 @@ class RenderedFeed:
     body: bytes
     etag: str  # strong, quoted
     last_modified: dt.datetime  # whole seconds, UTC
+    filename: str = "coordinator.ics"  # what a download is saved as: 王丽-课表.ics
+
+
+def feed_filename(directory: Directory, owner: FeedOwner, language: Language) -> str:
+    """The owner's name and what the file is: 王丽-课表.ics, or 王丽-timetable.ics in English."""
+    return f"{directory.owner_name(owner)}-{'timetable' if language == 'en' else '课表'}.ics"
 
 
 def feed_name(directory: Directory, owner: FeedOwner, language: Language) -> str:
@@ -70,25 +82,64 @@ async def _lessons_for(
     owner: FeedOwner,
     window: FeedWindow,
     now: dt.datetime,
-) -> tuple[list[models.LessonRow], dict[str, list[str]]]:
+) -> tuple[list[models.LessonRow], dict[str, list[str]], Departures]:
+    """The owner's lessons, and those its classrooms recently left (shown as cancelled)."""
     teachers = directory.teachers_of(owner)
     classrooms = directory.classrooms_of(owner)
     in_rooms = select(models.LessonClassroomRow.lesson_key).where(
         col(models.LessonClassroomRow.classroom_id).in_(classrooms)
     )
+    recent = now - KEEP_CANCELLED
+    departures = await recent_departures(session, classrooms, first=window.first, since=recent)
     query = select(models.LessonRow).where(
         or_(
-            col(models.LessonRow.teacher_id).in_(teachers), col(models.LessonRow.key).in_(in_rooms)
+            col(models.LessonRow.teacher_id).in_(teachers),
+            col(models.LessonRow.key).in_(in_rooms),
+            col(models.LessonRow.key).in_(list(departures)),
         ),
         col(models.LessonRow.date) <= window.last,
         or_(
             col(models.LessonRow.date) >= window.first,
-            col(models.LessonRow.cancelled_at) >= now - KEEP_CANCELLED,
+            col(models.LessonRow.cancelled_at) >= recent,
+            col(models.LessonRow.key).in_(list(departures)),
         ),
     )
     lessons = list((await session.exec(query)).all())
     rooms = await classrooms_by_lesson(session, lessons)
-    return lessons, rooms
+    return lessons, rooms, departures
+
+
+def _owner_items(
+    directory: Directory,
+    owner: FeedOwner,
+    lessons: list[models.LessonRow],
+    rooms: dict[str, list[str]],
+    departures: Departures,
+    language: Language,
+    streams: StreamsSettings,
+    epochs: dict[str, ProviderEpoch],
+) -> list[FeedItem]:
+    """Each lesson as the owner sees it; one only a departed classroom of the owner's had is
+    shown cancelled (【已取消】) for `KEEP_CANCELLED`, as a cancelled lesson is. The SEQUENCE
+    adds the epoch of the teacher's school's stream provider: a new provider, new links."""
+    teachers, classrooms = directory.teachers_of(owner), directory.classrooms_of(owner)
+    items = []
+    for lesson in lessons:
+        current = rooms[lesson.key]
+        left = {r: t for r, t in departures.get(lesson.key, {}).items() if r not in current}
+        if left and lesson.teacher_id not in teachers and not classrooms & set(current):
+            item = departed_item(directory, owner, lesson, left, language)
+        else:
+            item = _lesson_item(directory, owner, lesson, current, language, streams)
+        epoch = epochs.get(_school_of(directory, lesson), ProviderEpoch())
+        changed = max(item.last_modified, epoch.changed_at or item.last_modified)
+        items.append(replace(item, sequence=item.sequence + epoch.epoch, last_modified=changed))
+    return items
+
+
+def _school_of(directory: Directory, lesson: models.LessonRow) -> str:
+    teacher = directory.teachers.get(lesson.teacher_id)
+    return teacher.school_id if teacher else ""
 
 
 def _lesson_item(
@@ -101,9 +152,7 @@ def _lesson_item(
 ) -> FeedItem:
     subject = directory.subject_name(lesson.subject_id, language)
     room_ids = sorted(rooms) or sorted(directory.classrooms_of(owner))[:1]
-    grade = min(
-        (directory.classrooms[r].grade for r in room_ids if r in directory.classrooms), default=0
-    )
+    grade = [directory.classrooms[r].grade for r in room_ids if r in directory.classrooms]
     links = links_of(streams, lesson, rooms, directory)
     if owner.kind in CLASSROOM_VIEW:
         mine = [r for r in room_ids if r in directory.classrooms_of(owner)] or room_ids
@@ -188,7 +237,7 @@ async def render_feed(
     """Build the feed's bytes and keep its Last-Modified moving forward only."""
     window = feed_window(today, max((t.end for t in directory.bundle.terms), default=None))
     async with store.read() as session:
-        lessons, rooms = await _lessons_for(session, directory, owner, window, now)
+        lessons, rooms, departures = await _lessons_for(session, directory, owner, window, now)
         changed = {
             e.id: (e.updated_at or now, e.revision)
             for e in (
@@ -197,13 +246,13 @@ async def render_feed(
                 )
             ).all()
         }
-    items = [
-        _lesson_item(directory, owner, lesson, rooms[lesson.key], language, streams)
-        for lesson in lessons
-    ]
+    schools = {_school_of(directory, lesson) for lesson in lessons} - {""}
+    epochs = await provider_epochs(store, streams, schools, now=now)
+    items = _owner_items(directory, owner, lessons, rooms, departures, language, streams, epochs)
     items += _event_items(directory, owner, changed, language)
     items = select_items(items, window, now)
     name = feed_name(directory, owner, language)
+    filename = feed_filename(directory, owner, language)
     body = build_feed(FeedSpec(name=name, language=language), items)
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
     newest = max((item.last_modified for item in items), default=now)
@@ -212,10 +261,10 @@ async def render_feed(
     if state is not None and state.etag == etag:
         # The same bytes as last time (another worker, a restart): nothing to write, so
         # polling never waits for the database's write lock.
-        return RenderedFeed(owner, name, body, etag, state.last_modified)
+        return RenderedFeed(owner, name, body, etag, state.last_modified, filename)
     async with store.write() as session:
         last_modified = await _advance_state(session, owner, language, etag, newest, now)
-    return RenderedFeed(owner, name, body, etag, last_modified)
+    return RenderedFeed(owner, name, body, etag, last_modified, filename)
 
 
 async def _advance_state(

@@ -13,6 +13,7 @@ from coordinator.services.feeds.tokens import (
     active_tokens,
     derive_token,
     ensure_tokens,
+    latest_tokens,
     owners_of,
     revoke_token,
     rotate_token,
@@ -29,12 +30,15 @@ class FeedLink:
     webcal: str
 
     def as_json(self) -> dict[str, str]:
+        """The address under `url` and under its own scheme (`https`, or `http` without TLS)."""
+        scheme = self.https.split("://", 1)[0]
         return {
             "owner_kind": self.owner.kind,
             "owner_id": self.owner.id,
             "name": self.name,
             "language": self.language,
-            "https": self.https,
+            "url": self.https,
+            scheme: self.https,
             "webcal": self.webcal,
         }
 
@@ -71,16 +75,27 @@ async def list_feeds(store: Store, *, secret: bytes, base_url: str) -> list[Feed
 
 
 async def rotate_feed(
-    store: Store, owner: FeedOwner, *, secret: bytes, base_url: str, now: dt.datetime
+    store: Store,
+    owner: FeedOwner,
+    *,
+    secret: bytes,
+    base_url: str,
+    now: dt.datetime,
+    language: str = "zh",
 ) -> FeedLink:
-    """A new address for the owner's feed; the old one stops working at once."""
+    """A new address for the owner's feed; the old one stops working at once.
+
+    The feed keeps its language; `language` is only for an owner who never had a feed.
+    """
     directory = Directory.of(await load_bundle(store))
     if not directory.exists(owner):
         from coordinator.errors import NotFoundError
 
         raise NotFoundError(f"{owner}: no such feed owner in the current data")
     async with store.write() as session:
-        token = await rotate_token(session, owner, secret=secret, now=now, language="zh")
+        previous = (await latest_tokens(session)).get(owner)
+        keep = previous.language if previous is not None else language
+        token = await rotate_token(session, owner, secret=secret, now=now, language=keep)
         row = (await active_tokens(session))[owner]
         await bump_counter(session, FEEDS, now)
     https, webcal = feed_url(base_url, token)

@@ -67,6 +67,12 @@ async def active_tokens(session: AsyncSession) -> dict[FeedOwner, models.FeedTok
     return {FeedOwner(r.owner_kind, r.owner_id): r for r in (await session.exec(query)).all()}
 
 
+async def latest_tokens(session: AsyncSession) -> dict[FeedOwner, models.FeedTokenRow]:
+    """Each owner's newest token, live or revoked: a revoked owner stays revoked."""
+    query = select(models.FeedTokenRow).order_by(col(models.FeedTokenRow.id))
+    return {FeedOwner(r.owner_kind, r.owner_id): r for r in (await session.exec(query)).all()}
+
+
 def _new_row(
     secret: bytes,
     owner: FeedOwner,
@@ -92,8 +98,11 @@ async def ensure_tokens(
     language: str,
     now: dt.datetime,
 ) -> int:
-    """Give every owner without a live token one; returns how many were made."""
-    existing = await active_tokens(session)
+    """Give every owner who never had a token one; returns how many were made.
+
+    An owner whose feed was revoked keeps it revoked: only a rotation issues it again.
+    """
+    existing = await latest_tokens(session)
     missing = [owner for owner in owners if owner not in existing]
     for owner in missing:
         session.add(_new_row(secret, owner, language, now))
@@ -109,11 +118,14 @@ async def rotate_token(
     now: dt.datetime,
     language: str | None = None,
 ) -> str:
-    """Revoke the owner's token and issue a new one; returns the new token."""
-    current = (await active_tokens(session)).get(owner)
+    """Revoke the owner's token and issue a new one; returns the new token.
+
+    A revoked feed is issued again; the language is the last token's unless one is given.
+    """
+    current = (await latest_tokens(session)).get(owner)
     if current is None and language is None:
         raise NotFoundError(f"no feed for {owner}")
-    if current is not None:
+    if current is not None and current.revoked_at is None:
         current.revoked_at = now
         session.add(current)
     row = _new_row(secret, owner, language or (current.language if current else "zh"), now)

@@ -221,7 +221,7 @@ async def reconcile_one(
     summary = PublishSummary()
     if _refresh(row, item.lesson, item.version_id, now):
         summary.changed.append(row.key)
-    await _write_classrooms(session, [item.lesson], summary)
+    await _write_classrooms(session, [item.lesson], summary, now)
     return bool(summary.changed)
 
 
@@ -247,7 +247,7 @@ async def _reconcile(
         if row.status != LessonStatus.CANCELLED:
             _cancel(row, now)
             summary.cancelled.append(row.key)
-    await _write_classrooms(session, [item.lesson for item in dated], summary)
+    await _write_classrooms(session, [item.lesson for item in dated], summary, now)
     return summary
 
 
@@ -300,6 +300,8 @@ def _refresh(
     fingerprint = _fingerprint(lesson, status)
     if fingerprint == row.fingerprint:
         return False
+    if (row.start, row.end, row.teacher_id) != (lesson.start, lesson.end, lesson.teacher_id):
+        row.link_revision += 1  # new links for a new time or teacher; not for a new room set
     row.start, row.end, row.teacher_id = lesson.start, lesson.end, lesson.teacher_id
     row.date = lesson.date  # a lesson moved by hand takes its new date (its key keeps the old)
     row.status, row.fingerprint, row.cancelled_at = status, fingerprint, None
@@ -326,8 +328,11 @@ async def _write_classrooms(
     session: AsyncSession,
     expanded: list[DatedLesson],
     summary: PublishSummary,
+    now: dt.datetime,
 ) -> None:
-    """Replace the classroom sets of the lessons that were added or changed."""
+    """Replace the classroom sets of the lessons that were added or changed; a classroom taken
+    out is remembered as a departure (its feeds show the lesson cancelled), one that comes back
+    is no longer departed."""
     touched = set(summary.added) | set(summary.changed)
     wanted = {lesson.key: lesson.classroom_ids for lesson in expanded if lesson.key in touched}
     if not wanted:
@@ -336,13 +341,37 @@ async def _write_classrooms(
     query = select(models.LessonClassroomRow).where(
         col(models.LessonClassroomRow.lesson_key).in_(list(wanted))
     )
+    left = []
     for link in (await session.exec(query)).all():
         if link.classroom_id not in wanted[link.lesson_key]:
             await session.delete(link)
+            left.append((link.lesson_key, link.classroom_id))
         else:
             existing[link.lesson_key].add(link.classroom_id)
+    await _write_departures(session, wanted, left, now)
     for key, classroom_ids in wanted.items():
         for classroom_id in classroom_ids:
             if classroom_id not in existing[key]:
                 session.add(models.LessonClassroomRow(lesson_key=key, classroom_id=classroom_id))
     await session.flush()
+
+
+async def _write_departures(
+    session: AsyncSession,
+    wanted: Mapping[str, tuple[str, ...]],
+    left: list[tuple[str, str]],
+    now: dt.datetime,
+) -> None:
+    query = select(models.LessonDepartureRow).where(
+        col(models.LessonDepartureRow.lesson_key).in_(list(wanted))
+    )
+    departed = {(row.lesson_key, row.classroom_id): row for row in (await session.exec(query))}
+    for (key, classroom_id), row in departed.items():
+        if classroom_id in wanted[key]:  # back in the lesson
+            await session.delete(row)
+    for key, classroom_id in left:
+        row = departed.get((key, classroom_id)) or models.LessonDepartureRow(
+            lesson_key=key, classroom_id=classroom_id, left_at=now
+        )
+        row.left_at = now
+        session.add(row)

@@ -175,7 +175,8 @@ async def preview_rebalance(
     check_dates(dates, today)
     async with store.read() as session:  # the stamp first: a later import makes it stale
         stamp, temporaries = await read_stamp(session)
-    bundle = changed_bundle(await load_bundle(store), change)
+    stored = await load_bundle(store)
+    bundle = changed_bundle(stored, change)
     in_force = temporary_changes(temporaries, today)
     check_overlap(dates, in_force)
     async with store.read() as session:
@@ -187,7 +188,9 @@ async def preview_rebalance(
     if today is not None:
         async with store.read() as session:
             proposed = proposed_layer(result.plan, keys, dates)
-            dated = await dated_changes(session, bundle, proposed, today=today)
+            # For dates the change is a layer over the active plan, which still needs the
+            # stored bundle (a classroom that leaves for a week is still in it).
+            dated = await dated_changes(session, stored if dates else bundle, proposed, today=today)
     return RebalancePreview(base_id, change, dates, result, keys, stamp, base, in_force, dated)
 
 

@@ -2,5 +2,6 @@
 
 - `links`: each dated lesson's stream links, from its school's provider
 - `rooms`: meeting rooms opened before a lesson (BigBlueButton `create`)
+- `providers`: each school's provider fingerprint and epoch (a change raises SEQUENCE)
 - `callbacks`: the streaming server's callbacks and the record of who went live
 """

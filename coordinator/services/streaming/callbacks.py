@@ -47,7 +47,7 @@ def rtmp_provider(settings: StreamsSettings) -> RtmpProvider:
 def _request(lesson: models.LessonRow, rooms: Iterable[str]) -> LinkRequest:
     return id_request(
         lesson_key=lesson.key,
-        revision=lesson.revision,
+        revision=lesson.link_revision,
         start=lesson.start,
         end=lesson.end,
         teacher_id=lesson.teacher_id,

@@ -21,7 +21,7 @@ def link_request(
     )
     return LinkRequest(
         lesson_key=lesson.key,
-        revision=lesson.revision,
+        revision=lesson.link_revision,
         teacher=Participant(lesson.teacher_id, teacher.name if teacher else lesson.teacher_id),
         classrooms=rooms,
         start=lesson.start,
