@@ -3,7 +3,7 @@ cancelled, not vanished; stream links follow the time and teacher only; a school
 change raises SEQUENCE
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-07 04:45:00
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import coordinator.models
 
 revision: str = "0014"
-down_revision: str | None = "0011"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
