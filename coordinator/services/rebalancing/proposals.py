@@ -38,7 +38,11 @@ from coordinator.services.planning.plans import (
     temporary_versions,
 )
 from coordinator.services.planning.solve import check_before_storing, solver_options
-from coordinator.services.rebalancing.changes import RebalanceInputError, changed_bundle
+from coordinator.services.rebalancing.changes import (
+    RebalanceInputError,
+    changed_bundle,
+    dating_bundle,
+)
 from coordinator.services.rebalancing.dates import DatedChange, dated_changes, proposed_layer
 from coordinator.services.rebalancing.keys import follow_keys
 from coordinator.settings import SolverSettings
@@ -175,7 +179,8 @@ async def preview_rebalance(
     check_dates(dates, today)
     async with store.read() as session:  # the stamp first: a later import makes it stale
         stamp, temporaries = await read_stamp(session)
-    bundle = changed_bundle(await load_bundle(store), change)
+    stored = await load_bundle(store)
+    bundle = changed_bundle(stored, change)
     in_force = temporary_changes(temporaries, today)
     check_overlap(dates, in_force)
     async with store.read() as session:
@@ -187,7 +192,8 @@ async def preview_rebalance(
     if today is not None:
         async with store.read() as session:
             proposed = proposed_layer(result.plan, keys, dates)
-            dated = await dated_changes(session, bundle, proposed, today=today)
+            dating = dating_bundle(stored, bundle, dates)
+            dated = await dated_changes(session, dating, proposed, today=today)
     return RebalancePreview(base_id, change, dates, result, keys, stamp, base, in_force, dated)
 
 
