@@ -43,6 +43,9 @@ class ServerSettings(Section):
     public_url: str = ""  # as users reach it (https://...); empty: http://host:port
     # Reverse proxies whose X-Forwarded-For names the real client (for sign-in rate limits).
     trusted_proxies: tuple[str, ...] = ()
+    # Seconds a request body may take to arrive whole (then 408): slow-body clients hold no
+    # connection for ever. Large uploads over slow links may need more.
+    body_timeout_s: float = Field(default=30.0, gt=0)
 
 
 class StoreSettings(Section):
