@@ -14,6 +14,7 @@ from pytest_aiohttp import AiohttpServer
 from coordinator.app import create_app
 from coordinator.settings import ServerSettings, Settings
 from coordinator.store import Store
+from coordinator.web.openapi import document
 from tests.attendance.seed import Seeded, seed
 
 DEADLINE_S = 1.0
@@ -76,7 +77,7 @@ async def test_form_body_sent_a_byte_at_a_time_gets_408_and_the_connection_close
 ) -> None:
     async with connection(server[0]) as (reader, writer):
         writer.write(head("/signin", len(SIGNIN), "application/x-www-form-urlencoded"))
-        sender = asyncio.create_task(trickle(writer, SIGNIN, pause_s=0.5))
+        sender = asyncio.create_task(trickle(writer, SIGNIN, pause_s=10.0))  # 1 byte / 10 s
 
         status, headers, body = await asyncio.wait_for(answer(reader), HANG_GUARD_S)
         closed = await asyncio.wait_for(reader.read(), HANG_GUARD_S)
@@ -94,7 +95,7 @@ async def test_check_in_body_sent_slowly_gets_the_json_408(
     extra = (f"Authorization: Bearer {seeded.li}", "Idempotency-Key: slow-1")
     async with connection(server[0]) as (reader, writer):
         writer.write(head("/api/v1/check-ins", len(body), "application/json", *extra))
-        sender = asyncio.create_task(trickle(writer, body, pause_s=0.5))
+        sender = asyncio.create_task(trickle(writer, body, pause_s=10.0))  # 1 byte / 10 s
 
         status, _, answered = await asyncio.wait_for(answer(reader), HANG_GUARD_S)
         sender.cancel()
@@ -134,3 +135,15 @@ async def test_whole_body_answered_after_the_deadline_is_not_cut_off(
         status, _, _ = await asyncio.wait_for(answer(reader), HANG_GUARD_S)
 
     assert status == 400  # read and refused for what it says, not timed out
+
+
+def test_openapi_documents_the_408_of_every_operation_with_a_body() -> None:
+    operations = [
+        operation
+        for path in document()["paths"].values()
+        for operation in path.values()
+        if "requestBody" in operation
+    ]
+
+    assert operations
+    assert all("408" in operation["responses"] for operation in operations)
