@@ -69,7 +69,8 @@ def _timed_out(request: web.Request, timeout_s: float) -> web.Response:
     message = f"The request body did not arrive within {timeout_s:g} seconds."
     if request.path.startswith("/api/"):
         response = web.json_response(error_body(408, message, "request_timeout"), status=408)
-    else:
-        response = web.Response(status=408, text=message + "\n")
+    else:  # a page's form or upload: Chinese first, as the pages are
+        chinese = f"请求内容未在 {timeout_s:g} 秒内传完，请重试。"
+        response = web.Response(status=408, text=f"{chinese}\n{message}\n")
     response.force_close()
     return response
