@@ -14,7 +14,7 @@ from coordinator.settings import Settings
 from coordinator.store import Store
 from coordinator.web import api, feeds, health, openapi, streams
 from coordinator.web.keys import SETTINGS, STORE
-from coordinator.web.middlewares import errors
+from coordinator.web.middlewares import body_deadline, errors
 from coordinator.web.observe import metrics, observe
 from coordinator.web.pages import setup_pages
 
@@ -40,7 +40,8 @@ def checkin_config(settings: Settings) -> CheckinConfig:
 
 def create_app(settings: Settings, store: Store | None = None) -> web.Application:
     """The application; pass `store` to share one the caller already opened (tests do)."""
-    app = web.Application(middlewares=[observe, errors])
+    deadline = body_deadline(settings.server.body_timeout_s)
+    app = web.Application(middlewares=[observe, deadline, errors])
     app[SETTINGS] = settings
     app[api.CHECKIN_CONFIG] = checkin_config(settings)
 

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 from openpyxl import load_workbook
 
+from coordinator import models
 from coordinator.cli import main
 from coordinator.store import Store
 from coordinator.store.schema import upgrade
@@ -163,3 +164,33 @@ def test_report_attendance_on_postgresql() -> None:
         ("xiao", 8, 4, 2),
         ("", 8, 4, 2),
     ]
+
+
+async def renamed(url: str, school_id: str, name: str) -> None:
+    store = Store(url)
+    try:
+        async with store.write() as session:
+            school = await session.get(models.SchoolRow, school_id)
+            assert school is not None
+            school.name = name
+            session.add(school)
+    finally:
+        await store.close()
+
+
+def test_report_exports_keep_a_formula_like_name_inert(county: str, tmp_path: Path) -> None:
+    hostile = '=HYPERLINK("http://evil.example","点我")'
+    asyncio.run(renamed(county, "r-east", hostile))
+    by_school = ("--db", county, "report", "attendance", "--by", "school", *PERIOD)
+
+    as_csv = invoke(*by_school, "--format", "csv", "--output", str(tmp_path / "r.csv"))
+    as_xlsx = invoke(*by_school, "--format", "xlsx", "--output", str(tmp_path / "r.xlsx"))
+
+    assert (as_csv.exit_code, as_xlsx.exit_code) == (0, 0)
+    lines = (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert lines[1].startswith("""r-east,"'=HYPERLINK(""http://evil.example"",""点我"")",7,""")
+    sheet = load_workbook(tmp_path / "r.xlsx").active
+    assert sheet is not None
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert [cell.value for cell in cells if cell.data_type == "f"] == []
+    assert [cell.value for cell in cells if cell.value == hostile] == [hostile]

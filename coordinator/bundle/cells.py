@@ -57,6 +57,24 @@ WEEKDAY_NAMES = {
 MIN_GRADE = 1
 MAX_GRADE = 12
 SECONDS_PER_DAY = 86_400
+NAME_LIMIT = 100
+TITLE_LIMIT = 200
+NOTE_LIMIT = 2000
+UNSAFE_CATEGORIES = {
+    "Cc": "control character",
+    "Cf": "invisible formatting character",
+    "Cs": "lone surrogate",
+    "Zl": "line separator",
+    "Zp": "paragraph separator",
+}
+UNSAFE_NAMES = {
+    "\n": "line break",
+    "\r": "line break",
+    "\t": "tab",
+    **{chr(code): "bidi override" for code in range(0x202A, 0x202F)},
+    **{chr(code): "bidi isolate" for code in range(0x2066, 0x206A)},
+    **{chr(code): "zero-width character" for code in (0x200B, 0x200C, 0x200D, 0xFEFF)},
+}
 DATE_HINT = "Excel turned it into a date; format the column as Text and type it again"
 
 
@@ -85,16 +103,50 @@ def text(cell: Cell) -> str:
     return cell.strip().strip(INVISIBLE).strip()
 
 
-def free_text(cell: Cell) -> str:
-    """Text such as a name or a note; control characters (a NUL byte, say) are refused."""
-    value = text(cell)
-    bad = next(
-        (char for char in value if unicodedata.category(char) == "Cc" and char not in "\t\n\r"),
-        None,
-    )
-    if bad is not None:
-        raise CellError(f"{value!r} holds the control character U+{ord(bad):04X}")
+def free_text(cell: Cell, limit: int = NOTE_LIMIT) -> str:
+    """Text such as a note or a meta value: NFC-normalised and trimmed, line breaks and tabs
+    kept; control, bidi-override and zero-width characters are refused, and so is text
+    longer than `limit` characters."""
+    value = unicodedata.normalize("NFC", text(cell))
+    _refuse_unsafe(value, allowed="\t\n\r")
+    if len(value) > limit:
+        raise CellError(f"{value[:20]!r}… is {len(value)} characters long (at most {limit})")
     return value
+
+
+def name(cell: Cell) -> str:
+    """A name (of a school, classroom, person or day): one line of at most NAME_LIMIT
+    characters. NFC keeps full-width Chinese punctuation such as （） as typed (NFKC would
+    turn it into ASCII), so names read and sort as people wrote them."""
+    return _one_line(cell, NAME_LIMIT)
+
+
+def title(cell: Cell) -> str:
+    """A title (of a training, 教研 or parent class): one line of at most TITLE_LIMIT
+    characters."""
+    return _one_line(cell, TITLE_LIMIT)
+
+
+def _one_line(cell: Cell, limit: int) -> str:
+    value = unicodedata.normalize("NFC", text(cell))
+    _refuse_unsafe(value, allowed="")
+    if len(value) > limit:
+        raise CellError(f"{value[:20]!r}… is {len(value)} characters long (at most {limit})")
+    return value
+
+
+def _refuse_unsafe(value: str, allowed: str) -> None:
+    """Raise for the first character that is not visible text: a control character (a line
+    break, unless allowed), a bidi override or isolate, a zero-width character, a line or
+    paragraph separator, or half of a surrogate pair."""
+    for char in value:
+        if char in allowed:
+            continue
+        kind = unicodedata.category(char)
+        if kind in UNSAFE_CATEGORIES:
+            what = UNSAFE_NAMES.get(char) or UNSAFE_CATEGORIES[kind]
+            shown = value.encode("utf-8", "backslashreplace").decode("utf-8")
+            raise CellError(f"{shown!r} holds the {what} U+{ord(char):04X}")
 
 
 def is_blank(cell: Cell) -> bool:
@@ -310,7 +362,10 @@ def link(cell: Cell) -> str:
     """A web address starting with http:// or https://."""
     value = text(cell)
     parts = urlsplit(value)
-    if parts.scheme not in {"http", "https"} or not parts.netloc or " " in value:
+    hidden = any(
+        char.isspace() or unicodedata.category(char) in UNSAFE_CATEGORIES for char in value
+    )
+    if parts.scheme not in {"http", "https"} or not parts.netloc or hidden:
         raise CellError(f"{value!r} is not a web address (http:// or https://)")
     return value
 

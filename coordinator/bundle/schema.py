@@ -72,7 +72,7 @@ def ref(name: str, table: str, parse: Callable[[Cell], object] = cells.identifie
 
 
 ID = Column("id", cells.identifier)
-NAME = Column("name", cells.free_text)
+NAME = Column("name", cells.name)
 START = Column("start", cells.clock)
 END = Column("end", cells.clock)
 
@@ -148,7 +148,7 @@ FILES: tuple[FileSpec, ...] = (
             optional("follows_weekday", cells.weekday),
             optional("region_id", cells.identifier, ref="regions"),
             optional("school_id", cells.identifier, ref="schools"),
-            optional("name", cells.free_text),
+            optional("name", cells.name),
         ),
         required=False,
         unique=(("date", "region_id", "school_id"),),
@@ -156,7 +156,7 @@ FILES: tuple[FileSpec, ...] = (
     FileSpec(
         "subjects",
         domain.Subject,
-        (ID, Column("name_zh", cells.free_text), Column("name_en", cells.free_text)),
+        (ID, Column("name_zh", cells.name), Column("name_en", cells.name)),
     ),
     FileSpec(
         "assistants",
@@ -242,14 +242,14 @@ FILES: tuple[FileSpec, ...] = (
         (
             ID,
             Column("kind", cells.choice(EventKind)),
-            Column("title", cells.free_text),
+            Column("title", cells.title),
             Column("audience_kind", cells.choice(AudienceKind)),
             Column("audience_id", cells.identifier),
             Column("date", cells.date),
             START,
             END,
             optional("host_teacher_id", cells.identifier, ref="network_teachers"),
-            optional("host_name", cells.free_text),
+            optional("host_name", cells.name),
             optional("link", cells.link),
             optional("time_zone", cells.time_zone),
         ),

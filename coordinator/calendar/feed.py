@@ -11,7 +11,7 @@ from enum import StrEnum
 from typing import Literal, TypeAlias
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Parameters, Timezone, vUri
+from icalendar import Calendar, Event, Parameters, Timezone, vText, vUri
 
 from coordinator.errors import CoordinatorError
 
@@ -23,7 +23,12 @@ PUBLISHED_TTL = "PT1H"
 CANCELLED_PREFIX: dict[Language, str] = {"zh": "【已取消】", "en": "[Cancelled] "}
 LINK_LABEL: dict[Language, str] = {"zh": "直播链接", "en": "Live stream"}
 CONFERENCE_FEATURES = ("AUDIO", "VIDEO")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Control characters, bidi overrides and isolates, zero-width characters and lone surrogates:
+# dropped from every text a feed carries (the bundle refuses them; older data may hold them).
+_HIDDEN = "\x7f-\x9f\u200b-\u200d\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff"
+_INVISIBLE = re.compile(f"[\x00-\x08\x0b-\x1f{_HIDDEN}]")
+_LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\x85]")
+_URI_UNSAFE = re.compile(f"[\x00-\x20{_HIDDEN}]")
 
 
 class FeedError(CoordinatorError):
@@ -103,11 +108,12 @@ def calendar_head(feed: FeedSpec) -> Calendar:
     calendar.add("calscale", "GREGORIAN")
     if feed.uid:
         calendar.add("uid", feed.uid)
-    calendar.add("name", clean(feed.name))
-    calendar.add("x-wr-calname", clean(feed.name))
+    # vText explicitly: icalendar leaves NAME and X- properties unescaped otherwise.
+    calendar.add("name", vText(one_line(feed.name)))
+    calendar.add("x-wr-calname", vText(one_line(feed.name)))
     if feed.description:
-        calendar.add("description", clean(feed.description))
-        calendar.add("x-wr-caldesc", clean(feed.description))
+        calendar.add("description", vText(clean(feed.description)))
+        calendar.add("x-wr-caldesc", vText(clean(feed.description)))
     # icalendar writes neither VALUE=DURATION nor a valid TTL by itself.
     calendar.add("refresh-interval", REFRESH_INTERVAL, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", PUBLISHED_TTL)
@@ -119,28 +125,31 @@ def vevent(item: FeedItem, language: Language) -> Event:
     zone = ZoneInfo(item.tzid)
     cancelled = item.status is LessonStatus.CANCELLED
     event = Event()
-    event.add("uid", item.uid)
+    event.add("uid", vText(one_line(item.uid)))
     event.add("dtstamp", _utc(item.last_modified))
     event.add("last-modified", _utc(item.last_modified))
     event.add("sequence", item.sequence)
     event.add("dtstart", item.start.astimezone(zone))
     event.add("dtend", item.end.astimezone(zone))
     prefix = CANCELLED_PREFIX[language] if cancelled else ""
-    event.add("summary", prefix + clean(item.summary))
+    event.add("summary", vText(prefix + one_line(item.summary)))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
     label = item.link_label or LINK_LABEL[language]
-    description = with_link(clean(item.description), item.url, label, language)
+    url = safe_uri(item.url)
+    description = with_link(clean(item.description), url, one_line(label), language)
     if description:
-        event.add("description", description)
+        event.add("description", vText(description))
     if item.location:
-        event.add("location", clean(item.location))
+        event.add("location", vText(one_line(item.location)))
     if item.categories:
-        event.add("categories", [clean(c) for c in item.categories])
-    if item.url:
-        event.add("url", vUri(item.url))
-        parameters = Parameters(VALUE="URI", FEATURE=list(CONFERENCE_FEATURES), LABEL=clean(label))
-        event.add("conference", vUri(item.url), parameters=parameters)
+        event.add("categories", [one_line(c) for c in item.categories])
+    if url:
+        event.add("url", vUri(url))
+        parameters = Parameters(
+            VALUE="URI", FEATURE=list(CONFERENCE_FEATURES), LABEL=one_line(label)
+        )
+        event.add("conference", vUri(url), parameters=parameters)
     return event
 
 
@@ -187,9 +196,20 @@ def language_of(code: str) -> Language:
 
 
 def clean(text: str) -> str:
-    """Text without control characters (newlines kept) that break strict parsers."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return _CONTROL.sub("", text)
+    """Text without control, bidi and zero-width characters or lone surrogates (newlines
+    kept, as `\n`), which break strict parsers or hide what a line says."""
+    text = _LINE_BREAKS.sub("\n", text).replace("\t", " ")
+    return _INVISIBLE.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """`clean` text on one line: a title, a name or a parameter value never breaks a line."""
+    return " ".join(part.strip() for part in clean(text).split("\n") if part.strip())
+
+
+def safe_uri(url: str) -> str:
+    """The link without whitespace, control or invisible characters (none belong in a URI)."""
+    return _URI_UNSAFE.sub("", url)
 
 
 def _check_unique(items: Sequence[FeedItem]) -> None:

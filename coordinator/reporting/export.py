@@ -19,6 +19,9 @@ from coordinator.reporting.tables import Cell, Column, Kind, Table
 BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only when it starts with this mark
 NUMBER_FORMATS = {Kind.INT: "0", Kind.DECIMAL: "0.0", Kind.RATE: "0.0%", Kind.TEXT: "@"}
 MAX_WIDTH = 60
+# A text cell starting with one of these is a formula to Excel, WPS and LibreOffice (OWASP
+# "CSV injection"): `=HYPERLINK(...)` in a school's name would become a live link.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Fixed document times, so the same report gives the same bytes.
 WORKBOOK_TIME = dt.datetime(2026, 1, 1)  # noqa: DTZ001 (openpyxl wants a naive time)
 
@@ -46,11 +49,16 @@ def text_of(cell: Cell, column: Column, language: str) -> str:
     return str(cell)
 
 
+def inert(text: str) -> str:
+    """Text a spreadsheet shows as typed: a leading `'` when it would start a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
 def to_csv(table: Table, language: str = "zh") -> bytes:
-    """UTF-8 with a byte-order mark and CRLF line ends, as Excel expects."""
+    """UTF-8 with a byte-order mark and CRLF line ends, as Excel expects; text never a formula."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(headings(table, language))
+    writer.writerow(inert(heading) for heading in headings(table, language))
     for row in all_rows(table):
         writer.writerow(
             _csv_cell(c, col, language) for c, col in zip(row, table.columns, strict=True)
@@ -59,9 +67,12 @@ def to_csv(table: Table, language: str = "zh") -> bytes:
 
 
 def _csv_cell(cell: Cell, column: Column, language: str) -> str:
-    """Numbers stay numbers (rates as fractions, e.g. 0.875) so a spreadsheet can sum them."""
+    """Numbers stay numbers (rates as fractions, e.g. 0.875) so a spreadsheet can sum them;
+    text is made inert."""
     if isinstance(cell, float) and column.kind is Kind.RATE:
         return f"{cell:.4f}"
+    if isinstance(cell, str | Label):
+        return inert(text_of(cell, column, language))
     return text_of(cell, column, language)
 
 
@@ -71,11 +82,11 @@ def to_xlsx(table: Table, language: str = "zh") -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = table.name[:31]
-    sheet.append(headings(table, language))
+    for number, row in enumerate([headings(table, language), *all_rows(table)], start=1):
+        for index, value in enumerate(row, start=1):
+            _put(sheet.cell(number, index), _xlsx_value(value, language))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in all_rows(table):
-        sheet.append([_xlsx_value(c, language) for c in row])
     for index, column in enumerate(table.columns, start=1):
         letter = get_column_letter(index)
         for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
@@ -96,6 +107,14 @@ def to_xlsx(table: Table, language: str = "zh") -> bytes:
 
 def _xlsx_value(cell: Cell, language: str) -> str | int | float | None:
     return cell.text(language) if isinstance(cell, Label) else cell
+
+
+def _put(cell: Any, value: str | int | float | None) -> None:
+    """A number as a number; text as a string cell, never a formula (openpyxl makes any text
+    starting with `=` one)."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
 
 
 def _width(table: Table, index: int, language: str) -> float:

@@ -45,6 +45,9 @@ class ServerSettings(Section):
     trusted_proxies: tuple[str, ...] = ()
     # How long a personal sign-in link (`coordinator users link`) may be used, in days.
     sign_in_link_days: float = Field(default=7.0, gt=0, le=30)
+    # Seconds a request body may take to arrive whole (then 408): slow-body clients hold no
+    # connection for ever. Large uploads over slow links may need more.
+    body_timeout_s: float = Field(default=30.0, gt=0)
 
 
 class StoreSettings(Section):

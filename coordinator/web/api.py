@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -45,6 +46,7 @@ CHECK_INS = "/api/v1/check-ins"
 MAX_BODY = 16 * 1024
 MAX_DAYS = 62
 MAX_DEPTH = 8  # a report nests two levels; anything deeper is not one
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 CHECKIN_CONFIG = web.AppKey("checkin_config", CheckinConfig)
 CHECKIN_WRITER = web.AppKey("checkin_writer", CheckinWriter)
 Handler = Callable[[web.Request], Awaitable[web.Response]]
@@ -143,11 +145,15 @@ def _too_large() -> ReportError:
 
 
 def _check_shape(value: Any) -> None:
-    """Bounded nesting, and no NUL characters (no database stores them), level by level."""
+    """Bounded nesting, no NUL characters (no database stores them) and no lone surrogates
+    (JSON's `\\ud800` decodes to a string UTF-8 cannot hold), level by level."""
     depth, level = 0, [value]
     while level:
-        if any(isinstance(item, str) and "\x00" in item for item in level):
+        texts = [item for item in level if isinstance(item, str)]
+        if any("\x00" in item for item in texts):
             raise ReportError("body", "a NUL character (\\u0000) in a string")
+        if any(_LONE_SURROGATE.search(item) for item in texts):
+            raise ReportError("body", "a lone surrogate (\\ud800–\\udfff) in a string")
         level = [
             child
             for item in level

@@ -39,6 +39,7 @@ def _text(description: str) -> Json:
     return {"description": description, "content": {"text/plain": {"schema": {"type": "string"}}}}
 
 
+SLOW_BODY = "the body did not arrive within [server] body_timeout_s; the connection closes"
 ERROR = {
     "type": "object",
     "required": ["error"],
@@ -161,6 +162,7 @@ def _check_ins() -> Json:
                 "400": _error("a bad body, field or Idempotency-Key (error.field names it)"),
                 "401": _error("no or no valid Bearer token"),
                 "404": _error("no such lesson or classroom for this token"),
+                "408": _error(SLOW_BODY),
                 "409": _error("the correction window has closed"),
                 "422": _error("the Idempotency-Key was used for a different request"),
                 "503": _error("the server cannot store it now; retry (Retry-After)"),
@@ -203,6 +205,7 @@ def _stream_callback(kind: str) -> Json:
                 "200": _text("allowed"),
                 "400": _error("streaming is not configured ([streams.rtmp])"),
                 "403": _text("refused, with the reason"),
+                "408": _error(SLOW_BODY),
             },
         }
     }

@@ -64,7 +64,10 @@ def test_read_bundle_blank_lines_count_in_line_numbers(small: BundleCopy) -> Non
 def test_read_bundle_quoted_line_break_counts_as_one_line(small: BundleCopy) -> None:
     small.write_text("regions", 'id,name\n"qingshan","青山县\n（山区）"\n,x\n')
 
-    assert small.problems() == ["regions.csv:3: id: is empty but required"]
+    assert small.problems() == [
+        "regions.csv:2: name: '青山县\\n（山区）' holds the line break U+000A",
+        "regions.csv:3: id: is empty but required",
+    ]
 
 
 def test_read_bundle_gbk_file_names_the_line_and_the_encoding(small: BundleCopy) -> None:

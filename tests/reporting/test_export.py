@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 
@@ -114,3 +115,48 @@ def test_text_table_aligns_chinese_as_two_columns() -> None:
         "a,b          0\n"
         "合计         3  50.0%  12.2\n"
     )
+
+
+HOSTILE = Table(
+    name="hostile",
+    title=Label("表", "Table"),
+    columns=(Column("name", Label("名称", "Name"), Kind.TEXT), Column("count", Label("数", "N"))),
+    rows=(
+        ('=HYPERLINK("http://evil.example","点我")', -3),
+        (Label("+1", "+1"), 0),
+        ("-2", 1),
+        ("@SUM(A1)", 2),
+        ("\tx", 3),
+        ("\rx", 4),
+        ("东村小学", -5),
+    ),
+)
+INERT = ['\'=HYPERLINK("http://evil.example","点我")', "'+1", "'-2", "'@SUM(A1)", "'\tx"]
+
+
+def test_csv_text_starting_a_formula_gets_a_quote_and_numbers_stay_numbers() -> None:
+    rows = list(csv.reader(io.StringIO(to_csv(HOSTILE).decode("utf-8-sig"), newline="")))
+
+    assert rows[1:] == [
+        [INERT[0], "-3"],
+        [INERT[1], "0"],
+        [INERT[2], "1"],
+        [INERT[3], "2"],
+        [INERT[4], "3"],
+        ["'\rx", "4"],
+        ["东村小学", "-5"],
+    ]
+
+
+def test_xlsx_text_cells_are_strings_never_formulas() -> None:
+    sheet = load_workbook(io.BytesIO(to_xlsx(HOSTILE))).active
+    assert sheet is not None
+
+    cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
+
+    assert [cell.data_type for cell in cells if cell.data_type == "f"] == []
+    assert [cell.value for cell in cells] == [
+        '=HYPERLINK("http://evil.example","点我")', -3, "+1", 0, "-2", 1, "@SUM(A1)", 2,
+        "\tx", 3, "\nx", 4, "东村小学", -5,  # XML reads a CR back as LF
+    ]  # fmt: skip
+    assert {cell.data_type for cell in cells[1::2]} == {"n"}

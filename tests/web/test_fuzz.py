@@ -24,6 +24,8 @@ from schemathesis import Case, GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
     status_code_conformance,
 )
 from schemathesis.core.result import Ok
@@ -46,7 +48,15 @@ EXAMPLES = {  # per operation and generation mode; an operation without input ha
 }
 OTHERS = {GenerationMode.POSITIVE: 25, GenerationMode.NEGATIVE: 10}
 Operation: TypeAlias = APIOperation[Any, Any, Any, Any]
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    response_headers_conformance,
+]
+# Not negative_data_rejection nor missing_required_header: the test adds the Bearer token to
+# every case, so a case generated without it would be judged as if it had none.
 
 
 def free_port() -> int:

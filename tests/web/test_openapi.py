@@ -70,8 +70,22 @@ def nested(depth: int) -> bytes:
         (nested(5_000), "application/json", "body", "nested"),
         (b"[1, 2]", "application/json", "body", "must be a JSON object"),
         (b'{"kind": 7}', "application/json", "kind", "is not one of"),
+        (b'{"kind": "check_in\\ud800"}', "application/json", "body", "lone surrogate"),
+        (b'{"fields": {"note": ["\\udfff"]}}', "application/json", "body", "lone surrogate"),
+        (b'{"\\ud800": 1}', "application/json", "body", "lone surrogate"),
     ],
-    ids=["non-utf8", "bad-charset", "huge", "truncated-deep", "deep", "array", "wrong-type"],
+    ids=[
+        "non-utf8",
+        "bad-charset",
+        "huge",
+        "truncated-deep",
+        "deep",
+        "array",
+        "wrong-type",
+        "lone-surrogate",
+        "lone-surrogate-nested",
+        "lone-surrogate-key",
+    ],
 )
 async def test_malformed_bodies_get_400_with_a_clear_message(
     api: tuple[Client, str], body: bytes, content_type: str, field: str, words: str

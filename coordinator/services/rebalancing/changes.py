@@ -8,6 +8,7 @@ yet in the timetable (added again, with its needs), and a need that gets new per
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 from coordinator.domain import Bundle
 from coordinator.errors import CoordinatorError
@@ -83,3 +84,14 @@ def changed_bundle(bundle: Bundle, change: Change) -> Bundle:
     check_change(bundle, change)
     after = apply_change(without_present(bundle, change), change)
     return without_unavailable_pinned(after, change)
+
+
+def dating_bundle(stored: Bundle, changed: Bundle, dates: tuple[dt.date, dt.date] | None) -> Bundle:
+    """The data to date lessons with. From now on: the data after the change. For dates only:
+    the stored data plus any classroom the change adds, since the lessons outside the dates
+    (the layers underneath) still reach a classroom that leaves for those dates."""
+    if dates is None:
+        return changed
+    known = {classroom.id for classroom in stored.classrooms}
+    added = tuple(classroom for classroom in changed.classrooms if classroom.id not in known)
+    return dataclasses.replace(stored, classrooms=stored.classrooms + added)

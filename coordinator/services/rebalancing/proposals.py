@@ -38,7 +38,11 @@ from coordinator.services.planning.plans import (
     temporary_versions,
 )
 from coordinator.services.planning.solve import check_before_storing, solver_options
-from coordinator.services.rebalancing.changes import RebalanceInputError, changed_bundle
+from coordinator.services.rebalancing.changes import (
+    RebalanceInputError,
+    changed_bundle,
+    dating_bundle,
+)
 from coordinator.services.rebalancing.dates import DatedChange, dated_changes, proposed_layer
 from coordinator.services.rebalancing.keys import follow_keys
 from coordinator.settings import SolverSettings
@@ -188,9 +192,8 @@ async def preview_rebalance(
     if today is not None:
         async with store.read() as session:
             proposed = proposed_layer(result.plan, keys, dates)
-            # For dates the change is a layer over the active plan, which still needs the
-            # stored bundle (a classroom that leaves for a week is still in it).
-            dated = await dated_changes(session, stored if dates else bundle, proposed, today=today)
+            dating = dating_bundle(stored, bundle, dates)
+            dated = await dated_changes(session, dating, proposed, today=today)
     return RebalancePreview(base_id, change, dates, result, keys, stamp, base, in_force, dated)
 
 

@@ -45,6 +45,7 @@ from tests.web.pages.support import (
 receiver = fixtures.receiver
 SICK = {"kind": "teacher", "teacher": "t-wang", "reason": "sick", "span": "dates"}
 WEEK = {"first": "2026-11-24", "last": "2026-11-30"}
+WEEK_END = dt.date(2026, 11, 30)
 FORM = re.compile(r'<form method="post" action="/rebalance/apply".*?</form>', re.S)
 FIELD = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 BASE = "http://feeds.example.cn"
@@ -440,3 +441,25 @@ async def test_classroom_in_the_imported_data_joins_with_a_minimal_change(
     assert "新开" in preview.text
     assert applied.status == 303
     assert dated
+
+
+async def test_classroom_leaving_for_a_date_range_previews_and_applies(
+    client: Client, arranged: Store
+) -> None:
+    token = await signed_in(client)
+    before = await lessons(arranged)
+    leaves = {"kind": "classroom-remove", "classroom": "c-east-3", "span": "dates"} | WEEK
+
+    preview = await post(client, "/rebalance/preview", token, leaves)
+    unchanged = (len(await versions(arranged)), await lessons(arranged))
+    applied = await post(client, "/rebalance/apply", token, as_fields(apply_fields(preview.page)))
+
+    assert preview.status == 200, preview.page
+    assert "仅 2026-11-24 至 2026-11-30" in preview.text
+    assert "东村小学 三年级（1）班" in preview.text
+    assert shown_keys(preview.page)
+    assert all(in_week(key) for key in shown_keys(preview.page))
+    assert unchanged == (1, before)
+    assert (applied.status, applied.location) == (303, "/rebalance?applied=2")
+    version = (await versions(arranged))[-1]
+    assert (version.applies_from, version.applies_to) == (dt.date(2026, 11, 24), WEEK_END)

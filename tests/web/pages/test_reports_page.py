@@ -479,3 +479,24 @@ async def test_named_periods_link_from_the_page(reports: Client) -> None:
     assert f"{link} aria-current" in page
     weeks = [row[0] for row in Tables(page).tables["attendance-table"][1:]]
     assert weeks == ["2026年第48周（11月23日起）", "合计"]  # lessons were published from 11-22 on
+
+
+async def test_exports_of_a_formula_like_name_are_inert(reports: Client, arranged: Store) -> None:
+    hostile = '=HYPERLINK("http://evil.example","点我")'
+    async with arranged.write() as session:
+        school = await session.get(models.SchoolRow, "r-east")
+        assert school is not None
+        school.name = hostile
+        session.add(school)
+    await sign_in(reports, "admin")
+
+    body = await (await reports.get("/reports/export.csv?by=school")).read()
+    workbook = await (await reports.get("/reports/export.xlsx?by=school")).read()
+
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert [row[0] for row in rows if "HYPERLINK" in row[0]] == [f"'{hostile}"]
+    sheet = load_workbook(io.BytesIO(workbook)).active
+    assert sheet is not None
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert [cell.value for cell in cells if cell.data_type == "f"] == []
+    assert hostile in [cell.value for cell in cells]
