@@ -44,16 +44,18 @@ async def _board(request: web.Request) -> tuple[dt.date, list[BoardLesson]]:
     return day, [_within(scope, lesson) for lesson in board]
 
 
+def room_within(scope: Scope, state: RoomState) -> RoomState:
+    """A classroom outside the scope: no name, no assistant, no phone."""
+    if shows_person(scope, "classroom", state.classroom_id):
+        return state
+    return dataclasses.replace(state, name="", assistant="", phone="")
+
+
 def _within(scope: Scope, lesson: BoardLesson) -> BoardLesson:
     """A lesson shared beyond the scope: the other part's names and phones left out."""
-
-    def room(state: RoomState) -> RoomState:
-        if shows_person(scope, "classroom", state.classroom_id):
-            return state
-        return dataclasses.replace(state, name="", assistant="", phone="")
-
     teacher = lesson.teacher if shows_person(scope, "teacher", lesson.teacher_id) else ""
-    return dataclasses.replace(lesson, teacher=teacher, rooms=tuple(map(room, lesson.rooms)))
+    rooms = tuple(room_within(scope, room) for room in lesson.rooms)
+    return dataclasses.replace(lesson, teacher=teacher, rooms=rooms)
 
 
 @allow("admin")

@@ -3,7 +3,7 @@
 `west-admin` holds the alliance `west-only` (西村教学点 alone). The open music lesson reaches
 c-east-3 (东村, 李老师 13900000001) and c-west-3 (西村, 赵老师 13900000002), taught by 王丽
 of 城关一小: the west admin sees it, only their own part named, and may not move, cancel,
-re-assign or restore it for the others.
+re-assign or restore it for the others. `city-west-admin` holds 王丽's school and 西村, not 东村.
 """
 
 from __future__ import annotations
@@ -59,10 +59,16 @@ async def west(arranged: Store) -> models.LessonRow:
         alliances=(
             *bundle.alliances,
             domain.Alliance("west-only", "西村联盟", AllianceKind.PAIRING, "r-west"),
+            domain.Alliance("city-west", "城西结对", AllianceKind.PAIRING, "u-one"),
+        ),
+        alliance_members=(
+            *bundle.alliance_members,
+            domain.AllianceMember("city-west", "r-west", 1),
         ),
     )
     await import_bundle(arranged, bundle, source="test", now=NOW)
     await add_admin(arranged, "west-admin", "alliance:west-only")
+    await add_admin(arranged, "city-west-admin", "alliance:city-west")  # 王丽 and 西村
     return await shared_lesson(arranged)
 
 
@@ -134,3 +140,31 @@ async def test_today_board_leaves_out_names_and_phones_outside_the_scope(
     assert response.status == 200
     assert "13900000002" in page
     assert ("13900000001" in page, "李老师" in page, "王丽" in page) == (False, False, False)
+
+
+async def test_teacher_page_for_an_admin_leaves_out_classrooms_outside_the_scope(
+    client: Client, west: models.LessonRow
+) -> None:
+    await sign_in(client, "city-west-admin")
+    response = await client.get(f"/teachers/t-wang?week={west.date.isoformat()}")
+    page = await response.text()
+    assert response.status == 200
+    assert ("赵老师" in page, "13900000002" in page) == (True, True)
+    assert ("李老师" in page, "13900000001" in page) == (False, False)
+
+
+async def test_shared_lesson_with_the_teacher_in_scope_still_needs_every_classroom(
+    client: Client, arranged: Store, west: models.LessonRow
+) -> None:
+    await sign_in(client, "city-west-admin")
+    token = await csrf_of(client, f"/lessons/{west.key}")
+    response = await client.post(
+        f"/lessons/{west.key}/cancel",
+        data={"_csrf": token, "note": "运动会", "confirm": "yes"},
+        allow_redirects=False,
+    )
+    async with arranged.read() as session:
+        after = await session.get(models.LessonRow, west.key)
+    assert response.status == 403
+    assert after is not None
+    assert after.status == west.status
