@@ -1,7 +1,10 @@
 """The authorization matrix: every page route × every role × own and other objects.
 
 Signed out, pages send to /signin (303) and JSON answers 401. A role the route is not for gets
-403. An object outside the user's scope answers 404, exactly like one that does not exist.
+403. An object outside the user's scope answers 404, exactly like one that does not exist; a
+scope parameter (reports) not wholly inside the user's answers 403. `da-region` is the admin
+of the other county on the same server (大县: r-far, c-far, a-far); lessons only partly in an
+admin's scope are in test_lesson_scope.py, every route tried across counties in test_tenancy.py.
 """
 
 from __future__ import annotations
@@ -73,6 +76,24 @@ MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
     # the other county's admin finds nothing (narrower scopes: test_lesson_scope.py).
     ("GET", SHARED, ""): (303, 200, 200, 404, 403, 403, 403, 403),
     ("POST", f"{SHARED}/cancel", "x"): (303, 400, 400, 404, 403, 403, 403, 403),
+    # The assistant's phone page and its device token: assistants only.
+    ("GET", "/assistant", ""): (303, 403, 403, 403, 403, 200, 200, 200),
+    ("POST", "/assistant/token.json", "x"): (401, 403, 403, 403, 403, 201, 201, 201),
+    # A rebalance step opened by address goes back to the form; the audit filtered.
+    ("GET", "/rebalance/preview", ""): (303, 303, 303, 303, 403, 403, 403, 403),
+    ("GET", "/audit?actor=admin", ""): (303, 200, 200, 200, 403, 403, 403, 403),
+    # The other county's report export, and a school of this county, seen from there.
+    ("GET", "/reports/export.xlsx?scope=region:da&table=kaiqi", ""): (
+        303,
+        403,
+        403,
+        200,
+        403,
+        403,
+        403,
+        403,
+    ),
+    ("GET", "/timetables/school/u-one", ""): (303, 200, 200, 404, 404, 404, 404, 404),
     # Uploads: region admins only; a form without a file is a 400.
     ("POST", "/data/upload", "nothing"): (303, 400, 403, 400, 403, 403, 403, 403),
 }
