@@ -20,10 +20,6 @@ from coordinator.services.accounts.users import Scope
 class OutsideScope(CoordinatorError):
     """The object is seen, but the action would reach a part of it outside the scope."""
 
-    def __init__(self, message: str, names: Iterable[str] = ()) -> None:
-        self.names = tuple(names)
-        super().__init__(message)
-
 
 class Reach(StrEnum):
     """How much of an object lies in a scope."""
@@ -68,8 +64,3 @@ def may_act_on_lesson(
 def shows_person(scope: Scope, kind: str, object_id: str) -> bool:
     """Names and phone numbers of a teacher, assistant or classroom only inside the scope."""
     return scope.sees(kind, object_id)
-
-
-def outside(scope: Scope, kind: str, object_ids: Iterable[str]) -> list[str]:
-    """The ids of one kind that the scope does not hold, sorted: for refusals that name them."""
-    return sorted({object_id for object_id in object_ids if not scope.sees(kind, object_id)})
