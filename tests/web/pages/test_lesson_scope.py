@@ -168,3 +168,14 @@ async def test_shared_lesson_with_the_teacher_in_scope_still_needs_every_classro
     assert response.status == 403
     assert after is not None
     assert after.status == west.status
+
+
+async def test_week_grid_for_an_admin_leaves_out_names_outside_the_scope(
+    client: Client, west: models.LessonRow
+) -> None:
+    await sign_in(client, "west-admin")
+    response = await client.get(f"/timetables/classroom/c-west-3?week={west.date.isoformat()}")
+    page = await response.text()
+    assert response.status == 200
+    assert ("西村教学点" in page, "管理范围外的一个班级" in page) == (True, True)
+    assert ("东村小学" in page, "王丽" in page) == (False, False)
