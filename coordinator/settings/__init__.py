@@ -20,6 +20,7 @@ DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///coordinator.db"
 SECRET_NAMES = frozenset(
     {
         "secret_key",
+        "metrics_token",
         "secret",
         "password",
         "hls_secret",
@@ -130,6 +131,10 @@ class Settings(BaseSettings):
     notifications: NotificationSettings = NotificationSettings()
     # Addresses allowed to make nginx-rtmp's callbacks (on_publish, on_play, ...).
     stream_callbacks_from: tuple[str, ...] = ("127.0.0.1", "::1")
+    # GET /metrics: from these addresses when no proxy forwarded the request, or from anywhere
+    # with `Authorization: Bearer <COORDINATOR_METRICS_TOKEN>` (environment only).
+    metrics_from: tuple[str, ...] = ("127.0.0.1", "::1")
+    metrics_token: SecretStr = SecretStr("")
 
     @classmethod
     def settings_customise_sources(

@@ -328,12 +328,15 @@ class AuditFilter:
 
 
 def audit_visible(scope: Scope, row: models.AuditRow, is_region_admin: bool) -> bool:
-    """Admins see changes to objects in their scope; data imports only region admins."""
+    """Admins see changes to objects in their scope; data imports only their region's admins."""
     if row.object_kind == "user":
         kind, _, object_id = str(row.details.get("scope", "")).partition(":")
         return scope.sees("alliance" if kind == "group" else kind, object_id)
-    if row.object_kind == "data" or (row.object_kind == "timetable" and is_region_admin):
-        return is_region_admin
+    if row.object_kind == "data":  # an import by a region admin: that region's; the CLI's: all
+        region = str(row.details.get("region", ""))
+        return is_region_admin and (not region or scope.sees("region", region))
+    if row.object_kind == "timetable" and is_region_admin and not _names_people(row):
+        return True  # a server-wide publish that lists nobody
     if row.object_kind in ("lesson", "timetable"):
         # A hand edit or a rebalance: seen by whoever sees a teacher or classroom it touched.
         teachers = [str(teacher) for teacher in row.details.get("teachers", [])]
@@ -342,6 +345,10 @@ def audit_visible(scope: Scope, row: models.AuditRow, is_region_admin: bool) -> 
             r in scope.classrooms for r in rooms
         )
     return scope.sees(row.object_kind, row.object_id)
+
+
+def _names_people(row: models.AuditRow) -> bool:
+    return bool(row.details.get("teachers") or row.details.get("classrooms"))
 
 
 async def audit_entries(

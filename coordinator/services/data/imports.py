@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coordinator import domain, models
+from coordinator.bundle import BundleReport, read_bundle, write_bundle_csv
 from coordinator.services.counters import FEEDS, bump_counter
+from coordinator.services.data.tenancy import merge_region
 from coordinator.store import Store
 from coordinator.store.mirror import MIRRORS, Key, Mirror, Row, bundle_from_rows, row_values
 
@@ -187,3 +191,15 @@ async def import_into(
 
     await upgrade(store)
     return await import_bundle(store, bundle, source=source, now=now, shift_days=shift_days)
+
+
+def merged_for_region(
+    current: domain.Bundle, uploaded: domain.Bundle, region_id: str
+) -> BundleReport:
+    """The stored data with one region's part replaced by an upload, checked as a whole by the
+    bundle reader (blocking: run it in a thread). `tenancy.OutsideRegion` when the upload
+    reaches beyond the region; nothing is written either way."""
+    merged = merge_region(current, uploaded, region_id)
+    with tempfile.TemporaryDirectory() as folder:
+        write_bundle_csv(merged, Path(folder))
+        return read_bundle(Path(folder))

@@ -24,6 +24,7 @@ from coordinator.calendar.edit_problems import EditCheck, EditProblem, error
 from coordinator.calendar.edits import EditKind, HandEdit, apply_edit, next_edit
 from coordinator.calendar.feed import LessonStatus
 from coordinator.errors import CoordinatorError, NotFoundError
+from coordinator.services.accounts.policy import LessonAction, OutsideScope, may_act_on_lesson
 from coordinator.services.accounts.users import Scope, audit_row
 from coordinator.services.counters import FEEDS, bump_counter
 from coordinator.services.lessons.dated import Dated, current_layers, date_layers, reconcile_one
@@ -89,7 +90,7 @@ async def stored_lesson(session: AsyncSession, scope: Scope, key: str) -> Stored
         raise NotFoundError(f"lesson {key}: no such lesson")
     links = select(models.LessonClassroomRow).where(models.LessonClassroomRow.lesson_key == key)
     rooms = tuple(sorted(link.classroom_id for link in (await session.exec(links)).all()))
-    if not scope.sees_lesson(row.teacher_id, rooms):
+    if not may_act_on_lesson(scope, LessonAction.VIEW, row.teacher_id, rooms):
         raise NotFoundError(f"lesson {key}: no such lesson")
     history = await edit_history(session, key)
     edit = hand_edit_of(history[0]) if history else None
@@ -211,6 +212,7 @@ async def edit_lesson(
     async with store.write() as session:
         await bump_counter(session, FEEDS, now)  # first: queues concurrent edits and publishing
         stored = await stored_lesson(session, scope, request.lesson_key)
+        _check_whole(scope, stored)
         target = _target(request, stored, scope)
         plan = await planned_lesson(session, bundle, stored.row.key, stored.planned_date)
         result = _applied(plan, target)
@@ -225,6 +227,16 @@ async def edit_lesson(
         await session.flush()
     log.info("lesson %s: %s by %s (changed: %s)", request.lesson_key, request.kind, actor, changed)
     return EditOutcome(stored.row, edit, changed)
+
+
+def _check_whole(scope: Scope, stored: Stored) -> None:
+    """Moving, cancelling, re-assigning or restoring acts for the whole lesson."""
+    row, rooms = stored.row, stored.classroom_ids
+    if not may_act_on_lesson(scope, LessonAction.CHANGE, row.teacher_id, rooms):
+        raise OutsideScope(
+            f"lesson {row.key}: its teacher or a classroom is outside your scope; "
+            "take your own classroom out of it on the rebalance page instead"
+        )
 
 
 def _applied(plan: Dated | None, target: HandEdit) -> Dated | None:

@@ -38,6 +38,8 @@ class Cell:
     end: dt.datetime
     status: str
     conflicts: tuple[str, ...]
+    teacher_id: str = ""
+    classroom_ids: tuple[str, ...] = ()  # in the order of `classrooms`
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +143,8 @@ def _cell(
         end=lesson.end.astimezone(zone),
         status=lesson.status,
         conflicts=tuple(_conflict_text(c) for c in lesson.conflicts),
+        teacher_id=lesson.teacher_id,
+        classroom_ids=tuple(rooms),
     )
 
 

@@ -11,6 +11,7 @@ from coordinator import models
 from coordinator.calendar.edit_checks import BookedLesson, check_change
 from coordinator.calendar.edit_problems import EditProblem
 from coordinator.calendar.feed import LessonStatus
+from coordinator.services.accounts.policy import LessonAction, may_act_on_lesson, shows_person
 from coordinator.services.accounts.users import Scope
 from coordinator.services.data.directory import Directory
 from coordinator.services.lessons.edit_rows import edit_history
@@ -25,7 +26,7 @@ from coordinator.store import Store
 
 @dataclass(frozen=True, slots=True)
 class RoomView:
-    name: str
+    name: str  # "" for a classroom outside the admin's scope: no names, no phones
     assistant: str
     phone: str
 
@@ -76,7 +77,8 @@ class LessonView:
     rooms: tuple[RoomView, ...]
     planned: PlannedView | None  # None: the timetable no longer holds the lesson
     edited: bool  # a hand edit is in force
-    editable: bool  # it has not started yet
+    editable: bool  # it has not started yet, and the whole lesson is in the admin's scope
+    shared: bool  # its teacher or a classroom is outside the admin's scope
     history: tuple[EditEntry, ...]
     choices: tuple[TeacherChoice, ...]
 
@@ -109,34 +111,41 @@ async def lesson_view(
     planned = None
     if plan is not None:
         lesson = plan.lesson
-        teacher = _teacher_name(directory, lesson.teacher_id)
+        teacher = _teacher_name(directory, scope, lesson.teacher_id)
         planned = PlannedView(lesson.start.astimezone(zone), lesson.end.astimezone(zone), teacher)
     before = booked(row, stored.classroom_ids)
+    whole = may_act_on_lesson(scope, LessonAction.CHANGE, row.teacher_id, stored.classroom_ids)
     return LessonView(
         key=row.key,
         subject=directory.subject_name(row.subject_id, language),
         teacher_id=row.teacher_id,
-        teacher=_teacher_name(directory, row.teacher_id),
+        teacher=_teacher_name(directory, scope, row.teacher_id),
         start=row.start.astimezone(zone),
         end=row.end.astimezone(zone),
         time_zone=row.time_zone,
         status=row.status,
         revision=row.revision,
-        rooms=tuple(_room(directory, room) for room in stored.classroom_ids),
+        rooms=tuple(_room(directory, scope, room) for room in stored.classroom_ids),
         planned=planned,
         edited=stored.edit is not None,
-        editable=row.start > now,
-        history=tuple(_entry(directory, edit, zone, language) for edit in history),
-        choices=_choices(directory, scope, before, others, now),
+        editable=row.start > now and whole,
+        shared=not whole,
+        history=tuple(_entry(directory, scope, edit, zone, language) for edit in history),
+        choices=_choices(directory, scope, before, others, now) if whole else (),
     )
 
 
-def _teacher_name(directory: Directory, teacher_id: str) -> str:
+def _teacher_name(directory: Directory, scope: Scope, teacher_id: str) -> str:
+    """The name, or "" for a teacher outside the scope."""
+    if not shows_person(scope, "teacher", teacher_id):
+        return ""
     teacher = directory.teachers.get(teacher_id)
     return teacher.name if teacher else teacher_id
 
 
-def _room(directory: Directory, classroom_id: str) -> RoomView:
+def _room(directory: Directory, scope: Scope, classroom_id: str) -> RoomView:
+    if not shows_person(scope, "classroom", classroom_id):
+        return RoomView("", "", "")
     if classroom_id not in directory.classrooms:
         return RoomView(classroom_id, "", "")
     room = directory.room(classroom_id)
@@ -144,7 +153,11 @@ def _room(directory: Directory, classroom_id: str) -> RoomView:
 
 
 def _entry(
-    directory: Directory, edit: models.LessonEditRow, zone: ZoneInfo, language: str
+    directory: Directory,
+    scope: Scope,
+    edit: models.LessonEditRow,
+    zone: ZoneInfo,
+    language: str,
 ) -> EditEntry:
     text = "text_en" if language == "en" else "text_zh"
     return EditEntry(
@@ -153,7 +166,7 @@ def _entry(
         at=edit.created_at.astimezone(zone),
         start=edit.start.astimezone(zone) if edit.start else None,
         end=edit.end.astimezone(zone) if edit.end else None,
-        teacher=_teacher_name(directory, edit.teacher_id) if edit.teacher_id else None,
+        teacher=_teacher_name(directory, scope, edit.teacher_id) if edit.teacher_id else None,
         cancelled=edit.cancelled,
         note=edit.note,
         warnings=tuple(str(w.get(text, w.get("code", ""))) for w in edit.warnings),

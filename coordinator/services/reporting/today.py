@@ -62,6 +62,7 @@ class BoardLesson:
     # Whether the provider reports the teacher going live (nginx-rtmp's on_publish); with a
     # meeting link it does not, and the classrooms' check-ins are the only evidence.
     live_known: bool = True
+    teacher_id: str = ""
 
     @property
     def checked_in(self) -> int:
@@ -173,6 +174,7 @@ def _board_lesson(
         rooms=rooms,
         problems=tuple(f"{r.problem}: {r.note}".rstrip(": ") for r in reports),
         live_known=live_known,
+        teacher_id=lesson.teacher_id,
     )
 
 

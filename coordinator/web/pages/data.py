@@ -1,4 +1,9 @@
-"""Data: upload a bundle, read its validation report, import it on confirm, download the data."""
+"""Data: upload a bundle, read its validation report, import it on confirm, download the data.
+
+Each region admin works on their own county only: the download holds the region's rows and
+the shared rows they use; an upload replaces the region's rows and may not add or change any
+other county's (refused, naming them, before anything is written).
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,11 @@ from pathlib import Path
 from aiohttp import web
 from aiohttp_session import get_session
 
+from coordinator import domain
 from coordinator.bundle import BundleReport, write_bundle_xlsx
 from coordinator.services.accounts.users import record
-from coordinator.services.data.imports import import_into, load_bundle
+from coordinator.services.data.imports import import_into, load_bundle, merged_for_region
+from coordinator.services.data.tenancy import OutsideRegion, region_part
 from coordinator.web.csrf import MULTIPART
 from coordinator.web.i18n import gettext_of
 from coordinator.web.keys import STORE
@@ -43,14 +50,37 @@ async def data_page(request: web.Request) -> web.Response:
     return await _page(request)
 
 
+async def _merged(request: web.Request, uploaded: domain.Bundle) -> BundleReport:
+    """The stored data with the admin's region replaced by the upload, checked as a whole."""
+    current = await load_bundle(request.app[STORE])
+    region = request[VIEWER].user.scope_id
+    return await asyncio.to_thread(merged_for_region, current, uploaded, region)
+
+
+def _outside(request: web.Request, refused: OutsideRegion) -> str:
+    names = ", ".join(refused.names[:20]) + (" …" if len(refused.names) > 20 else "")
+    text = gettext_of(
+        request, "The file changes data outside your scope; nothing was imported: %(names)s"
+    )
+    return text % {"names": names}
+
+
 @allow("admin", region_only=True)
 async def upload(request: web.Request) -> web.Response:
-    reader = request[MULTIPART] if MULTIPART in request else await request.multipart()
+    if MULTIPART not in request:  # not a file upload: the form was read as url-encoded
+        text = gettext_of(request, "choose a .zip or .xlsx file")
+        return await _page(request, error=text, status=400)
+    reader = request[MULTIPART]
     try:
         upload_id, path = await uploads.receive(reader, request.app[PAGES].upload_limit_bytes)
         report = await asyncio.to_thread(uploads.check, path)
+        if report.bundle is not None:
+            report = await _merged(request, report.bundle)
     except uploads.UploadError as error:
         return await _page(request, error=gettext_of(request, str(error)), status=400)
+    except OutsideRegion as refused:
+        uploads.discard(upload_id)
+        return await _page(request, error=_outside(request, refused), status=400)
     session = await get_session(request)
     session["upload"] = upload_id if report.ok else ""
     return await _page(request, report=report, upload_id=upload_id if report.ok else "")
@@ -66,14 +96,23 @@ async def import_upload(request: web.Request) -> web.StreamResponse:
         return await _page(request, error=gettext_of(request, "Upload the file again."), status=400)
     try:
         report = await asyncio.to_thread(uploads.check, uploads.staged_file(upload_id))
+        if report.bundle is not None:
+            report = await _merged(request, report.bundle)
     except uploads.UploadError as error:
         return await _page(request, error=gettext_of(request, str(error)), status=400)
+    except OutsideRegion as refused:
+        return await _page(request, error=_outside(request, refused), status=400)
     if report.bundle is None:
         return await _page(request, report=report, status=400)
     now, store = request.app[PAGES].clock(), request.app[STORE]
     summary = await import_into(store, report.bundle, source="upload", now=now)
     user = request[VIEWER].user
-    details = {"run": summary.run_id, "bundle": report.bundle.name, "tables": summary.counts()}
+    details = {
+        "run": summary.run_id,
+        "bundle": report.bundle.name,
+        "region": user.scope_id,
+        "tables": summary.counts(),
+    }
     await record(
         store,
         actor=user.username,
@@ -94,7 +133,7 @@ def _workbook(bundle_path: Path, bundle: object) -> bytes:
 
 @allow("admin", region_only=True)
 async def export(request: web.Request) -> web.Response:
-    bundle = await load_bundle(request.app[STORE])
+    bundle = region_part(await load_bundle(request.app[STORE]), request[VIEWER].user.scope_id)
     with tempfile.TemporaryDirectory() as folder:
         body = await asyncio.to_thread(_workbook, Path(folder) / "bundle.xlsx", bundle)
     headers = {"Content-Disposition": 'attachment; filename="coordinator-data.xlsx"'}

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from aiohttp import web
 
 from coordinator.calendar.edits import EditKind
+from coordinator.services.accounts.policy import OutsideScope
 from coordinator.services.lessons.edits import EditRefused, EditRequest, edit_lesson
 from coordinator.services.lessons.view import lesson_view
 from coordinator.web.i18n import LANGUAGE, gettext_of
@@ -127,6 +128,13 @@ async def post_edit(request: web.Request) -> web.StreamResponse:
             tuple(Shown(p.field, p.text(language)) for p in refused.check.warnings),
         )
         return await _page(request, state, status=200 if refused.needs_confirmation else 400)
+    except OutsideScope:
+        text = gettext_of(
+            request,
+            "This lesson reaches beyond your scope: only an admin of the whole lesson may "
+            "change it.",
+        )
+        return await _page(request, FormState(kind.value, values, (Shown("", text),)), status=403)
     raise web.HTTPSeeOther(f"{lesson_path(key)}?done={kind.value}")
 
 

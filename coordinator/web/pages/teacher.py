@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from aiohttp import web
 
 from coordinator.services.accounts.secret import secret_key
@@ -14,6 +16,7 @@ from coordinator.web.pages.access import VIEWER, allow, require_object
 from coordinator.web.pages.base import page_context, render
 from coordinator.web.pages.calendars import base_url, with_qr
 from coordinator.web.pages.timetables import week_of
+from coordinator.web.pages.today import room_within
 
 
 @allow("admin", "teacher")
@@ -31,6 +34,13 @@ async def teacher_page(request: web.Request) -> web.Response:
         week=week,
         language=request[LANGUAGE],
     )
+    if viewer.user.role == "admin":  # the teacher sees every assistant; an admin their scope's
+        lessons = [
+            dataclasses.replace(
+                lesson, rooms=tuple(room_within(viewer.scope, r) for r in lesson.rooms)
+            )
+            for lesson in lessons
+        ]
     owner = FeedOwner("teacher", teacher_id)
     feeds = await list_feeds(
         request.app[STORE], secret=secret_key(settings), base_url=base_url(request)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
 from aiohttp import web
 
-from coordinator.services.reporting.today import BoardLesson, today_board
+from coordinator.services.accounts.policy import shows_person
+from coordinator.services.accounts.users import Scope
+from coordinator.services.reporting.today import BoardLesson, RoomState, today_board
 from coordinator.web.i18n import LANGUAGE
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages.access import VIEWER, allow
@@ -37,7 +40,22 @@ async def _board(request: web.Request) -> tuple[dt.date, list[BoardLesson]]:
         streams=settings.streams,
         live_check_providers=settings.notifications.live_check_providers,
     )
-    return day, board
+    scope = request[VIEWER].scope
+    return day, [_within(scope, lesson) for lesson in board]
+
+
+def room_within(scope: Scope, state: RoomState) -> RoomState:
+    """A classroom outside the scope: no name, no assistant, no phone."""
+    if shows_person(scope, "classroom", state.classroom_id):
+        return state
+    return dataclasses.replace(state, name="", assistant="", phone="")
+
+
+def _within(scope: Scope, lesson: BoardLesson) -> BoardLesson:
+    """A lesson shared beyond the scope: the other part's names and phones left out."""
+    teacher = lesson.teacher if shows_person(scope, "teacher", lesson.teacher_id) else ""
+    rooms = tuple(room_within(scope, room) for room in lesson.rooms)
+    return dataclasses.replace(lesson, teacher=teacher, rooms=rooms)
 
 
 @allow("admin")

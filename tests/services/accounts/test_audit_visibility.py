@@ -15,7 +15,7 @@ PAIR = Scope(
     schools=frozenset({"u-one", "r-east"}),
     classrooms=frozenset({"c-east-3"}),
     teachers=frozenset({"t-wang"}),
-    owners=frozenset({"alliance:pair-1"}),
+    owners=frozenset({"alliance:pair-1", "region:xiao"}),
 )
 
 
@@ -33,7 +33,11 @@ def entry(kind: str, object_id: str, **details: Any) -> models.AuditRow:
         (entry("timetable", "7", teachers=["t-wang"], classrooms=[]), False, True),
         (entry("timetable", "7", teachers=["t-far"], classrooms=["c-east-3"]), False, True),
         (entry("timetable", "7", teachers=["t-far"], classrooms=["c-far"]), False, False),
-        (entry("timetable", "7"), True, True),  # the region admin sees every rebalance
+        (entry("timetable", "7"), True, True),  # a publish that names nobody
+        # another county's rebalance and data import stay that county's
+        (entry("timetable", "7", teachers=["t-far"], classrooms=["c-far"]), True, False),
+        (entry("data", "bundle", region="da"), True, False),
+        (entry("data", "bundle", region="xiao"), True, True),
         (entry("lesson", "k@1", teachers=[], classrooms=["c-east-3"]), False, True),
         (entry("lesson", "k@1", teachers=["t-far"], classrooms=["c-far"]), False, False),
         (entry("user", "li", scope="alliance:pair-1"), False, True),

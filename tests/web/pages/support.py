@@ -35,6 +35,7 @@ MEETING = "https://meeting.example.cn/j/8801234567"
 USERS = {
     "admin": ("admin", "region:xiao"),
     "pair-admin": ("admin", "alliance:pair-1"),
+    "da-region": ("admin", "region:da"),  # the other county on the same server
     "wang": ("teacher", "teacher:t-wang"),
     "chen": ("teacher", "teacher:t-chen"),
     "li": ("assistant", "assistant:a-li"),
