@@ -38,6 +38,7 @@ from coordinator.timetable.score import plan_score, served_by
 
 Value = tuple[int, float]  # (classrooms served, scarcity of their needs)
 RUIN_TEACHERS = (2, 5)  # teachers whose sessions one ruin step takes out
+REPLAY_STEPS = 200  # ruin-and-recreate steps of a replayable (deterministic) solve
 STALE_STEPS = 400  # stop after this many steps without a better plan
 
 logger = logging.getLogger(__name__)
@@ -101,9 +102,10 @@ def _delivered(problem: Problem, drafts: list[Draft]) -> int:
 
 
 def _step_cap(problem: Problem) -> float:
-    """Replay: a fixed number of steps when ``lns_steps`` is set, else until the deadline."""
-    steps = problem.options.lns_steps
-    return math.inf if steps is None else 20 * steps
+    """Replay (``lns_steps`` or ``deterministic_time`` set): a fixed number of steps."""
+    if problem.options.lns_steps is not None:
+        return 20 * problem.options.lns_steps
+    return math.inf if problem.options.deterministic_time is None else REPLAY_STEPS
 
 
 def _pinned_state(problem: Problem) -> GreedyState:

@@ -306,6 +306,10 @@ def test_generate_bundle_tight_same_seed_gives_equal_bundle(tight: Bundle) -> No
     assert generate_bundle(**COUNTY, seed=7, profile="tight") == tight
 
 
+def test_generate_bundle_loose_profile_is_the_default(county: Bundle) -> None:
+    assert generate_bundle(**COUNTY, seed=7, profile="loose") == county
+
+
 def test_generate_bundle_unknown_profile_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown profile"):
         generate_bundle(**COUNTY, seed=7, profile="medium")
