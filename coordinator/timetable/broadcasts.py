@@ -38,6 +38,7 @@ from coordinator.timetable.score import plan_score, served_by
 
 Value = tuple[int, float]  # (classrooms served, scarcity of their needs)
 RUIN_TEACHERS = (2, 5)  # teachers whose sessions one ruin step takes out
+BROADCAST_MAX_OPTIONS = 3_000_000  # (estimated) lesson options, above: greedy only
 REPLAY_STEPS = 200  # ruin-and-recreate steps of a replayable (deterministic) solve
 STALE_STEPS = 400  # stop after this many steps without a better plan
 
@@ -53,14 +54,14 @@ class Takers:
     teachers_of: list[set[int]]  # per need: teachers who could serve it
 
 
-def takers_of(problem: Problem) -> Takers:
-    """Every need's options, enumerated once."""
+def takers_of(problem: Problem, deadline: float = math.inf) -> Takers:
+    """Every need's options, enumerated once (needs reached after the deadline get none)."""
     sessions: dict[SessionKey, list[int]] = defaultdict(list)
     scarcity: list[float] = []
     teachers_of: list[set[int]] = []
     for need, info in enumerate(problem.needs):
         band = problem.classrooms[info.classroom].band
-        options = problem.options_for(need)
+        options = problem.options_for(need) if time.monotonic() < deadline else []
         scarcity.append(info.periods / max(1, len(options)))
         teachers_of.append({t for t, _ in options})
         for teacher, slot in options:
@@ -69,8 +70,14 @@ def takers_of(problem: Problem) -> Takers:
 
 
 def construct(problem: Problem, deadline: float) -> list[Draft]:
-    """The best plan the constructions reach by the deadline (never worse than the greedy)."""
-    takers = takers_of(problem)
+    """The best plan the constructions reach by the deadline (never worse than the greedy).
+
+    Above BROADCAST_MAX_OPTIONS lesson options (a province) enumerating every option would
+    cost more than it brings: the greedy alone builds the plan, within the deadline.
+    """
+    if problem.option_count() > BROADCAST_MAX_OPTIONS:
+        return greedy(problem, deadline)
+    takers = takers_of(problem, deadline)
     rng = random.Random(problem.options.seed)
     best = drafts_of(fill_broadcasts(_pinned_state(problem), takers, deadline))
     best_score = plan_score(problem, best)

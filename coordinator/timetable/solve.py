@@ -45,13 +45,8 @@ def solve(problem: Problem, *, bound: bool = False, time_limit_s: float | None =
 
 
 def _whole_model_fits(problem: Problem) -> bool:
-    """Whether the whole model has few enough lesson options (counted only when cheap)."""
-    most = problem.options.monolithic_max_options
-    if problem.option_count() <= most:
-        return True
-    if problem.option_count() > 20 * most:
-        return False  # counting them would take longer than it saves
-    return sum(len(problem.options_for(n)) for n in range(len(problem.needs))) <= most
+    """Whether the whole model has few enough lesson options (a cheap estimate)."""
+    return problem.option_count() <= problem.options.monolithic_max_options
 
 
 def greedy_plan(problem: Problem, *, bound: bool = False) -> Plan:
