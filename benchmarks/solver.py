@@ -182,10 +182,10 @@ def _plan_row(problem: Problem, plan: Plan) -> Row:
 
 def _bound_row(problem: Problem, limit: float) -> Row:
     """The LP bound; skipped when the greedy plan already delivers the counting bound."""
-    started = time.monotonic()
     quick = quick_bound(problem)
     if greedy_plan(problem).stats.delivered_periods >= quick:
         return {"bound": quick, "method": "counting bound, delivered by greedy", "wall_s": 0.0}
+    started = time.monotonic()
     value = lp_bound(problem, limit)
     return {"bound": value, "method": "LP relaxation (GLOP)", "wall_s": time.monotonic() - started}
 
@@ -233,7 +233,11 @@ def _solve_table(title: str, rows: list[Row], bound: Row, tightness: Row) -> str
         "| load spread | sessions | peak MB |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    names = {"naive": "naive first-fit", "greedy": "greedy", "topk": "whole model top-k + hint"}
+    names = {
+        "naive": "naive first-fit",
+        "greedy": "construction (greedy_plan)",
+        "topk": "whole model top-k + hint",
+    }
     for r in rows:
         method = names.get(r["kind"], "solver")
         if r["kind"] in ("solve", "topk"):

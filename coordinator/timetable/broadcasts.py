@@ -69,8 +69,10 @@ def takers_of(problem: Problem, deadline: float = math.inf) -> Takers:
     return Takers(dict(sessions), scarcity, teachers_of)
 
 
-def construct(problem: Problem, deadline: float) -> list[Draft]:
+def construct(problem: Problem, deadline: float, *, improve: bool = True) -> list[Draft]:
     """The best plan the constructions reach by the deadline (never worse than the greedy).
+
+    ``improve=False``: the better of the two constructions, without ruin and recreate.
 
     Above BROADCAST_MAX_OPTIONS lesson options (a province) enumerating every option would
     cost more than it brings: the greedy alone builds the plan, within the deadline.
@@ -85,6 +87,8 @@ def construct(problem: Problem, deadline: float) -> list[Draft]:
         other = greedy(problem, deadline)
         if (other_score := plan_score(problem, other)) > best_score:
             best, best_score = other, other_score
+    if not improve:
+        return best
     steps = stale = 0
     enough = quick_bound(problem)
     while (
