@@ -79,12 +79,21 @@ def format_summary(summary: imports.ImportSummary) -> str:
 @click.option("--classrooms", type=click.IntRange(1), default=60, show_default=True)
 @click.option("--teachers", type=click.IntRange(1), default=25, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
+@click.option(
+    "--profile",
+    type=click.Choice(["loose", "tight"]),
+    default="loose",
+    show_default=True,
+    help="tight: a shortage county where not every need can be met (docs/solver.md).",
+)
 @click.option("--xlsx", is_flag=True, help="Write one workbook OUTDIR instead of a CSV folder.")
-def generate(outdir: Path, classrooms: int, teachers: int, seed: int, xlsx: bool) -> None:
+def generate(
+    outdir: Path, classrooms: int, teachers: int, seed: int, profile: str, xlsx: bool
+) -> None:
     """Write a realistic synthetic bundle of any size (for tests and benchmarks)."""
     from coordinator.bundle.synthetic import generate_bundle
 
-    bundle = generate_bundle(classrooms=classrooms, teachers=teachers, seed=seed)
+    bundle = generate_bundle(classrooms=classrooms, teachers=teachers, seed=seed, profile=profile)
     write = bundles.write_bundle_xlsx if xlsx else bundles.write_bundle_csv
     write(bundle, outdir)
     click.echo(

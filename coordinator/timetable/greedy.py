@@ -8,6 +8,8 @@ already running, stay with the classroom's teacher, use a new day, prefer allian
 from __future__ import annotations
 
 import bisect
+import math
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -95,11 +97,11 @@ def new_state(problem: Problem) -> GreedyState:
     return state
 
 
-def greedy(problem: Problem) -> list[Draft]:
-    """A valid plan built period by period, pinned sessions first."""
+def greedy(problem: Problem, deadline: float = math.inf) -> list[Draft]:
+    """A valid plan built period by period, pinned sessions first; what fits by the deadline."""
     state = new_state(problem)
-    _fill_pinned(state)
-    _fill_needs(state)
+    fill_pinned(state)
+    _fill_needs(state, deadline)
     return drafts_of(state)
 
 
@@ -120,19 +122,21 @@ def extend(problem: Problem, drafts: list[Draft]) -> list[Draft]:
         for room in draft.classrooms:
             need = needs.get((room, draft.subject_id))
             state.book_room(need, room, draft.slot, draft.teacher)
-    _fill_pinned(state)
+    fill_pinned(state)
     _fill_needs(state)
     return drafts_of(state)
 
 
-def _fill_needs(state: GreedyState) -> None:
-    """Place periods need by need, the least flexible needs first."""
+def _fill_needs(state: GreedyState, deadline: float = math.inf) -> None:
+    """Place periods need by need, the least flexible needs first, until the deadline."""
     problem = state.problem
     order = sorted(
         range(len(problem.needs)),
         key=lambda n: (_flexibility(problem, n), n),
     )
     for need in order:
+        if time.monotonic() > deadline:
+            return
         while state.delivered[need] < problem.needs[need].periods:
             if not _place_one(state, need):
                 break
@@ -144,7 +148,7 @@ def _flexibility(problem: Problem, need: int) -> float:
     return len(problem.nearby[need]) * len(problem.fits[info.classroom]) / info.periods
 
 
-def _fill_pinned(state: GreedyState) -> None:
+def fill_pinned(state: GreedyState) -> None:
     """Enrol classrooms with a need into pinned sessions, most constrained needs first."""
     problem = state.problem
     needs = problem.need_index()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import time
 
 from coordinator.errors import CoordinatorError
 from coordinator.timetable.bound import lp_bound, quick_bound
+from coordinator.timetable.broadcasts import construct
 from coordinator.timetable.cpsat import solve_scope
 from coordinator.timetable.explain import explain_unmet
-from coordinator.timetable.greedy import greedy
 from coordinator.timetable.lns import improve
 from coordinator.timetable.plan import FEASIBLE, GREEDY, Draft, Plan, sessions_of
 from coordinator.timetable.problem import Problem
@@ -21,6 +22,7 @@ from coordinator.timetable.validate import validate_plan
 logger = logging.getLogger(__name__)
 
 FINISH_SHARE = 0.05  # of the time limit, kept for validating and explaining the plan
+CONSTRUCTION_SHARE = 0.5  # of the time limit, at most, for the construction
 
 
 class InvalidPlanError(CoordinatorError):
@@ -31,11 +33,10 @@ def solve(problem: Problem, *, bound: bool = False, time_limit_s: float | None =
     """The best plan found within the time limit; deterministic for a fixed seed and 1 worker."""
     started = time.monotonic()
     limit = problem.options.time_limit_s if time_limit_s is None else time_limit_s
-    drafts = greedy(problem)
-    logger.info("greedy: %d sessions in %.2f s", len(drafts), time.monotonic() - started)
-    size = problem.option_count()
     deadline = started + limit - max(0.2, FINISH_SHARE * limit)  # leave time to finish
-    if size <= problem.options.monolithic_max_options:
+    drafts = construct(problem, started + CONSTRUCTION_SHARE * limit)
+    logger.info("construction: %d sessions in %.2f s", len(drafts), time.monotonic() - started)
+    if _whole_model_fits(problem):
         drafts, status = solve_scope(problem, full_scope(problem), drafts, deadline)
     else:
         drafts = improve(problem, drafts, deadline)
@@ -43,10 +44,16 @@ def solve(problem: Problem, *, bound: bool = False, time_limit_s: float | None =
     return finish(problem, drafts, status, started=started, bound=bound)
 
 
+def _whole_model_fits(problem: Problem) -> bool:
+    """Whether the whole model has few enough lesson options (a cheap estimate)."""
+    return problem.option_count() <= problem.options.monolithic_max_options
+
+
 def greedy_plan(problem: Problem, *, bound: bool = False) -> Plan:
-    """The greedy construction alone, as a plan (the benchmark's baseline)."""
+    """The construction alone (no ruin and recreate), as a plan (the benchmark's baseline)."""
     started = time.monotonic()
-    return finish(problem, greedy(problem), GREEDY, started=started, bound=bound)
+    drafts = construct(problem, math.inf, improve=False)
+    return finish(problem, drafts, GREEDY, started=started, bound=bound)
 
 
 def finish(

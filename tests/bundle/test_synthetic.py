@@ -7,6 +7,7 @@ import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 
@@ -15,9 +16,16 @@ from coordinator.domain import BellPeriod, Bundle, BusyBlock
 from coordinator.enums import AllianceKind, DayKind, SchoolKind
 
 DEMO = Path(__file__).parents[2] / "config" / "demo"
-COUNTY = {"classrooms": 60, "teachers": 25}
-DISTRICT = {"classrooms": 600, "teachers": 200}
-PROVINCE = {"classrooms": 6000, "teachers": 2000}
+
+
+class Size(TypedDict):
+    classrooms: int
+    teachers: int
+
+
+COUNTY: Size = {"classrooms": 60, "teachers": 25}
+DISTRICT: Size = {"classrooms": 600, "teachers": 200}
+PROVINCE: Size = {"classrooms": 6000, "teachers": 2000}
 DATA_FORMAT_FILES = [
     "meta", "regions", "schools", "alliances", "alliance_members", "bell_schedules",
     "bell_periods", "terms", "calendar_days", "subjects", "assistants", "classrooms",
@@ -284,6 +292,78 @@ def test_generate_bundle_reads_back_without_problems(
     bundle: Bundle = request.getfixturevalue(scale)
 
     assert read_back(bundle, tmp_path) == bundle
+
+
+# --- the tight profile ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tight() -> Bundle:
+    return generate_bundle(**COUNTY, seed=7, profile="tight")
+
+
+def test_generate_bundle_tight_same_seed_gives_equal_bundle(tight: Bundle) -> None:
+    assert generate_bundle(**COUNTY, seed=7, profile="tight") == tight
+
+
+def test_generate_bundle_loose_profile_is_the_default(county: Bundle) -> None:
+    assert generate_bundle(**COUNTY, seed=7, profile="loose") == county
+
+
+def test_generate_bundle_unknown_profile_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown profile"):
+        generate_bundle(**COUNTY, seed=7, profile="medium")
+
+
+def test_generate_bundle_tight_is_internally_consistent(tight: Bundle, tmp_path: Path) -> None:
+    live = live_periods_a_week(tight)
+
+    assert (len(tight.classrooms), len(tight.network_teachers)) == (60, 25)
+    assert dangling_references(tight) == []
+    assert duplicate_ids(tight) == []
+    assert uncovered_needs(tight) == []
+    assert [n for n in tight.needs if not 1 <= n.periods_per_week <= live[n.classroom_id]] == []
+    assert read_back(tight, tmp_path) == tight
+
+
+def test_generate_bundle_tight_demands_two_periods_per_teacher_session(tight: Bundle) -> None:
+    demand = sum(n.periods_per_week for n in tight.needs)
+    sessions = sum(t.max_per_week for t in tight.network_teachers)
+    live = live_periods_a_week(tight)
+    share = demand / sum(live[c.id] for c in tight.classrooms)
+
+    assert 1.85 <= demand / sessions <= 2.25
+    assert 0.33 <= share <= 0.5
+
+
+def test_generate_bundle_tight_opens_some_periods_per_school(tight: Bundle) -> None:
+    rural = [s for s in tight.schools if s.kind is SchoolKind.RURAL]
+    opened = {
+        s.id: {(p.weekday, p.period) for p in tight.bell_periods
+               if p.bell_schedule_id == s.bell_schedule_id and p.live}
+        for s in rural
+    }  # fmt: skip
+    shapes = {p.bell_schedule_id for p in tight.bell_periods}
+
+    assert len({s.bell_schedule_id for s in rural}) == len(rural)
+    assert len(set(map(frozenset, opened.values()))) > 1
+    assert len(shapes) >= len(rural) + 2
+
+
+def test_generate_bundle_tight_assistants_run_two_rooms(tight: Bundle) -> None:
+    rooms = Counter(c.assistant_id for c in tight.classrooms)
+
+    assert max(rooms.values()) == 2
+    assert sum(v == 2 for v in rooms.values()) >= 20
+
+
+def test_generate_bundle_tight_teachers_have_a_research_half_day(tight: Bundle) -> None:
+    research = {b.teacher_id for b in tight.busy_blocks if "教研" in b.note}
+    busy = Counter(b.teacher_id for b in tight.busy_blocks)
+
+    assert research == {t.id for t in tight.network_teachers}
+    assert min(busy.values()) >= 12
+    assert {t.max_per_week for t in tight.network_teachers} <= {4, 5, 6}
 
 
 # --- the demo county ----------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from coordinator.domain import (
     Alliance,
     AllianceMember,
     Assistant,
+    BellPeriod,
+    BellSchedule,
     BusyBlock,
     CalendarDay,
     Classroom,
@@ -40,6 +42,8 @@ class Draft:
     pinned: list[PinnedSession] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     days: list[CalendarDay] = field(default_factory=list)
+    bells: list[BellSchedule] = field(default_factory=list)  # beyond the shared shapes
+    periods: list[BellPeriod] = field(default_factory=list)  # of those bell schedules
     places: list[str] = field(default_factory=list)
     issued: Counter[str] = field(default_factory=Counter)
 

@@ -16,17 +16,34 @@ from coordinator.bundle.synthetic.schools import (
     teachers_of_region,
 )
 from coordinator.bundle.synthetic.teachers import draw_needs
+from coordinator.bundle.synthetic.tight import (
+    demand_target,
+    draw_tight_needs,
+    open_periods,
+    share_assistants,
+    tighten_teachers,
+)
 from coordinator.bundle.synthetic.vocabulary import ANCHOR_DATE, BELL_SHAPES, SUBJECTS, TERM
 from coordinator.domain import (
     BellSchedule,
     Bundle,
 )
 
+PROFILES = ("loose", "tight")
 
-def generate_bundle(*, classrooms: int, teachers: int, seed: int) -> Bundle:
-    """A valid bundle with exactly `classrooms` rural classrooms and `teachers` network teachers."""
+
+def generate_bundle(*, classrooms: int, teachers: int, seed: int, profile: str = "loose") -> Bundle:
+    """A valid bundle with exactly `classrooms` rural classrooms and `teachers` network teachers.
+
+    ``profile``: "loose" (needs well within the teachers' weeks) or "tight" (a shortage county,
+    see ``tight``).
+    """
     if classrooms < 1 or teachers < 1:
         raise ValueError("a synthetic bundle needs at least one classroom and one teacher")
+    if profile not in PROFILES:
+        raise ValueError(f"unknown profile {profile!r}: one of {', '.join(PROFILES)}")
+    if profile == "tight":
+        return generate_tight(classrooms=classrooms, teachers=teachers, seed=seed)
     draft = Draft(random.Random(seed))
     receiving = draw_rural_schools(draft, classrooms)
     regions = split_into_regions(draft, receiving, teachers)
@@ -44,17 +61,43 @@ def generate_bundle(*, classrooms: int, teachers: int, seed: int) -> Bundle:
     return assemble(draft, classrooms, teachers, seed)
 
 
-def assemble(draft: Draft, classrooms: int, teachers: int, seed: int) -> Bundle:
-    used = sorted({school.bell_schedule_id for school in draft.schools})
+def generate_tight(*, classrooms: int, teachers: int, seed: int) -> Bundle:
+    """A shortage county (or more): open periods, shared assistants, few sessions, high demand."""
+    draft = Draft(random.Random(seed))
+    receiving = draw_rural_schools(draft, classrooms)
+    regions = split_into_regions(draft, receiving, teachers)
+    draft.days += NATIONAL_DAYS
+    for region, rural in regions:
+        share = teachers_of_region(regions, region, teachers)
+        urban = draw_urban_schools(draft, region, rural, share)
+        teachers_here = teachers_of(draft, urban)
+        draw_pairings(draft, urban, rural)  # reads the shared bell ids: before open_periods
+        draw_groups(draft, urban, rural)
+        share_assistants(draft, rural)
+        tighten_teachers(draft, teachers_here, urban)
+        teachers_here = teachers_of(draft, urban)
+        demand = demand_target(draft, teachers_here)
+        open_periods(draft, [s for s in draft.schools if s in rural], demand)
+        draw_tight_needs(draft, classrooms_of(draft, rural), teachers_here, demand)
+        draw_region_days(draft, region, rural)
+        draw_events(draft, region, urban, classrooms_of(draft, rural))
+    draw_pinned_sessions(draft)
+    return assemble(draft, classrooms, teachers, seed, "紧缺")
+
+
+def assemble(draft: Draft, classrooms: int, teachers: int, seed: int, tag: str = "") -> Bundle:
+    used = sorted({school.bell_schedule_id for school in draft.schools} & set(BELL_SHAPES))
+    bells = [BellSchedule(BELL_SHAPES[i].id, BELL_SHAPES[i].name) for i in used]
+    periods = [period for i in used for period in bell_periods(BELL_SHAPES[i])]
     return Bundle(
-        name=f"合成数据：{classrooms}个教室、{teachers}名主讲教师（种子{seed}）",
+        name=f"合成数据{tag}：{classrooms}个教室、{teachers}名主讲教师（种子{seed}）",
         anchor_date=ANCHOR_DATE,
         regions=tuple(draft.regions),
         schools=tuple(draft.schools),
         alliances=tuple(draft.alliances),
         alliance_members=tuple(draft.members),
-        bell_schedules=tuple(BellSchedule(BELL_SHAPES[i].id, BELL_SHAPES[i].name) for i in used),
-        bell_periods=tuple(period for i in used for period in bell_periods(BELL_SHAPES[i])),
+        bell_schedules=tuple(bells + draft.bells),
+        bell_periods=tuple(periods + draft.periods),
         terms=(TERM,),
         calendar_days=tuple(draft.days),
         subjects=SUBJECTS,
