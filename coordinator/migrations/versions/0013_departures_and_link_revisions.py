@@ -2,7 +2,7 @@
 cancelled, not vanished; stream links follow the time and teacher only; a school's provider
 change raises SEQUENCE
 
-Revision ID: 0014
+Revision ID: 0013
 Revises: 0012
 Create Date: 2026-12-07 04:45:00
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 import coordinator.models
 
-revision: str = "0014"
+revision: str = "0013"
 down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
