@@ -155,7 +155,7 @@ def typical_teacher_feed(feeds: list[dict[str, str]], port: int) -> tuple[str, b
     for feed in feeds:
         if feed["owner_kind"] != "teacher":
             continue
-        url = feed["https"].replace("127.0.0.1:8080", f"127.0.0.1:{port}")
+        url = feed["url"].replace("127.0.0.1:8080", f"127.0.0.1:{port}")
         with urllib.request.urlopen(url, timeout=10) as response:
             bodies.append((url, response.read()))
     bodies.sort(key=lambda item: len(item[1]))

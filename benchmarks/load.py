@@ -128,7 +128,7 @@ async def prepare(
         lines = [f"{p.token}\t{p.body.decode()}\n" for p in planned[number::2]]
         half.write_text("".join(lines))
     feeds = json.loads(cli(database, folder, "feeds", "--json"))
-    return halves, [urlsplit(feed["https"]).path for feed in feeds]
+    return halves, [urlsplit(feed["url"]).path for feed in feeds]
 
 
 def cli(database: str, folder: Path, *args: str) -> str:

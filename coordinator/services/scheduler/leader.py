@@ -29,7 +29,15 @@ KEEPALIVES = {
     "tcp_keepalives_interval": "2",
     "tcp_keepalives_count": "3",
 }
-LOST = (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError)
+# A connection that ended under us shows as any of these; an operation cut short on it (the
+# server terminated the session mid-query) leaves asyncpg's InternalClientError on the next.
+LOST = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+)
 
 
 class WorkerAlreadyRunning(CoordinatorError):

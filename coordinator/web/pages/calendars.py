@@ -107,10 +107,14 @@ async def revoke(request: web.Request) -> web.StreamResponse:
         raise web.HTTPNotFound()
     now = request.app[PAGES].clock()
     store = request.app[STORE]
-    await revoke_feed(store, owner, now=now)
-    await record(
-        store, actor=viewer.user.username, action="feed.revoke", target=str(owner), now=now
-    )
+    try:
+        await revoke_feed(store, owner, now=now)
+    except NotFoundError:
+        pass  # revoked already, and revoking sticks: the same answer, nothing new to record
+    else:
+        await record(
+            store, actor=viewer.user.username, action="feed.revoke", target=str(owner), now=now
+        )
     raise web.HTTPSeeOther("/calendars#revoked")
 
 

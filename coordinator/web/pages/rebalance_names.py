@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import get_day_names
 
+from coordinator.services.accounts.policy import shows_person
 from coordinator.services.data.directory import Directory
 from coordinator.timetable.changes import (
     Change,
@@ -49,6 +50,8 @@ class Namer:
     week: dt.date  # the Monday used to place weekly slots on real dates
 
     def teacher(self, teacher_id: str) -> str:
+        if not shows_person(self.viewer.scope, "teacher", teacher_id):
+            return self.gettext("outside your scope")  # issue 18: never named outside the scope
         teacher = self.directory.teachers.get(teacher_id)
         if teacher is None:
             return teacher_id
@@ -56,6 +59,8 @@ class Namer:
         return f"{teacher.name}（{school.name}）" if school else teacher.name
 
     def classroom(self, classroom_id: str) -> str:
+        if not shows_person(self.viewer.scope, "classroom", classroom_id):
+            return self.gettext("a classroom outside your scope")
         return self.directory.owner_name_of_classroom(classroom_id)
 
     def subject(self, subject_id: str) -> str:
