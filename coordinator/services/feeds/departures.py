@@ -10,17 +10,12 @@ from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coordinator import models
-from coordinator.calendar import (
-    FeedItem,
-    LessonStatus,
-    classroom_lesson_text,
-    teacher_lesson_text,
-)
+from coordinator.calendar import FeedItem, LessonStatus
 from coordinator.calendar.feed import Language
 from coordinator.services.data.directory import Directory
+from coordinator.services.feeds.items import owner_lesson_item
 from coordinator.services.feeds.tokens import FeedOwner
 
-CLASSROOM_VIEW = ("classroom", "assistant")
 Departures = dict[str, dict[str, dt.datetime]]  # lesson key -> classroom -> when it left
 
 
@@ -52,35 +47,15 @@ def departed_item(
     language: Language,
 ) -> FeedItem:
     """The lesson as the owner's classrooms that left it see it: cancelled, without a link."""
-    subject = directory.subject_name(lesson.subject_id, language)
     room_ids = sorted(left)
-    grade = [directory.classrooms[r].grade for r in room_ids if r in directory.classrooms]
-    teacher = directory.teachers.get(lesson.teacher_id)
-    if owner.kind in CLASSROOM_VIEW:
-        text = classroom_lesson_text(
-            subject=subject,
-            grade=grade,
-            teacher=teacher.name if teacher else lesson.teacher_id,
-            teacher_phone=teacher.phone if teacher else "",
-            room=directory.room(room_ids[0]),
-            link="",
-            language=language,
-        )
-    else:
-        rooms = [directory.room(r) for r in room_ids]
-        text = teacher_lesson_text(
-            subject=subject, grade=grade, rooms=rooms, link="", language=language
-        )
-    return FeedItem(
-        uid=lesson.uid,
-        summary=text.summary,
-        description=text.description,
-        link_label=text.link_label,
-        start=lesson.start,
-        end=lesson.end,
-        last_modified=max(lesson.changed_at, *left.values()),
-        tzid=lesson.time_zone,
+    return owner_lesson_item(
+        directory,
+        owner,
+        lesson,
+        room_ids=room_ids,
+        room=room_ids[0],
+        link="",
+        language=language,
         status=LessonStatus.CANCELLED,
-        sequence=lesson.revision,
-        url="",
+        last_modified=max(lesson.changed_at, *left.values()),
     )

@@ -23,25 +23,19 @@ from coordinator.calendar import (
     FeedSpec,
     LessonStatus,
     build_feed,
-    classroom_lesson_text,
     date_event,
     event_item,
     event_text,
     feed_window,
     select_items,
-    teacher_lesson_text,
 )
 from coordinator.calendar.feed import Language
 from coordinator.calendar.window import FeedWindow
 from coordinator.services.counters import FEEDS
 from coordinator.services.data.directory import Directory
 from coordinator.services.data.imports import load_bundle
-from coordinator.services.feeds.departures import (
-    CLASSROOM_VIEW,
-    Departures,
-    departed_item,
-    recent_departures,
-)
+from coordinator.services.feeds.departures import Departures, departed_item, recent_departures
+from coordinator.services.feeds.items import CLASSROOM_VIEW, owner_lesson_item
 from coordinator.services.feeds.tokens import FeedOwner, resolve_token, token_hash
 from coordinator.services.lessons.classrooms import classrooms_by_lesson
 from coordinator.services.streaming.links import classroom_url, links_of, teacher_url
@@ -150,44 +144,23 @@ def _lesson_item(
     language: Language,
     streams: StreamsSettings,
 ) -> FeedItem:
-    subject = directory.subject_name(lesson.subject_id, language)
     room_ids = sorted(rooms) or sorted(directory.classrooms_of(owner))[:1]
-    grade = [directory.classrooms[r].grade for r in room_ids if r in directory.classrooms]
     links = links_of(streams, lesson, rooms, directory)
     if owner.kind in CLASSROOM_VIEW:
         mine = [r for r in room_ids if r in directory.classrooms_of(owner)] or room_ids
-        teacher = directory.teachers.get(lesson.teacher_id)
-        link = classroom_url(links, mine[0])
-        text = classroom_lesson_text(
-            subject=subject,
-            grade=grade,
-            teacher=teacher.name if teacher else lesson.teacher_id,
-            teacher_phone=teacher.phone if teacher else "",
-            room=directory.room(mine[0]),
-            link=link,
-            language=language,
-        )
+        room, link = mine[0], classroom_url(links, mine[0])
     else:
-        link = teacher_url(links) if owner.kind == "teacher" else ""
-        text = teacher_lesson_text(
-            subject=subject,
-            grade=grade,
-            rooms=[directory.room(r) for r in room_ids],
-            link=link,
-            language=language,
-        )
-    return FeedItem(
-        uid=lesson.uid,
-        summary=text.summary,
-        description=text.description,
-        link_label=text.link_label,
-        start=lesson.start,
-        end=lesson.end,
-        last_modified=lesson.changed_at,
-        tzid=lesson.time_zone,
+        room, link = "", teacher_url(links) if owner.kind == "teacher" else ""
+    return owner_lesson_item(
+        directory,
+        owner,
+        lesson,
+        room_ids=room_ids,
+        room=room,
+        link=link,
+        language=language,
         status=LessonStatus(lesson.status),
-        sequence=lesson.revision,
-        url=link,
+        last_modified=lesson.changed_at,
     )
 
 

@@ -10,27 +10,14 @@ import pytest
 from coordinator import domain
 from coordinator.enums import AllianceKind, SchoolKind
 from coordinator.services.data.tenancy import OutsideRegion, merge_region, region_part
-from tests.factories import small_bundle
+from tests.web.pages.support import county
 
 
 def two_counties() -> domain.Bundle:
     """小县 (xiao) as the factory makes it, and 大县 (da) with one school, teacher and classroom."""
-    bundle = small_bundle()
+    bundle = county()
     return dataclasses.replace(
         bundle,
-        regions=(*bundle.regions, domain.Region("da", "大县")),
-        schools=(
-            *bundle.schools,
-            domain.School("r-far", "远山小学", SchoolKind.RURAL, "da", "rural"),
-        ),
-        assistants=(
-            *bundle.assistants,
-            domain.Assistant("a-far", "r-far", "孙老师", "13900000009"),
-        ),
-        classrooms=(
-            *bundle.classrooms,
-            domain.Classroom("c-far", "r-far", "五年级", 5, 20, "a-far"),
-        ),
         network_teachers=(
             *bundle.network_teachers,
             domain.NetworkTeacher("t-far", "r-far", "周老师", ("art",), (5,), 2, 6),
