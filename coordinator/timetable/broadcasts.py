@@ -52,6 +52,7 @@ class Takers:
     sessions: dict[SessionKey, list[int]]
     scarcity: list[float]  # periods needed per option
     teachers_of: list[set[int]]  # per need: teachers who could serve it
+    keys_of: list[list[SessionKey]]  # per need: the candidate sessions it may join
 
 
 def takers_of(problem: Problem, deadline: float = math.inf) -> Takers:
@@ -59,14 +60,16 @@ def takers_of(problem: Problem, deadline: float = math.inf) -> Takers:
     sessions: dict[SessionKey, list[int]] = defaultdict(list)
     scarcity: list[float] = []
     teachers_of: list[set[int]] = []
+    keys_of: list[list[SessionKey]] = []
     for need, info in enumerate(problem.needs):
         band = problem.classrooms[info.classroom].band
         options = problem.options_for(need) if time.monotonic() < deadline else []
         scarcity.append(info.periods / max(1, len(options)))
         teachers_of.append({t for t, _ in options})
-        for teacher, slot in options:
-            sessions[(teacher, info.subject_id, slot, band)].append(need)
-    return Takers(dict(sessions), scarcity, teachers_of)
+        keys_of.append([(teacher, info.subject_id, slot, band) for teacher, slot in options])
+        for key in keys_of[-1]:
+            sessions[key].append(need)
+    return Takers(dict(sessions), scarcity, teachers_of, keys_of)
 
 
 def construct(problem: Problem, deadline: float, *, improve: bool = True) -> list[Draft]:
