@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from coordinator import models
 from coordinator.cli import main
@@ -36,7 +36,7 @@ DEMO = Path(__file__).parents[3] / "config" / "demo"
 
 async def versions(store: Store) -> int:
     async with store.read() as session:
-        return (await session.exec(select(func.count(models.TimetableVersionRow.id)))).one()
+        return (await session.exec(select(func.count(col(models.TimetableVersionRow.id))))).one()
 
 
 async def test_applied_proposal_is_exactly_the_previewed_plan(store: Store) -> None:
