@@ -31,6 +31,7 @@ from typing import Any
 
 from coordinator.bundle.synthetic import generate_bundle
 from coordinator.domain import Bundle
+from coordinator.services.rebalancing.changes import without_unavailable_pinned
 from coordinator.timetable import (
     Plan,
     Problem,
@@ -214,7 +215,8 @@ def _rebalance_row(problem: Problem, bundle: Bundle, base: float, days: tuple[in
     previous = solve(problem)
     busiest = Counter(s.teacher_id for s in previous.sessions).most_common(1)[0][0]
     change = TeacherUnavailable(busiest, weekdays=days)
-    after = build_problem(apply_change(bundle, change), problem.options)
+    changed = without_unavailable_pinned(apply_change(bundle, change), change)
+    after = build_problem(changed, problem.options)
     result = rebalance(after, previous, change)
     assert validate_plan(after, result.plan) == []
     naive = naive_repair(after, previous)

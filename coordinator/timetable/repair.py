@@ -16,17 +16,19 @@ import math
 import random
 import time
 from collections import Counter
+from dataclasses import dataclass
 
 from coordinator.timetable.broadcasts import Takers, fill_broadcasts
-from coordinator.timetable.greedy import GreedyState, drafts_of, new_state
+from coordinator.timetable.greedy import GreedyState, drafts_of, slot_conflicts
 from coordinator.timetable.plan import Draft
 from coordinator.timetable.problem import Problem
-from coordinator.timetable.score import plan_score, served_by
+from coordinator.timetable.score import plan_score
 
 logger = logging.getLogger(__name__)
 
 Lesson = tuple[int, str, int, int]  # (classroom, subject, teacher, slot)
-RUINED_SESSIONS = (1, 3)
+RUINED_SESSIONS = (1, 2, 3)  # sessions one move takes out, mostly one: changes are scarce
+RUINED_WEIGHTS = (6, 3, 1)
 REPLAY_MOVES = 60  # moves of a replayable rebalance (``lns_steps`` or ``deterministic_time``)
 
 
@@ -52,36 +54,62 @@ def repair(
     `protected`: the previous lessons of unaffected teachers; at most `budget` of them change.
     """
     rng = random.Random(problem.options.seed)
+    clashes = Clashes(
+        slot_conflicts(problem, problem.options.teacher_buffer_minutes),
+        slot_conflicts(problem, 0),
+    )
     best, best_key = drafts, _key(problem, drafts, changed(protected, drafts))
+    short = _short(problem, best)
     steps = kept = 0
     replay = problem.options.lns_steps is not None or problem.options.deterministic_time is not None
-    while (steps < REPLAY_MOVES) if replay else (time.monotonic() < deadline):
-        short = _short(problem, best)
-        if not short:
-            break
-        candidate = _move(problem, best, takers, short, rng, math.inf if replay else deadline)
+    while short and ((steps < REPLAY_MOVES) if replay else (time.monotonic() < deadline)):
+        candidate = _move(
+            problem, best, takers, short, clashes, rng, math.inf if replay else deadline
+        )
         steps += 1
         changes = changed(protected, candidate)
-        if changes > budget:
-            continue
+        if changes > budget or _delivered(problem, candidate) < best_key[0]:
+            continue  # most moves end here, before the objective is computed
         key = _key(problem, candidate, changes)
         if key >= best_key:
             kept += key > best_key
-            best, best_key = candidate, key
+            best, best_key, short = candidate, key, _short(problem, candidate)
     logger.info("repair: %d moves, %d improving, delivered %d", steps, kept, best_key[0])
     return best
 
 
+@dataclass(frozen=True, slots=True)
+class Clashes:
+    """Per slot, the slots a teacher (with the buffer) or an assistant cannot also take."""
+
+    teacher: list[list[int]]
+    room: list[list[int]]
+
+
+def _delivered(problem: Problem, drafts: list[Draft]) -> int:
+    counts = _counts(problem, drafts)
+    return sum(min(c, problem.needs[n].periods) for n, c in counts.items())
+
+
+def _counts(problem: Problem, drafts: list[Draft]) -> Counter[int]:
+    needs = problem.need_index()
+    return Counter(
+        need
+        for d in drafts
+        for room in d.classrooms
+        if (need := needs.get((room, d.subject_id))) is not None
+    )
+
+
 def _key(problem: Problem, drafts: list[Draft], changes: int) -> tuple[int, int]:
     """Periods delivered first, then the objective with the rebalance's cost of changes."""
-    served = served_by(problem, drafts).delivered
-    delivered = sum(min(c, problem.needs[n].periods) for n, c in served.items())
-    return delivered, plan_score(problem, drafts) - problem.options.change_penalty * changes
+    penalty = problem.options.change_penalty * changes
+    return _delivered(problem, drafts), plan_score(problem, drafts) - penalty
 
 
 def _short(problem: Problem, drafts: list[Draft]) -> set[int]:
-    delivered = served_by(problem, drafts).delivered
-    return {n for n, info in enumerate(problem.needs) if delivered[n] < info.periods}
+    counts = _counts(problem, drafts)
+    return {n for n, info in enumerate(problem.needs) if counts[n] < info.periods}
 
 
 def _move(
@@ -89,25 +117,29 @@ def _move(
     drafts: list[Draft],
     takers: Takers,
     short: set[int],
+    clashes: Clashes,
     rng: random.Random,
     deadline: float,
 ) -> list[Draft]:
     """Take out a few sessions around a short need and refill broadcast-first."""
     need = rng.choice(sorted(short))
     room = problem.classrooms[problem.needs[need].classroom]
-    around = [
+    holding = [  # sessions that hold the classroom's (assistant's) time
         i
         for i, d in enumerate(drafts)
         if d.pinned_id is None
-        and (
-            d.teacher in takers.teachers_of[need]
-            or any(problem.classrooms[r].assistant_id == room.assistant_id for r in d.classrooms)
-        )
+        and any(problem.classrooms[r].assistant_id == room.assistant_id for r in d.classrooms)
     ]
-    if not around:
+    teaching = [  # sessions of teachers who could serve the need
+        i
+        for i, d in enumerate(drafts)
+        if d.pinned_id is None and d.teacher in takers.teachers_of[need]
+    ]
+    count = rng.choices(RUINED_SESSIONS, RUINED_WEIGHTS)[0]
+    ruined = {rng.choice(pool) for _ in range(count) if (pool := rng.choice([holding, teaching]))}
+    if not ruined:
         return drafts
-    ruined = set(rng.sample(around, min(len(around), rng.randint(*RUINED_SESSIONS))))
-    state = state_of(problem, [d for i, d in enumerate(drafts) if i not in ruined])
+    state = state_of(problem, [d for i, d in enumerate(drafts) if i not in ruined], clashes)
     needs = problem.need_index()
     freed = {
         needs.get((r, drafts[i].subject_id), need) for i in ruined for r in drafts[i].classrooms
@@ -122,9 +154,11 @@ def _around(takers: Takers, needs: set[int]) -> Takers:
     return Takers(sessions, takers.scarcity, takers.teachers_of, takers.keys_of)
 
 
-def state_of(problem: Problem, drafts: list[Draft]) -> GreedyState:
-    """A booking holding exactly the given drafts."""
-    state = new_state(problem)
+def state_of(problem: Problem, drafts: list[Draft], clashes: Clashes) -> GreedyState:
+    """A booking holding exactly the given drafts (and the pinned sessions' teachers)."""
+    state = GreedyState(problem, clashes.teacher, clashes.room)
+    for session in problem.pinned:
+        state.book_teacher(session.teacher, session.slot)
     needs = problem.need_index()
     pinned = {p.id: i for i, p in enumerate(problem.pinned)}
     for draft in drafts:
