@@ -13,6 +13,8 @@ from coordinator.cli.support import Context, fail_on_errors, pass_context, today
 from coordinator.domain import Need
 from coordinator.errors import CoordinatorError
 from coordinator.services.rebalancing import proposals as rebalancing
+from coordinator.services.rebalancing import stored
+from coordinator.settings import Settings
 from coordinator.store import Store
 from coordinator.timetable.changes import (
     Change,
@@ -22,6 +24,8 @@ from coordinator.timetable.changes import (
     TeacherUnavailable,
 )
 from coordinator.timetable.diff import LessonChange, Slot
+
+NOW = "now"  # --apply without an id: preview and apply at once
 
 
 def parse_change(
@@ -159,7 +163,16 @@ def as_json(preview: rebalancing.RebalancePreview) -> dict[str, Any]:
     help="Only for dates from this day (with --to): a temporary change.",
 )
 @click.option("--to", "last", type=click.DateTime(["%Y-%m-%d"]), help="Last day of --from.")
-@click.option("--apply", "apply_", is_flag=True, help="Store and publish (default: preview).")
+@click.option(
+    "--apply",
+    "apply_",
+    is_flag=False,
+    flag_value=NOW,
+    default=None,
+    metavar="[ID]",
+    help="Store and publish proposal ID exactly as previewed; with a change and no ID, "
+    "preview and apply at once (default: preview and keep it as a proposal).",
+)
 @click.option("--json", "json_output", is_flag=True, help="Print the diff as JSON.")
 @pass_context
 @fail_on_errors
@@ -172,7 +185,7 @@ def rebalance(
     remove_classroom: str | None,
     first: dt.datetime | None,
     last: dt.datetime | None,
-    apply_: bool,
+    apply_: str | None,
     json_output: bool,
 ) -> None:
     """Repair the active timetable for one change with as few moves as possible.
@@ -181,33 +194,75 @@ def rebalance(
     reasons); nothing is stored without --apply. Lasting changes to the data (a teacher who
     left, a new classroom) also belong in the bundle: update it and import.
     """
+    settings = context.settings()
+    if apply_ is not None and apply_ != NOW:
+        if any((teacher, remove_need, add_need, remove_classroom, first, last)):
+            raise CoordinatorError("--apply ID applies a stored proposal: name no change with it")
+        _apply_stored(context, settings, _proposal_id(apply_), json_output)
+        return
     change = parse_change(teacher, weekdays, remove_need, add_need, remove_classroom)
     if (first is None) != (last is None):
         raise CoordinatorError("--from and --to go together")
     dates = (first.date(), last.date()) if first and last else None
-    settings = context.settings()
     now, today = utc_now(), today_in(settings)
 
-    async def work(store: Store) -> tuple[rebalancing.RebalancePreview, int | None]:
+    async def work(store: Store) -> tuple[rebalancing.RebalancePreview, int, bool]:
         preview = await rebalancing.preview_rebalance(store, settings.solver, change, dates)
-        if not apply_:
-            return preview, None
+        if apply_ is None:
+            kept = await stored.keep_proposal(
+                store, preview, now=now, actor="cli", note=str(change)
+            )
+            return preview, kept, False
         applied = await rebalancing.apply_rebalance(
             store, preview, now=now, today=today, actor="cli", note=str(change)
         )
-        return preview, applied.version_id
+        return preview, applied.version_id, True
 
-    preview, version_id = context.run(work, settings)
+    preview, number, applied = context.run(work, settings)
     if json_output:
-        click.echo(
-            json.dumps(
-                {**as_json(preview), "applied_version_id": version_id}, ensure_ascii=False, indent=2
-            )
-        )
+        key = "applied_version_id" if applied else "proposal_id"
+        click.echo(json.dumps({**as_json(preview), key: number}, ensure_ascii=False, indent=2))
         return
     click.echo(describe(preview, settings.language))
     click.echo(
-        f"applied as timetable version {version_id}; lessons re-dated"
-        if version_id
-        else "preview only: add --apply to store it"
+        f"applied as timetable version {number}; lessons re-dated"
+        if applied
+        else f"preview only: kept as proposal {number}; "
+        f"store it with `coordinator rebalance --apply {number}`"
+    )
+
+
+def _proposal_id(text: str) -> int:
+    if not text.isdigit():
+        raise CoordinatorError(f"--apply {text!r}: expected the id a preview printed")
+    return int(text)
+
+
+def _apply_stored(
+    context: Context, settings: Settings, proposal_id: int, json_output: bool
+) -> None:
+    now, today = utc_now(), today_in(settings)
+
+    async def work(store: Store) -> stored.AppliedProposal:
+        return await stored.apply_proposal(store, proposal_id, now=now, today=today, actor="cli")
+
+    applied = context.run(work, settings)
+    if json_output:
+        click.echo(
+            json.dumps(
+                {
+                    "proposal_id": proposal_id,
+                    "applied_version_id": applied.version_id,
+                    "weekly": applied.details["weekly"],
+                    "lessons": applied.lessons.counts(),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    weekly = ", ".join(f"{k} {v}" for k, v in applied.details["weekly"].items())
+    click.echo(
+        f"proposal {proposal_id} applied as timetable version {applied.version_id} "
+        f"({weekly}); lessons re-dated"
     )

@@ -69,6 +69,7 @@ from coordinator.models.planning import (
     TimetableVersionRow,
     UnmetNeedRow,
 )
+from coordinator.models.proposals import RebalanceProposalRow
 
 __all__ = [
     "AllianceMemberRow",
@@ -102,6 +103,7 @@ __all__ = [
     "PlannedSessionClassroomRow",
     "PlannedSessionRow",
     "ProblemReportRow",
+    "RebalanceProposalRow",
     "RegionRow",
     "SchoolRow",
     "SignInFailureRow",

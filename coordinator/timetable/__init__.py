@@ -17,7 +17,7 @@ from coordinator.timetable.greedy import greedy
 from coordinator.timetable.options import SolverOptions, Weights
 from coordinator.timetable.plan import Plan, PlanStats, Reason, Session, Unmet, plan_to_json
 from coordinator.timetable.problem import Problem, ProblemError
-from coordinator.timetable.rebalance import RebalanceResult, rebalance
+from coordinator.timetable.rebalance import RebalanceResult, naive_repair, rebalance
 from coordinator.timetable.solve import InvalidPlanError, greedy_plan, solve
 from coordinator.timetable.validate import Violation, validate_plan
 
@@ -48,6 +48,7 @@ __all__ = [
     "greedy",
     "greedy_plan",
     "lp_bound",
+    "naive_repair",
     "plan_to_json",
     "quick_bound",
     "rebalance",

@@ -39,6 +39,7 @@ from coordinator.timetable.score import plan_score, served_by
 Value = tuple[int, float]  # (classrooms served, scarcity of their needs)
 RUIN_TEACHERS = (2, 5)  # teachers whose sessions one ruin step takes out
 BROADCAST_MAX_OPTIONS = 3_000_000  # (estimated) lesson options, above: greedy only
+GREEDY_FIRST_OPTIONS = 100_000  # (estimated) lesson options, above: the greedy runs first
 REPLAY_STEPS = 200  # ruin-and-recreate steps of a replayable (deterministic) solve
 STALE_STEPS = 400  # stop after this many steps without a better plan
 
@@ -52,6 +53,7 @@ class Takers:
     sessions: dict[SessionKey, list[int]]
     scarcity: list[float]  # periods needed per option
     teachers_of: list[set[int]]  # per need: teachers who could serve it
+    keys_of: list[list[SessionKey]]  # per need: the candidate sessions it may join
 
 
 def takers_of(problem: Problem, deadline: float = math.inf) -> Takers:
@@ -59,14 +61,16 @@ def takers_of(problem: Problem, deadline: float = math.inf) -> Takers:
     sessions: dict[SessionKey, list[int]] = defaultdict(list)
     scarcity: list[float] = []
     teachers_of: list[set[int]] = []
+    keys_of: list[list[SessionKey]] = []
     for need, info in enumerate(problem.needs):
         band = problem.classrooms[info.classroom].band
         options = problem.options_for(need) if time.monotonic() < deadline else []
         scarcity.append(info.periods / max(1, len(options)))
         teachers_of.append({t for t, _ in options})
-        for teacher, slot in options:
-            sessions[(teacher, info.subject_id, slot, band)].append(need)
-    return Takers(dict(sessions), scarcity, teachers_of)
+        keys_of.append([(teacher, info.subject_id, slot, band) for teacher, slot in options])
+        for key in keys_of[-1]:
+            sessions[key].append(need)
+    return Takers(dict(sessions), scarcity, teachers_of, keys_of)
 
 
 def construct(problem: Problem, deadline: float, *, improve: bool = True) -> list[Draft]:
@@ -77,16 +81,20 @@ def construct(problem: Problem, deadline: float, *, improve: bool = True) -> lis
     Above BROADCAST_MAX_OPTIONS lesson options (a province) enumerating every option would
     cost more than it brings: the greedy alone builds the plan, within the deadline.
     """
-    if problem.option_count() > BROADCAST_MAX_OPTIONS:
+    options = problem.option_count()
+    if options > BROADCAST_MAX_OPTIONS:
         return greedy(problem, deadline)
+    # A district: enumerating every option and filling broadcasts can outlast a short time
+    # limit, so the greedy (bounded by the deadline) makes a complete plan first.
+    early = greedy(problem, deadline) if options > GREEDY_FIRST_OPTIONS else None
     takers = takers_of(problem, deadline)
     rng = random.Random(problem.options.seed)
     best = drafts_of(fill_broadcasts(_pinned_state(problem), takers, deadline))
     best_score = plan_score(problem, best)
-    if time.monotonic() < deadline:
-        other = greedy(problem, deadline)
-        if (other_score := plan_score(problem, other)) > best_score:
-            best, best_score = other, other_score
+    if early is None and time.monotonic() < deadline:
+        early = greedy(problem, deadline)
+    if early is not None and (other_score := plan_score(problem, early)) > best_score:
+        best, best_score = early, other_score
     if not improve:
         return best
     steps = stale = 0

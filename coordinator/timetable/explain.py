@@ -6,7 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from coordinator.timetable.clock import local_weekday, overlaps
-from coordinator.timetable.lessons import Lesson, delivered_by_need, lessons_of, session_interval
+from coordinator.timetable.lessons import delivered_by_need, lessons_of, session_interval
 from coordinator.timetable.plan import Plan, Reason, Unmet
 from coordinator.timetable.problem import Interval, Problem
 
@@ -51,12 +51,17 @@ def explain_unmet(problem: Problem, plan: Plan) -> tuple[Unmet, ...]:
     lessons = lessons_of(problem, plan)
     delivered = delivered_by_need(problem, lessons)
     booked = teacher_sessions(problem, plan)
+    by_assistant: dict[str, list[Interval]] = defaultdict(list)  # once, not per need
+    for lesson in lessons:
+        by_assistant[problem.classrooms[lesson.classroom].assistant_id].append(
+            (lesson.start, lesson.end)
+        )
     unmet = []
     for index, need in enumerate(problem.needs):
         missing = need.periods - delivered[index]
         if missing > 0:
             room = problem.classrooms[need.classroom].id
-            reason = explain_need(problem, lessons, booked, index)
+            reason = explain_need(problem, by_assistant, booked, index)
             unmet.append(Unmet(room, need.subject_id, missing, reason))
     return tuple(unmet)
 
@@ -73,7 +78,10 @@ def teacher_sessions(problem: Problem, plan: Plan) -> dict[int, list[Interval]]:
 
 
 def explain_need(
-    problem: Problem, lessons: list[Lesson], booked: dict[int, list[Interval]], need: int
+    problem: Problem,
+    by_assistant: dict[str, list[Interval]],
+    booked: dict[int, list[Interval]],
+    need: int,
 ) -> Reason:
     """The first reason that holds, from the hardest fact to the softest."""
     info = problem.needs[need]
@@ -94,7 +102,7 @@ def explain_need(
         return _reason(
             NO_COMMON_TIME, {**params, "count": len(names), "teachers": ", ".join(names)}
         )
-    room_busy = [(x.start, x.end) for x in lessons if _same_assistant(problem, x, info.classroom)]
+    room_busy = by_assistant.get(room.assistant_id, [])
     usable = [
         (t, s) for t, s in options if not any(overlaps(problem.slots[s], b) for b in room_busy)
     ]
@@ -117,11 +125,6 @@ def _pinned_fits(problem: Problem, need: int) -> bool:
         p.subject_id == info.subject_id and info.classroom in problem.joins[i]
         for i, p in enumerate(problem.pinned)
     )
-
-
-def _same_assistant(problem: Problem, lesson: Lesson, room: int) -> bool:
-    rooms = problem.classrooms
-    return rooms[lesson.classroom].assistant_id == rooms[room].assistant_id
 
 
 def _teacher_taken(problem: Problem, sessions: list[Interval], teacher: int, slot: int) -> bool:

@@ -15,19 +15,23 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from coordinator.timetable.broadcasts import takers_of
 from coordinator.timetable.changes import Change, touched
 from coordinator.timetable.cpsat import solve_scope
 from coordinator.timetable.diff import PlanDiff, diff_plans
 from coordinator.timetable.greedy import extend
 from coordinator.timetable.lessons import session_interval
-from coordinator.timetable.plan import GREEDY, Draft, Plan
+from coordinator.timetable.plan import FEASIBLE, GREEDY, Draft, Plan
 from coordinator.timetable.problem import Problem
+from coordinator.timetable.repair import lessons_of, repair
 from coordinator.timetable.scope import Scope
 from coordinator.timetable.score import plan_score
 from coordinator.timetable.solve import FINISH_SHARE, finish
 
 logger = logging.getLogger(__name__)
 
+CPSAT_SHARE = 0.3  # of the rebalance's time: CP-SAT on the freed part, then small moves
+CHANGE_SHARE = 0.02  # lessons of unaffected teachers the small moves may change, at most
 Kept = tuple[int, int, int, str | None]  # (need or -1-classroom for a guest, teacher, slot, pinned)
 
 
@@ -50,10 +54,15 @@ def rebalance(problem: Problem, previous: Plan, change: Change) -> RebalanceResu
     affected = broken_teachers | {teacher_ids[t] for t in named_teachers if t in teacher_ids}
     scope = _scope(problem, valid, affected)
     hint = extend(problem, _drafts(problem, valid, set(range(len(problem.teachers)))))
-    deadline = started + problem.options.rebalance_time_limit_s * (1 - FINISH_SHARE)
-    drafts, status = solve_scope(problem, scope, hint, deadline)
+    limit = problem.options.rebalance_time_limit_s * (1 - FINISH_SHARE)
+    drafts, status = solve_scope(problem, scope, hint, started + CPSAT_SHARE * limit)
     if plan_score(problem, drafts) < plan_score(problem, hint):
         drafts, status = hint, GREEDY  # the greedy additions to fixed teachers delivered more
+    protected = lessons_of([d for d in _drafts(problem, valid, set()) if d.teacher not in affected])
+    budget = int(CHANGE_SHARE * sum(protected.values()))
+    repaired = repair(problem, drafts, protected, budget, takers_of(problem), started + limit)
+    if repaired is not drafts:
+        drafts, status = repaired, FEASIBLE
     plan = finish(problem, drafts, status, started=started, bound=False)
     diff = diff_plans(previous, plan)
     affected_ids = frozenset(problem.teachers[t].id for t in affected) | named_teachers
@@ -62,6 +71,14 @@ def rebalance(problem: Problem, previous: Plan, change: Change) -> RebalanceResu
     return RebalanceResult(
         plan, diff, affected_ids, named_rooms, unaffected, time.monotonic() - started
     )
+
+
+def naive_repair(problem: Problem, previous: Plan) -> Plan:
+    """The naive repair (a benchmark's baseline): what still fits kept, what fits added."""
+    started = time.monotonic()
+    valid, _ = carry_over(problem, previous)
+    drafts = extend(problem, _drafts(problem, valid, set(range(len(problem.teachers)))))
+    return finish(problem, drafts, GREEDY, started=started, bound=False)
 
 
 def carry_over(problem: Problem, previous: Plan) -> tuple[list[Kept], set[int]]:

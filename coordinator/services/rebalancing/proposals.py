@@ -18,6 +18,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -244,31 +245,73 @@ async def apply_rebalance(
     note: str = "",
 ) -> AppliedRebalance:
     """Store the previewed plan, audit it and re-date the lessons; refuses a stale preview."""
+    proposed = Proposed(
+        preview.base_version_id,
+        preview.stamp,
+        preview.result.plan,
+        preview.keys,
+        preview.dates,
+        preview.result.wall_seconds,
+        audit_details(preview),
+    )
+    version_id, lessons = await store_proposed(
+        store, proposed, now=now, today=today, actor=actor, note=note
+    )
+    return AppliedRebalance(version_id, preview, lessons)
+
+
+@dataclass(frozen=True, slots=True)
+class Proposed:
+    """What applying stores: the proposed plan and what it was made from."""
+
+    base_version_id: int
+    stamp: Stamp
+    plan: Plan
+    keys: dict[str, str]
+    dates: tuple[dt.date, dt.date] | None
+    wall_seconds: float
+    details: dict[str, Any]  # for the audit log
+
+
+async def store_proposed(
+    store: Store,
+    proposed: Proposed,
+    *,
+    now: dt.datetime,
+    today: dt.date,
+    actor: str,
+    note: str = "",
+    stored: Callable[[AsyncSession, int], Awaitable[None]] | None = None,
+) -> tuple[int, PublishSummary]:
+    """Store a proposed plan as a version, audit it and re-date the lessons; refuses it when
+    the timetable moved on since it was made. `stored` runs in the same transaction."""
     async with store.write() as session:
         # On PostgreSQL a second apply waits here until the first commits, then finds it.
         active_row = models.TimetableVersionRow
         await session.exec(select(active_row).where(col(active_row.active)).with_for_update())
         stamp, _ = await read_stamp(session)
-        if stamp != preview.stamp:
+        if stamp != proposed.stamp:
             raise StalePreviewError(
                 f"the timetable or the data changed after this preview (it was made from "
-                f"timetable version {preview.base_version_id}): preview the change again"
+                f"timetable version {proposed.base_version_id}): preview the change again"
             )
         active = await active_version(session)
         assert active is not None
         version_id = await save_plan(
             session,
-            preview.result.plan,
+            proposed.plan,
             kind="rebalance",
             now=now,
             seed=active.seed,
-            time_limit_s=preview.result.wall_seconds,
-            parent_id=preview.base_version_id,
+            time_limit_s=proposed.wall_seconds,
+            parent_id=proposed.base_version_id,
             note=note,
-            keys=preview.keys,
-            applies=preview.dates,
+            keys=proposed.keys,
+            applies=proposed.dates,
         )
-        details = {**audit_details(preview), "note": note}
+        if stored is not None:
+            await stored(session, version_id)
+        details = {**proposed.details, "note": note}
         audit = audit_row(actor, AUDIT_ACTION, "timetable", str(version_id), details, now)
         session.add(audit)
         await session.flush()
@@ -279,4 +322,4 @@ async def apply_rebalance(
         if row is not None:
             row.details = {**row.details, "lessons": lessons.counts()}
     log.info("applied rebalance as version %d: %s", version_id, lessons.counts())
-    return AppliedRebalance(version_id, preview, lessons)
+    return version_id, lessons
