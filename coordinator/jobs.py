@@ -32,8 +32,9 @@ from coordinator.services.notifications import outbox as notifications
 from coordinator.services.notifications.reminders import Notifier, PlannedJob
 from coordinator.services.scheduler import job_runs
 from coordinator.services.scheduler.leader import Leadership, WorkerAlreadyRunning
-from coordinator.services.streaming import rooms
+from coordinator.services.streaming import meetings, rooms
 from coordinator.store import Store
+from coordinator.streams.platform import ApiAnswer, ApiCall
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,21 @@ def fetch_with(http: aiohttp.ClientSession) -> rooms.Fetch:
     return fetch
 
 
+def send_with(http: aiohttp.ClientSession) -> meetings.Send:
+    """Send a platform's API call through the worker's HTTP session."""
+
+    async def send(call: ApiCall) -> ApiAnswer:
+        try:
+            async with http.request(
+                call.method, call.url, headers=dict(call.headers), data=call.body or None
+            ) as response:
+                return ApiAnswer(response.status, await response.read())
+        except aiohttp.ClientError as error:
+            raise OSError(f"{type(error).__name__}: {error}") from error
+
+    return send
+
+
 async def _no_fetch(url: str) -> tuple[int, str]:
     raise OSError(f"this worker makes no HTTP calls ({url.split('?', 1)[0]})")
 
@@ -79,10 +95,11 @@ class Jobs:
         clock: Clock = utc_now,
         keep_answers: dt.timedelta = DEFAULT_KEEP_ANSWERS,
         fetch: rooms.Fetch = _no_fetch,
+        sync: meetings.MeetingSync | None = None,
     ) -> None:
         self.store, self.notifier, self.channels = store, notifier, channels
         self.scheduler, self.clock, self.keep_answers = scheduler, clock, keep_answers
-        self.fetch = fetch
+        self.fetch, self.meetings = fetch, sync or meetings.MeetingSync()
         self.finished: set[str] = set()  # lesson jobs run (or missed) in this term
         self._generation = -1
         self._built_at: dt.datetime | None = None
@@ -134,7 +151,7 @@ class Jobs:
         await self._lesson_job("live", alerts.check_teacher_live, lesson_key, revision)
 
     async def room(self, lesson_key: str, revision: int) -> None:
-        opener = functools.partial(rooms.open_room, fetch=self.fetch)
+        opener = functools.partial(rooms.open_room, fetch=self.fetch, meetings=self.meetings)
         await self._lesson_job("room", opener, lesson_key, revision)
 
     async def _lesson_job(
@@ -203,6 +220,7 @@ class Jobs:
         planned = reminders.reminder_jobs(lessons, self.notifier.settings, now)
         planned += alerts.alert_jobs(lessons, self.notifier, directory, now)
         planned += rooms.room_jobs(lessons, self.notifier, directory, now)
+        planned += await meetings.change_jobs(self.store, now)  # after: at once wins
         self.finished |= await job_runs.already_run(self.store, [job.id for job in planned])
         self.schedule(planned)
         self._built_at = now
@@ -244,10 +262,11 @@ class Worker:
         clock: Clock = utc_now,
         keep_answers: dt.timedelta = DEFAULT_KEEP_ANSWERS,
         fetch: rooms.Fetch = _no_fetch,
+        sync: meetings.MeetingSync | None = None,
     ) -> None:
         self.store, self.notifier, self.leadership = store, notifier, leadership
         self.channels, self.clock, self.keep_answers = channels, clock, keep_answers
-        self.fetch = fetch
+        self.fetch, self.meetings = fetch, sync or meetings.MeetingSync()
         self.jobs: Jobs | None = None  # while leading
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -281,6 +300,7 @@ class Worker:
             self.clock,
             self.keep_answers,
             self.fetch,
+            self.meetings,
         )
         self.jobs.install()
         scheduler.start()
@@ -311,6 +331,12 @@ async def run_worker(
         channels = build_channels(notifier.settings, http)
         log.info("worker channels: %s", sorted(channels) or "none")
         worker = Worker(
-            store, notifier, leadership, channels, keep_answers=keep_answers, fetch=fetch_with(http)
+            store,
+            notifier,
+            leadership,
+            channels,
+            keep_answers=keep_answers,
+            fetch=fetch_with(http),
+            sync=meetings.MeetingSync(send_with(http)),
         )
         await worker.run(stop)
