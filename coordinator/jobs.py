@@ -32,14 +32,15 @@ from coordinator.services.notifications import outbox as notifications
 from coordinator.services.notifications.reminders import Notifier, PlannedJob
 from coordinator.services.scheduler import job_runs
 from coordinator.services.scheduler.leader import Leadership, WorkerAlreadyRunning
-from coordinator.services.streaming import meetings, rooms
+from coordinator.services.streaming import evidence, meetings, rooms
 from coordinator.store import Store
 from coordinator.streams.platform import ApiAnswer, ApiCall
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
-LESSON_JOBS = ("reminder", "checkin", "live", "room")
+LESSON_JOBS = ("reminder", "checkin", "live", "room", "evidence")
+RETRIED = ("room", "evidence")  # a failed one is planned again by the next full rebuild
 HOUSEKEEPING_EVERY = dt.timedelta(hours=6)
 # Remembered check-in answers outlive the oldest report a phone may still send (30 days by
 # default) by a day, so a retry from an outbox always gets the first answer again.
@@ -131,8 +132,8 @@ class Jobs:
     def _finished(self, event: JobEvent) -> None:
         job_finished(event.job_id, JOB_RESULTS[event.code])
         kind = event.job_id.split(":", 1)[0]
-        if kind == "room" and event.code == EVENT_JOB_ERROR:
-            return  # not opened: the next full rebuild plans it again while the window is open
+        if kind in RETRIED and event.code == EVENT_JOB_ERROR:
+            return  # not opened (or read): the next full rebuild plans it again
         if kind in LESSON_JOBS:
             self.finished.add(event.job_id)
 
@@ -153,6 +154,10 @@ class Jobs:
     async def room(self, lesson_key: str, revision: int) -> None:
         opener = functools.partial(rooms.open_room, fetch=self.fetch, meetings=self.meetings)
         await self._lesson_job("room", opener, lesson_key, revision)
+
+    async def evidence(self, lesson_key: str, revision: int) -> None:
+        puller = functools.partial(evidence.pull_evidence, sync=self.meetings)
+        await self._lesson_job("evidence", puller, lesson_key, revision)
 
     async def _lesson_job(
         self,
@@ -176,7 +181,7 @@ class Jobs:
             now=self.clock(),
         )
         await job_runs.record_run(self.store, job_id, self.clock())
-        if kind != "room":
+        if kind not in RETRIED:
             await self.outbox()
 
     async def reports(self) -> None:
@@ -221,6 +226,7 @@ class Jobs:
         planned += alerts.alert_jobs(lessons, self.notifier, directory, now)
         planned += rooms.room_jobs(lessons, self.notifier, directory, now)
         planned += await meetings.change_jobs(self.store, now)  # after: at once wins
+        planned += await evidence.evidence_jobs(self.store, now)
         self.finished |= await job_runs.already_run(self.store, [job.id for job in planned])
         self.schedule(planned)
         self._built_at = now

@@ -18,10 +18,12 @@ from coordinator.streams.platform import (
     ApiAnswer,
     ApiCall,
     CredentialRejected,
+    EvidenceStep,
     PlatformBase,
     PlatformError,
     PlatformMeeting,
     PlatformSettings,
+    Seen,
     Signing,
     Token,
     json_body,
@@ -83,7 +85,8 @@ class DingtalkMeetingPlatform(PlatformBase):
 
     def create(self, request: LinkRequest, signing: Signing) -> ApiCall:
         creator = self.settings.host_of(request.teacher.id, self.name)
-        return self._call("POST", PATH, {"userId": creator} | self._times(request), signing)
+        payload = {"creatorUnionId": creator} | self._times(request)
+        return self._call("POST", PATH, payload, signing)
 
     def read_created(self, answer: ApiAnswer) -> PlatformMeeting:
         data = self.check(answer, "create scheduleConference")
@@ -105,6 +108,33 @@ class DingtalkMeetingPlatform(PlatformBase):
 
     def cancel(self, meeting_id: str, request: LinkRequest, signing: Signing) -> ApiCall:
         return self._call("POST", f"{PATH}/cancel", self._named(meeting_id, request), signing)
+
+    def evidence(self, meeting_id: str, request: LinkRequest, signing: Signing) -> ApiCall | None:
+        """The conferences held under the scheduled one, then the members of the first."""
+        del request
+        path = f"/v1.0/conference/videoConferences/scheduleConferences/{meeting_id}?maxResults=20"
+        return self._get(path, signing)
+
+    def _get(self, path: str, signing: Signing) -> ApiCall:
+        headers = (("x-acs-dingtalk-access-token", signing.token),)
+        return ApiCall("GET", self.settings.api_url + path, headers)
+
+    def read_evidence(self, answer: ApiAnswer, meeting_id: str) -> EvidenceStep:
+        data = self.check(answer, f"conference {meeting_id}")
+        if "conferenceList" in data:
+            held = [c["conferenceId"] for c in data["conferenceList"] if c.get("conferenceId")]
+            if not held:
+                return EvidenceStep(())
+            path = f"/v1.0/conference/videoConferences/{held[0]}/members?maxResults=300"
+            return EvidenceStep((), lambda signing: self._get(path, signing))
+        seen: dict[str, Seen] = {}
+        for member in data.get("memberModels", []):
+            who = str(member.get("unionId", ""))
+            joined, left = int(member.get("joinTime", 0)), int(member.get("leaveTime", 0))
+            before = seen[who].seconds if who in seen else 0
+            total = before + max(0, (left - joined) // 1000)
+            seen[who] = Seen(who, str(member.get("userNick", "")), total)
+        return EvidenceStep(tuple(seen.values()))
 
     def check(self, answer: ApiAnswer, what: str) -> dict[str, Any]:
         data = answer.data("DingTalk", what)

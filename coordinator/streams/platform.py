@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
@@ -86,6 +87,24 @@ class PlatformMeeting:
 
 
 @dataclass(frozen=True, slots=True)
+class Seen:
+    """Someone the platform saw in a lesson's meeting, or (`*`) how many watched a live."""
+
+    participant: str  # the platform's account id (userid, unionId, uid); "*" for a count
+    name: str = ""
+    seconds: int = 0
+    viewers: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceStep:
+    """What one answer said, and the next call to make (DingTalk: the conference's members)."""
+
+    seen: tuple[Seen, ...]
+    next: Callable[[Signing], ApiCall] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Token:
     value: str
     lifetime: dt.timedelta
@@ -104,6 +123,8 @@ class PlatformSettings(ProviderSettings):
     api_url: str
     host: str = ""
     hosts: dict[str, str] = Field(default_factory=dict)
+    # classroom id -> the account its classroom joins with, so attendance can be matched
+    classrooms: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("api_url")
     @classmethod
@@ -144,6 +165,13 @@ class MeetingPlatform(Protocol):
     def cancel(self, meeting_id: str, request: LinkRequest, signing: Signing) -> ApiCall: ...
 
     def check(self, answer: ApiAnswer, what: str) -> dict[str, Any]: ...
+
+    # after the lesson: the first call asking who was there (None: the platform tells none)
+    def evidence(
+        self, meeting_id: str, request: LinkRequest, signing: Signing
+    ) -> ApiCall | None: ...
+
+    def read_evidence(self, answer: ApiAnswer, meeting_id: str) -> EvidenceStep: ...
 
 
 def pending_links(name: str, settings: ProviderSettings, request: LinkRequest) -> LessonLinks:
@@ -191,3 +219,14 @@ class PlatformBase:
         signing: Signing,  # noqa: ARG002
     ) -> ApiCall | None:
         return None
+
+    def evidence(
+        self,
+        meeting_id: str,  # noqa: ARG002
+        request: LinkRequest,  # noqa: ARG002
+        signing: Signing,  # noqa: ARG002
+    ) -> ApiCall | None:
+        return None
+
+    def read_evidence(self, answer: ApiAnswer, meeting_id: str) -> EvidenceStep:  # noqa: ARG002
+        return EvidenceStep(())

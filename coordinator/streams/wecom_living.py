@@ -19,10 +19,12 @@ from coordinator.streams.platform import (
     ApiAnswer,
     ApiCall,
     CredentialRejected,
+    EvidenceStep,
     PlatformBase,
     PlatformError,
     PlatformMeeting,
     PlatformSettings,
+    Seen,
     Signing,
     Token,
     json_body,
@@ -100,9 +102,31 @@ class WecomLivingPlatform(PlatformBase):
     ) -> ApiCall:
         return self._call("cancel", {"livingid": meeting_id}, signing)
 
-    def living_info(self, meeting_id: str, signing: Signing) -> ApiCall:
+    def evidence(self, meeting_id: str, request: LinkRequest, signing: Signing) -> ApiCall | None:
+        """`get_living_info` (the viewer count), then `get_watch_stat` (who watched how long)."""
+        del request
         query = urlencode({"access_token": signing.token, "livingid": meeting_id})
         return ApiCall("GET", f"{self.settings.api_url}/cgi-bin/living/get_living_info?{query}")
+
+    def read_evidence(self, answer: ApiAnswer, meeting_id: str) -> EvidenceStep:
+        data = self.check(answer, f"living {meeting_id}")
+        if "living_info" in data:
+            viewers = int(data["living_info"].get("viewer_num", 0))
+            stat = {"livingid": meeting_id, "next_key": ""}
+            return EvidenceStep(
+                (Seen("*", viewers=viewers),),
+                lambda signing: self._call("get_watch_stat", stat, signing),
+            )
+        users = data.get("stat_info", {})
+        seen = [
+            Seen(str(u["userid"]), seconds=int(u.get("watch_time", 0)))
+            for u in users.get("users", [])
+        ]
+        seen += [
+            Seen(str(u["external_userid"]), str(u.get("name", "")), int(u.get("watch_time", 0)))
+            for u in users.get("external_users", [])
+        ]
+        return EvidenceStep(tuple(seen))
 
     def check(self, answer: ApiAnswer, what: str) -> dict[str, Any]:
         data = answer.data("WeCom", what)

@@ -9,9 +9,11 @@ query string; an empty body for GET). The server refuses a timestamp five minute
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 from pydantic import SecretStr
 
@@ -20,10 +22,12 @@ from coordinator.streams.platform import (
     ApiAnswer,
     ApiCall,
     CredentialRejected,
+    EvidenceStep,
     PlatformBase,
     PlatformError,
     PlatformMeeting,
     PlatformSettings,
+    Seen,
     Signing,
     json_body,
 )
@@ -39,6 +43,14 @@ def wemeet_signature(
     to_sign = f"{method}\n{header}\n{uri}\n{body}"
     digest = hmac.new(secret_key.encode(), to_sign.encode(), hashlib.sha256).hexdigest()
     return base64.b64encode(digest.encode()).decode()
+
+
+def _name(text: str) -> str:
+    """Participants' names come Base64-encoded (UTF-8); a plain one is kept as it is."""
+    try:
+        return base64.b64decode(text, validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        return text
 
 
 class WemeetSettings(PlatformSettings):
@@ -120,6 +132,23 @@ class WemeetPlatform(PlatformBase):
             "reason_code": 1,
         }
         return self._call("POST", f"/v1/meetings/{meeting_id}/cancel", payload, signing)
+
+    def evidence(self, meeting_id: str, request: LinkRequest, signing: Signing) -> ApiCall | None:
+        host = self.settings.host_of(request.teacher.id, self.name)
+        uri = f"/v1/meetings/{meeting_id}/participants?{urlencode({'userid': host})}"
+        return self._call("GET", uri, None, signing)
+
+    def read_evidence(self, answer: ApiAnswer, meeting_id: str) -> EvidenceStep:
+        """Each participant's time in the meeting, summed over their joins."""
+        participants = self.check(answer, f"participants of {meeting_id}").get("participants")
+        seconds: dict[str, int] = {}
+        names: dict[str, str] = {}
+        for entry in participants or []:
+            who = str(entry.get("userid") or entry.get("ms_open_id") or entry.get("open_id", ""))
+            joined, left = int(entry.get("join_time", 0)), int(entry.get("left_time", 0))
+            seconds[who] = seconds.get(who, 0) + max(0, left - joined)
+            names[who] = _name(str(entry.get("user_name", "")))
+        return EvidenceStep(tuple(Seen(who, names[who], total) for who, total in seconds.items()))
 
     def check(self, answer: ApiAnswer, what: str) -> dict[str, Any]:
         data = answer.data("Tencent Meeting", what)

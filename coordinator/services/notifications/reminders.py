@@ -32,7 +32,7 @@ from coordinator.streams import LessonLinks, StreamsSettings
 
 log = logging.getLogger(__name__)
 
-JobKind = Literal["reminder", "checkin", "live", "room"]
+JobKind = Literal["reminder", "checkin", "live", "room", "evidence"]
 Compose = Callable[[LessonFacts, str, str, str], Message]  # facts, time zone, room, link
 
 

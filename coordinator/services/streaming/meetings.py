@@ -103,7 +103,7 @@ class MeetingSync:
     ) -> int | None:
         """Bring the lesson's platform meeting up to date: the calls made (0: nothing to do).
         None when the lesson has nothing to do with a meeting platform."""
-        found = await _lesson(store, lesson_key)
+        found = await lesson_and_meeting(store, lesson_key)
         if found is None:
             return 0
         lesson, rooms, row = found
@@ -207,7 +207,7 @@ class MeetingSync:
         return 0 if probe is None else 1
 
 
-async def _lesson(
+async def lesson_and_meeting(
     store: Store, lesson_key: str
 ) -> tuple[models.LessonRow, list[str], models.PlatformMeetingRow | None] | None:
     async with store.read() as session:

@@ -32,6 +32,7 @@ CORP, CORP_SECRET = "ww-county", "wecom-live-secret"
 DING_KEY, DING_SECRET = "dingappkey", "ding-app-secret"
 EEO_SID, EEO_SECRET = "1000082", "eeo-school-secret"
 HOSTS = {"t-wang": "wangli"}
+ACCOUNTS = {"c-east-3": "east-pc", "c-west-3": "west-pc"}  # what each classroom joins as
 ASSISTANTS = {"c-east-3": "2000001", "c-west-3": "2000002"}
 SUB_COURSES = {"c-east-3": 31, "c-west-3": 32}
 PLATFORMS = ("wemeet", "wecom_living", "dingtalk_meeting", "classin")
@@ -58,6 +59,9 @@ class FakePlatforms:
     issued: int = 0
     keys_revoked: bool = False  # the secret was rotated in the console
     busy: int = 0  # answer this many calls with the platform's own error first
+    # who joined each meeting: (account, name, seconds present) -- set by a test
+    attendance: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+    viewers: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1001))
 
     def expire_tokens(self) -> None:
@@ -96,10 +100,12 @@ class FakePlatforms:
             return _tc_error(400, 190303, "时间戳过期")
         if self._busy():
             return _tc_error(500, 9003, "系统繁忙")
+        path = request.path.removeprefix("/v1/meetings").strip("/")
+        if request.method == "GET":
+            return self._participants(request, path.split("/")[0])
         data = json.loads(body) if body else {}
         if data.get("userid") != "wangli" or data.get("instanceid") != 1:
             return _tc_error(400, 500000, f"bad userid/instanceid {data}")
-        path = request.path.removeprefix("/v1/meetings").strip("/")
         if request.method == "POST" and not path:
             meeting_id = self._new(
                 Meeting("wemeet", data["subject"], int(data["start_time"]), int(data["end_time"]))
@@ -125,6 +131,21 @@ class FakePlatforms:
         self.calls.append(("wemeet", "cancel"))
         return web.json_response({})
 
+    def _participants(self, request: web.Request, meeting_id: str) -> web.Response:
+        assert request.query["userid"] == "wangli"
+        start = self.meetings[meeting_id].start
+        people = [
+            {
+                "userid": account,
+                "user_name": base64.b64encode(name.encode()).decode(),
+                "join_time": str(start + n),
+                "left_time": str(start + n + seconds),
+            }
+            for account, name, seconds in self.attendance.get(meeting_id, [])
+            for n in (0,)
+        ]
+        return web.json_response({"meeting_id": meeting_id, "participants": people})
+
     # WeCom 直播 -----------------------------------------------------------------------------
     def _issue(self) -> str:
         self.issued += 1
@@ -144,8 +165,28 @@ class FakePlatforms:
             return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
         if self._busy():
             return web.json_response({"errcode": -1, "errmsg": "system busy"})
+        if request.method == "GET":
+            living = self.meetings[request.query["livingid"]]
+            return web.json_response(
+                {
+                    "errcode": 0,
+                    "errmsg": "ok",
+                    "living_info": {
+                        "theme": living.subject,
+                        "viewer_num": self.viewers,
+                        "status": 2,
+                    },
+                }
+            )
         data = await request.json()
         call = request.match_info["call"]
+        if call == "get_watch_stat":
+            users = [
+                {"userid": account, "watch_time": seconds, "is_comment": 0, "is_mic": 0}
+                for account, _, seconds in self.attendance.get(data["livingid"], [])
+            ]
+            stat = {"users": users, "external_users": []}
+            return web.json_response({"errcode": 0, "ending": 1, "next_key": "", "stat_info": stat})
         if call == "create":
             if data["anchor_userid"] != "wangli" or data["type"] not in (1, 2):
                 return web.json_response({"errcode": 40003, "errmsg": f"bad living {data}"})
@@ -189,7 +230,7 @@ class FakePlatforms:
             meeting.start, meeting.end = start, end
             self.calls.append(("dingtalk_meeting", "update"))
             return web.json_response({"success": True})
-        assert data["userId"] == "wangli"
+        self._ding_creator(data)
         key = self._new(Meeting("dingtalk_meeting", data["title"], start, end))
         self.calls.append(("dingtalk_meeting", "create"))
         return web.json_response(
@@ -199,6 +240,25 @@ class FakePlatforms:
                 "roomCode": "5" + key,
             }
         )
+
+    async def ding_held(self, request: web.Request) -> web.Response:
+        if request.headers.get("x-acs-dingtalk-access-token") not in self.tokens:
+            return web.json_response({"code": "InvalidAuthentication", "message": "x"}, status=401)
+        if "members" in request.path:
+            scheduled = request.match_info["id"].removeprefix("held-")
+            start = self.meetings[scheduled].start * 1000
+            members = [
+                {
+                    "unionId": account,
+                    "userNick": name,
+                    "joinTime": start,
+                    "leaveTime": start + seconds * 1000,
+                }
+                for account, name, seconds in self.attendance.get(scheduled, [])
+            ]
+            return web.json_response({"memberModels": members, "totalCount": len(members)})
+        held = [{"conferenceId": "held-" + request.match_info["id"], "status": 2}]
+        return web.json_response({"conferenceList": held, "totalCount": 1})
 
     @staticmethod
     def _ding_creator(data: dict[str, Any]) -> None:
@@ -250,10 +310,15 @@ class FakePlatforms:
         app.router.add_route("*", "/v1/meetings{tail:.*}", self.wemeet)
         app.router.add_get("/cgi-bin/gettoken", self.wecom_token)
         app.router.add_post("/cgi-bin/living/{call}", self.wecom_living)
+        app.router.add_get("/cgi-bin/living/get_living_info", self.wecom_living)
         app.router.add_post("/v1.0/oauth2/accessToken", self.ding_token)
         app.router.add_route(
             "*", "/v1.0/conference/scheduleConferences{tail:.*}", self.ding_conference
         )
+        app.router.add_get(
+            "/v1.0/conference/videoConferences/scheduleConferences/{id}", self.ding_held
+        )
+        app.router.add_get("/v1.0/conference/videoConferences/{id}/members", self.ding_held)
         app.router.add_post("/lms/{tail:.*}", self.classin)
         return app
 
@@ -273,12 +338,17 @@ def streams_for(platform: str, api_url: str) -> StreamsSettings:
             secret_id=TC_ID,
             secret_key=TC_KEY,
             hosts=HOSTS,
+            classrooms=ACCOUNTS,
         ),
         "wecom_living": lambda: WecomLivingSettings(
-            api_url=api_url, corp_id=CORP, secret=CORP_SECRET, host="wangli"
+            api_url=api_url, corp_id=CORP, secret=CORP_SECRET, host="wangli", classrooms=ACCOUNTS
         ),
         "dingtalk_meeting": lambda: DingtalkMeetingSettings(
-            api_url=api_url, app_key=DING_KEY, app_secret=DING_SECRET, hosts=HOSTS
+            api_url=api_url,
+            app_key=DING_KEY,
+            app_secret=DING_SECRET,
+            hosts=HOSTS,
+            classrooms=ACCOUNTS,
         ),
         "classin": lambda: ClassinSettings(
             api_url=api_url,
