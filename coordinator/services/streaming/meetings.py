@@ -16,9 +16,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coordinator import models
 from coordinator.errors import CoordinatorError
+from coordinator.services.counters import FEEDS, bump_counter
 from coordinator.services.data.directory import Directory
 from coordinator.services.lessons.classrooms import classrooms_by_lesson
 from coordinator.services.notifications.reminders import PlannedJob
@@ -227,6 +229,7 @@ async def _save(
     row.updated_at = now
     async with store.write() as session:
         await session.merge(row)
+        await bump_counter(session, FEEDS, now)  # feeds and pages show the join link
 
 
 async def change_jobs(store: Store, now: dt.datetime) -> list[PlannedJob]:
@@ -252,13 +255,10 @@ async def change_jobs(store: Store, now: dt.datetime) -> list[PlannedJob]:
     ]
 
 
-async def meetings_of(
-    store: Store, lesson_keys: Sequence[str]
+async def platform_meetings(
+    session: AsyncSession, lesson_keys: Sequence[str]
 ) -> dict[str, models.PlatformMeetingRow]:
-    """The live platform meetings of these lessons, by lesson key (for pages and feeds)."""
+    """The platform meetings of these lessons (cancelled ones too), by lesson key."""
     table = models.PlatformMeetingRow
-    query = select(table).where(
-        col(table.lesson_key).in_(list(lesson_keys)), col(table.state) != "cancelled"
-    )
-    async with store.read() as session:
-        return {row.lesson_key: row for row in (await session.exec(query)).all()}
+    query = select(table).where(col(table.lesson_key).in_(list(lesson_keys)))
+    return {row.lesson_key: row for row in (await session.exec(query)).all()}
