@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlmodel import select
 
 from coordinator import models
-from coordinator.jobs import send_with
+from coordinator.jobs import Jobs, send_with
 from coordinator.services.notifications.reminders import Notifier
 from coordinator.services.streaming.evidence import evidence_jobs, pull_evidence
 from coordinator.services.streaming.meetings import MeetingSync
@@ -72,3 +73,34 @@ async def test_participants_are_read_matched_to_classrooms_and_stored_once(
     ]
     assert first == again == len(expected)
     assert rows == expected
+
+
+async def test_the_worker_reads_attendance_once_after_the_lesson(
+    store: Store, fake: tuple[FakePlatforms, str]
+) -> None:
+    server, api_url = fake
+    directory = await seed(store)
+    await add_lesson(store, START)
+    notifier = Notifier(settings("http://127.0.0.1:9"), streams_for("wemeet", api_url))
+    async with aiohttp.ClientSession() as http:
+        sync = MeetingSync(send_with(http))
+        await sync.sync(store, notifier.streams, directory, lesson_key=KEY, revision=0, now=OPEN)
+        [meeting_id] = server.meetings
+        server.attendance[meeting_id] = [("wangli", "王丽", 2400), ("east-pc", "东村", 2000)]
+        server.now = AFTER
+        jobs = Jobs(
+            store, notifier, {}, AsyncIOScheduler(timezone=dt.UTC), clock=lambda: AFTER, sync=sync
+        )
+        await jobs.rebuild()
+        planned = sorted(j.id for j in jobs.scheduler.get_jobs() if j.id.startswith("evidence:"))
+        await jobs.evidence(KEY, 0)
+        server.attendance[meeting_id] = []  # a second run would store nothing: it is skipped
+        await Jobs(
+            store, notifier, {}, AsyncIOScheduler(timezone=dt.UTC), clock=lambda: AFTER, sync=sync
+        ).evidence(KEY, 0)
+    assert planned == [f"evidence:{KEY}:0"]
+    assert [row[:2] for row in await evidence_rows(store)] == [
+        ("east-pc", "c-east-3"),
+        ("wangli", None),
+        ("west-pc", "c-west-3"),
+    ]
