@@ -14,7 +14,7 @@ from sqlmodel import select
 from coordinator import models
 from coordinator.jobs import Jobs, send_with
 from coordinator.services.data.directory import Directory
-from coordinator.services.notifications.reminders import Notifier
+from coordinator.services.notifications.reminders import Notifier, send_reminders
 from coordinator.services.streaming.meetings import MeetingNotSyncedError, MeetingSync
 from coordinator.store import Store
 from tests.notify.support import NOW, add_lesson, seed, settings
@@ -261,3 +261,18 @@ async def test_one_meeting_per_lesson_across_a_worker_restart(
     assert update.trigger.run_date == OPEN  # at once, not when the new window opens
     assert [action for _, action in server.calls] == ["create", "update"]
     assert len(server.meetings) == 1
+
+
+async def test_a_reminder_after_the_meeting_is_made_carries_its_join_link(
+    store: Store, fake: tuple[FakePlatforms, str], http: aiohttp.ClientSession
+) -> None:
+    _, api_url = fake
+    directory = await seed(store)
+    await add_lesson(store, START)
+    await sync(MeetingSync(send_with(http)), store, directory, "wemeet", api_url, 0)
+    notifier = Notifier(settings("http://127.0.0.1:9"), streams_for("wemeet", api_url))
+    queued = await send_reminders(store, notifier, directory, lesson_key=KEY, revision=0, now=OPEN)
+    async with store.read() as session:
+        bodies = [row.body for row in (await session.exec(select(models.NotificationRow))).all()]
+    assert queued == len(bodies) > 0
+    assert all("https://meeting.tencent.com/dm/1001" in body for body in bodies)
