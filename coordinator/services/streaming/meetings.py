@@ -112,13 +112,14 @@ class MeetingSync:
         teacher = directory.teachers.get(lesson.teacher_id)
         wanted = streams.provider_name(teacher.school_id if teacher else None)
         platform = meeting_platform(streams, wanted)
-        if row is None and platform is None:
-            return None
+        if platform is None and (row is None or row.state == "cancelled"):
+            return None  # not (or no longer) a platform's lesson: its provider's own calls
         if lesson.revision != revision:
             return 0  # a newer job carries the newer revision
         request = link_request(lesson, rooms, directory)
         try:
-            return await self._apply(store, streams, lesson, request, row, platform, now)
+            made = await self._apply(store, streams, lesson, request, row, platform, now)
+            return None if platform is None else made  # a school that left the platform
         except (PlatformError, OSError, TimeoutError) as error:
             text = f"{type(error).__name__}: {error}" if isinstance(error, OSError) else str(error)
             raise MeetingNotSyncedError(f"lesson {lesson_key}: {text}") from error

@@ -276,3 +276,27 @@ async def test_a_reminder_after_the_meeting_is_made_carries_its_join_link(
         bodies = [row.body for row in (await session.exec(select(models.NotificationRow))).all()]
     assert queued == len(bodies) > 0
     assert all("https://meeting.tencent.com/dm/1001" in body for body in bodies)
+
+
+async def test_a_school_leaving_the_platform_has_its_meeting_cancelled(
+    store: Store, fake: tuple[FakePlatforms, str], http: aiohttp.ClientSession
+) -> None:
+    server, api_url = fake
+    directory = await seed(store)
+    await add_lesson(store, START)
+    meetings = MeetingSync(send_with(http))
+    await sync(meetings, store, directory, "wemeet", api_url, 0)
+    # The county takes the school off Tencent Meeting (its section stays configured).
+    wemeet = streams_for("wemeet", api_url)
+    elsewhere = wemeet.model_copy(update={"provider": None})
+    moved = await change_lesson(store, start=START + dt.timedelta(minutes=5))
+    handed_over = await meetings.sync(
+        store, elsewhere, directory, lesson_key=KEY, revision=moved, now=OPEN
+    )
+    [row] = await stored(store)
+    again = await meetings.sync(
+        store, elsewhere, directory, lesson_key=KEY, revision=moved, now=OPEN
+    )
+    assert (handed_over, again) == (None, None)  # the school's own provider takes over
+    assert [action for _, action in server.calls] == ["create", "cancel"]
+    assert row.state == "cancelled"
