@@ -32,13 +32,15 @@ from coordinator.services.notifications import outbox as notifications
 from coordinator.services.notifications.reminders import Notifier, PlannedJob
 from coordinator.services.scheduler import job_runs
 from coordinator.services.scheduler.leader import Leadership, WorkerAlreadyRunning
-from coordinator.services.streaming import rooms
+from coordinator.services.streaming import evidence, meetings, rooms
 from coordinator.store import Store
+from coordinator.streams.platform import ApiAnswer, ApiCall
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
-LESSON_JOBS = ("reminder", "checkin", "live", "room")
+LESSON_JOBS = ("reminder", "checkin", "live", "room", "evidence")
+RETRIED = ("room", "evidence")  # a failed one is planned again by the next full rebuild
 HOUSEKEEPING_EVERY = dt.timedelta(hours=6)
 # Remembered check-in answers outlive the oldest report a phone may still send (30 days by
 # default) by a day, so a retry from an outbox always gets the first answer again.
@@ -63,6 +65,21 @@ def fetch_with(http: aiohttp.ClientSession) -> rooms.Fetch:
     return fetch
 
 
+def send_with(http: aiohttp.ClientSession) -> meetings.Send:
+    """Send a platform's API call through the worker's HTTP session."""
+
+    async def send(call: ApiCall) -> ApiAnswer:
+        try:
+            async with http.request(
+                call.method, call.url, headers=dict(call.headers), data=call.body or None
+            ) as response:
+                return ApiAnswer(response.status, await response.read())
+        except aiohttp.ClientError as error:
+            raise OSError(f"{type(error).__name__}: {error}") from error
+
+    return send
+
+
 async def _no_fetch(url: str) -> tuple[int, str]:
     raise OSError(f"this worker makes no HTTP calls ({url.split('?', 1)[0]})")
 
@@ -79,10 +96,11 @@ class Jobs:
         clock: Clock = utc_now,
         keep_answers: dt.timedelta = DEFAULT_KEEP_ANSWERS,
         fetch: rooms.Fetch = _no_fetch,
+        sync: meetings.MeetingSync | None = None,
     ) -> None:
         self.store, self.notifier, self.channels = store, notifier, channels
         self.scheduler, self.clock, self.keep_answers = scheduler, clock, keep_answers
-        self.fetch = fetch
+        self.fetch, self.meetings = fetch, sync or meetings.MeetingSync()
         self.finished: set[str] = set()  # lesson jobs run (or missed) in this term
         self._generation = -1
         self._built_at: dt.datetime | None = None
@@ -114,8 +132,8 @@ class Jobs:
     def _finished(self, event: JobEvent) -> None:
         job_finished(event.job_id, JOB_RESULTS[event.code])
         kind = event.job_id.split(":", 1)[0]
-        if kind == "room" and event.code == EVENT_JOB_ERROR:
-            return  # not opened: the next full rebuild plans it again while the window is open
+        if kind in RETRIED and event.code == EVENT_JOB_ERROR:
+            return  # not opened (or read): the next full rebuild plans it again
         if kind in LESSON_JOBS:
             self.finished.add(event.job_id)
 
@@ -134,8 +152,12 @@ class Jobs:
         await self._lesson_job("live", alerts.check_teacher_live, lesson_key, revision)
 
     async def room(self, lesson_key: str, revision: int) -> None:
-        opener = functools.partial(rooms.open_room, fetch=self.fetch)
+        opener = functools.partial(rooms.open_room, fetch=self.fetch, meetings=self.meetings)
         await self._lesson_job("room", opener, lesson_key, revision)
+
+    async def evidence(self, lesson_key: str, revision: int) -> None:
+        puller = functools.partial(evidence.pull_evidence, sync=self.meetings)
+        await self._lesson_job("evidence", puller, lesson_key, revision)
 
     async def _lesson_job(
         self,
@@ -159,7 +181,7 @@ class Jobs:
             now=self.clock(),
         )
         await job_runs.record_run(self.store, job_id, self.clock())
-        if kind != "room":
+        if kind not in RETRIED:
             await self.outbox()
 
     async def reports(self) -> None:
@@ -203,6 +225,8 @@ class Jobs:
         planned = reminders.reminder_jobs(lessons, self.notifier.settings, now)
         planned += alerts.alert_jobs(lessons, self.notifier, directory, now)
         planned += rooms.room_jobs(lessons, self.notifier, directory, now)
+        planned += await meetings.change_jobs(self.store, now)  # after: at once wins
+        planned += await evidence.evidence_jobs(self.store, now)
         self.finished |= await job_runs.already_run(self.store, [job.id for job in planned])
         self.schedule(planned)
         self._built_at = now
@@ -244,10 +268,11 @@ class Worker:
         clock: Clock = utc_now,
         keep_answers: dt.timedelta = DEFAULT_KEEP_ANSWERS,
         fetch: rooms.Fetch = _no_fetch,
+        sync: meetings.MeetingSync | None = None,
     ) -> None:
         self.store, self.notifier, self.leadership = store, notifier, leadership
         self.channels, self.clock, self.keep_answers = channels, clock, keep_answers
-        self.fetch = fetch
+        self.fetch, self.meetings = fetch, sync or meetings.MeetingSync()
         self.jobs: Jobs | None = None  # while leading
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -281,6 +306,7 @@ class Worker:
             self.clock,
             self.keep_answers,
             self.fetch,
+            self.meetings,
         )
         self.jobs.install()
         scheduler.start()
@@ -311,6 +337,12 @@ async def run_worker(
         channels = build_channels(notifier.settings, http)
         log.info("worker channels: %s", sorted(channels) or "none")
         worker = Worker(
-            store, notifier, leadership, channels, keep_answers=keep_answers, fetch=fetch_with(http)
+            store,
+            notifier,
+            leadership,
+            channels,
+            keep_answers=keep_answers,
+            fetch=fetch_with(http),
+            sync=meetings.MeetingSync(send_with(http)),
         )
         await worker.run(stop)

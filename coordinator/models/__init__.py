@@ -58,6 +58,7 @@ from coordinator.models.lessons import (
     LessonRow,
     StreamProviderRow,
 )
+from coordinator.models.meetings import PlatformEvidenceRow, PlatformMeetingRow
 from coordinator.models.notifications import (
     JobRunRow,
     NotificationRow,
@@ -102,6 +103,8 @@ __all__ = [
     "PinnedSessionRow",
     "PlannedSessionClassroomRow",
     "PlannedSessionRow",
+    "PlatformEvidenceRow",
+    "PlatformMeetingRow",
     "ProblemReportRow",
     "RebalanceProposalRow",
     "RegionRow",

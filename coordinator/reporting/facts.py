@@ -63,6 +63,26 @@ class ProblemFact:
 
 
 @dataclass(frozen=True, slots=True)
+class PlatformFact:
+    """What a meeting platform saw of one lesson: the classrooms whose account it saw join,
+    those whose account it never saw, and whether anyone but the host came at all."""
+
+    lesson_key: str
+    provider: str
+    present: frozenset[str]
+    absent: frozenset[str]
+    anyone: bool  # a viewer count above zero, or two participants or more
+
+    def saw(self, classroom_id: str) -> bool | None:
+        """Did the classroom join, as far as the platform tells? None: it cannot tell."""
+        if classroom_id in self.present:
+            return True
+        if classroom_id in self.absent or not self.anyone:
+            return False
+        return None
+
+
+@dataclass(frozen=True, slots=True)
 class NeedFact:
     """Periods per week a classroom needs of a subject; `retired_at` once no longer needed."""
 
@@ -177,6 +197,8 @@ class Facts:
     # Per school, the dates of the period on which live lessons could run (term days, not
     # holidays, closures or exams; 调休 days included). A school missing here has Mon-Fri.
     school_days: Mapping[str, frozenset[dt.date]] = field(default_factory=dict)
+    # Per lesson held on a meeting platform (Tencent Meeting, WeCom, DingTalk): what it saw.
+    platform: Mapping[str, PlatformFact] = field(default_factory=dict)
 
 
 class Scope(StrEnum):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from coordinator.reporting.evidence import Disagreement, EvidenceLine, disagreements, judge
 from coordinator.reporting.facts import Facts, Label, NeedFact, Period, ScopeFilter
 from coordinator.reporting.labels import classroom_label, school_label, subject_label
 from coordinator.reporting.outcomes import outcomes
@@ -29,6 +30,8 @@ class KaiqiLine:
     delivered: int
     rate: float | None  # None when nothing was required (no school week in the period)
     below: bool  # rate under the threshold
+    confirmed: int = 0  # delivered, and the meeting platform saw the classroom join
+    disagree: int = 0  # classroom lessons where the check-in and the platform differ
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +42,8 @@ class KaiqiReport:
     lines: tuple[KaiqiLine, ...]
     required: int
     delivered: int  # delivered periods, each need counted at most up to what it required
+    disagreements: tuple[EvidenceLine, ...] = ()  # check-ins the platform contradicts
+    two_sources: bool = False  # some lessons ran on a platform that reports attendance
 
     @property
     def rate(self) -> float | None:
@@ -67,13 +72,26 @@ def kaiqi_report(
     """Every need in force during the period, with what was planned and delivered for it."""
     planned: Counter[tuple[str, str]] = Counter()
     delivered: Counter[tuple[str, str]] = Counter()
-    for outcome in outcomes(facts, scope):
+    confirmed: Counter[tuple[str, str]] = Counter()
+    disagree: Counter[tuple[str, str]] = Counter()
+    found = outcomes(facts, scope)
+    for outcome in found:
         pair = (outcome.classroom_id, outcome.lesson.subject_id)
         planned[pair] += outcome.planned
         delivered[pair] += outcome.delivered
+        verdict = judge(outcome, facts)
+        confirmed[pair] += verdict is True
+        disagree[pair] += isinstance(verdict, Disagreement)
     allowed = scope.classrooms(facts.catalog) if scope else None
     needs = [n for n in facts.needs if _in_force(n, facts.period, allowed)]
-    lines = [_line(facts, n, planned, delivered, threshold) for n in needs]
+    lines = [
+        replace(
+            _line(facts, n, planned, delivered, threshold),
+            confirmed=confirmed[(n.classroom_id, n.subject_id)],
+            disagree=disagree[(n.classroom_id, n.subject_id)],
+        )
+        for n in needs
+    ]
     lines.sort(key=lambda line: (line.classroom.zh, line.classroom_id, line.subject_id))
     return KaiqiReport(
         period=facts.period,
@@ -82,6 +100,8 @@ def kaiqi_report(
         lines=tuple(lines),
         required=sum(line.required for line in lines),
         delivered=sum(min(line.delivered, line.required) for line in lines),
+        disagreements=disagreements(facts, scope),
+        two_sources=bool(facts.platform),
     )
 
 

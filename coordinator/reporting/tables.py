@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import TypeAlias
 
 from coordinator.reporting.attendance import AttendanceLine, AttendanceReport, CauseLine
+from coordinator.reporting.evidence import DISAGREEMENT_LABELS
 from coordinator.reporting.facts import Label, Period, ScopeFilter
 from coordinator.reporting.kaiqi import KaiqiReport
 from coordinator.reporting.labels import TOTAL
@@ -76,6 +77,10 @@ KAIQI_COLUMNS = (
     Column("rate", Label("完成率", "Completion"), Kind.RATE),
     Column("below", Label("未达标", "Below target"), Kind.TEXT),
 )
+PLATFORM_COLUMNS = (  # only when some lessons ran on a platform that reports attendance
+    Column("confirmed", Label("平台确认", "Confirmed by platform")),
+    Column("disagree", Label("签到与平台不一致", "Check-in vs platform")),
+)
 YES = Label("是", "yes")
 
 
@@ -125,11 +130,14 @@ def kaiqi_table(report: KaiqiReport) -> Table:
             line.delivered,
             line.rate,
             YES if line.below else "",
+            *((line.confirmed, line.disagree) if report.two_sources else ()),
         )
         for line in report.lines
     )
     footer: tuple[Cell, ...] = (TOTAL, "", "", None, None, report.required, None)
     footer += (report.delivered, report.rate, report.below)
+    if report.two_sources:
+        footer += (sum(line.confirmed for line in report.lines), len(report.disagreements))
     title = Label(
         f"开齐开足（完成率低于{report.threshold:.0%}标为未达标）",
         f"Courses offered in full (below {report.threshold:.0%} is flagged)",
@@ -137,9 +145,41 @@ def kaiqi_table(report: KaiqiReport) -> Table:
     return Table(
         name="kaiqi",
         title=_dated(title, report.period, report.scope),
-        columns=KAIQI_COLUMNS,
+        columns=KAIQI_COLUMNS + (PLATFORM_COLUMNS if report.two_sources else ()),
         rows=rows,
         footer=footer,
+    )
+
+
+def evidence_table(report: KaiqiReport) -> Table:
+    """Each classroom lesson where the assistant's check-in and the platform disagree."""
+    rows = tuple(
+        (
+            line.date.isoformat(),
+            line.classroom,
+            line.subject,
+            line.provider,
+            DISAGREEMENT_LABELS[line.kind],
+            line.lesson_key,
+        )
+        for line in report.disagreements
+    )
+    return Table(
+        name="kaiqi-evidence",
+        title=_dated(
+            Label("签到与平台记录不一致", "Check-ins the platform disagrees with"),
+            report.period,
+            report.scope,
+        ),
+        columns=(
+            Column("date", Label("日期", "Date"), Kind.TEXT),
+            Column("classroom", Label("班级", "Classroom"), Kind.TEXT),
+            Column("subject", Label("学科", "Subject"), Kind.TEXT),
+            Column("platform", Label("平台", "Platform"), Kind.TEXT),
+            Column("disagreement", Label("不一致", "Disagreement"), Kind.TEXT),
+            Column("lesson", Label("课次", "Lesson"), Kind.TEXT),
+        ),
+        rows=rows,
     )
 
 

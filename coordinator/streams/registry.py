@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Final
+from typing import Final, cast
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -16,10 +16,15 @@ from coordinator.errors import ConfigurationError
 from coordinator.streams.aliyun import AliyunProvider, AliyunSettings
 from coordinator.streams.base import LessonLinks, LinkProvider, LinkRequest, ProviderSettings
 from coordinator.streams.bbb import BbbProvider, BbbSettings
+from coordinator.streams.classin import ClassinPlatform, ClassinSettings
+from coordinator.streams.dingtalk_meeting import DingtalkMeetingPlatform, DingtalkMeetingSettings
 from coordinator.streams.jitsi import JitsiProvider, JitsiSettings
+from coordinator.streams.platform import MeetingPlatform
 from coordinator.streams.rtmp import RtmpProvider, RtmpSettings
 from coordinator.streams.static import StaticProvider, StaticSettings
 from coordinator.streams.tencent import TencentProvider, TencentSettings
+from coordinator.streams.wecom_living import WecomLivingPlatform, WecomLivingSettings
+from coordinator.streams.wemeet import WemeetPlatform, WemeetSettings
 
 
 class StreamsSettings(BaseModel):
@@ -35,6 +40,10 @@ class StreamsSettings(BaseModel):
     tencent: TencentSettings | None = None
     aliyun: AliyunSettings | None = None
     static: StaticSettings | None = None
+    wemeet: WemeetSettings | None = None
+    wecom_living: WecomLivingSettings | None = None
+    dingtalk_meeting: DingtalkMeetingSettings | None = None
+    classin: ClassinSettings | None = None
 
     @model_validator(mode="after")
     def _providers_configured(self) -> StreamsSettings:
@@ -80,6 +89,10 @@ PROVIDERS: Final[Mapping[str, Callable[[ProviderSettings], LinkProvider]]] = Map
         TencentProvider.name: _factory(TencentSettings, TencentProvider),
         AliyunProvider.name: _factory(AliyunSettings, AliyunProvider),
         StaticProvider.name: _factory(StaticSettings, StaticProvider),
+        WemeetPlatform.name: _factory(WemeetSettings, WemeetPlatform),
+        WecomLivingPlatform.name: _factory(WecomLivingSettings, WecomLivingPlatform),
+        DingtalkMeetingPlatform.name: _factory(DingtalkMeetingSettings, DingtalkMeetingPlatform),
+        ClassinPlatform.name: _factory(ClassinSettings, ClassinPlatform),
     }
 )
 
@@ -96,3 +109,20 @@ def lesson_links(
     """The links of one lesson from the provider its (teacher's) school uses; None if none."""
     name = settings.provider_name(school_id)
     return None if name is None else build_provider(settings, name).links(request)
+
+
+MEETING_PLATFORMS: Final[frozenset[str]] = frozenset(
+    {
+        WemeetPlatform.name,
+        WecomLivingPlatform.name,
+        DingtalkMeetingPlatform.name,
+        ClassinPlatform.name,
+    }
+)
+
+
+def meeting_platform(settings: StreamsSettings, name: str | None) -> MeetingPlatform | None:
+    """The platform named, when it is one whose meetings coordinator makes; else None."""
+    if name not in MEETING_PLATFORMS:
+        return None
+    return cast(MeetingPlatform, build_provider(settings, name))

@@ -16,6 +16,10 @@ SECRETS = {
     "jitsi": {"room_secret": "from-env", "app_secret": "from-env"},
     "tencent": {"push_key": "from-env", "play_key": "from-env"},
     "aliyun": {"push_key": "from-env", "play_key": "from-env"},
+    "wemeet": {"secret_key": "from-env"},
+    "wecom_living": {"secret": "from-env"},
+    "dingtalk_meeting": {"app_secret": "from-env"},
+    "classin": {"secret": "from-env"},
 }
 
 
@@ -36,6 +40,8 @@ def test_documented_streams_section_loads_with_secrets_from_the_environment() ->
     assert settings.provider_name("school-county-no1") == "bbb"
     assert settings.rtmp is not None
     assert settings.rtmp.rtmp_url == "rtmp://live.example.edu.cn/live"
+    assert settings.classin is not None
+    assert settings.classin.assistants == {"c-east-3": "2000001"}
 
 
 def test_documented_nginx_blocks_are_the_generated_ones() -> None:

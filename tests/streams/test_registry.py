@@ -9,8 +9,14 @@ import pydantic
 import pytest
 
 from coordinator.errors import ConfigurationError, NotFoundError
-from coordinator.streams.base import LinkRequest, StreamLinkError
-from coordinator.streams.registry import PROVIDERS, StreamsSettings, build_provider, lesson_links
+from coordinator.streams.base import Link, LinkKind, LinkRequest, StreamLinkError
+from coordinator.streams.registry import (
+    MEETING_PLATFORMS,
+    PROVIDERS,
+    StreamsSettings,
+    build_provider,
+    lesson_links,
+)
 
 from .factories import CLASSROOMS, START, TEACHER, lesson
 
@@ -21,17 +27,36 @@ SECTIONS: dict[str, Any] = {
     "tencent": {"push_domain": "push.t.cn", "play_domain": "play.t.cn", "push_key": "k"},
     "aliyun": {"push_domain": "push.a.cn", "play_domain": "play.a.cn", "push_key": "k"},
     "static": {"teacher_url": "https://m.example.cn/j/1"},
+    "wemeet": {"app_id": "2000", "secret_id": "AKID", "secret_key": "k", "host": "u"},
+    "wecom_living": {"corp_id": "ww1", "secret": "s", "host": "u"},
+    "dingtalk_meeting": {"app_key": "ding", "app_secret": "s", "host": "union"},
+    "classin": {"sid": "1", "secret": "s", "course_id": 1, "unit_id": 2, "host": "9"},
 }
 
 
 def test_every_provider_is_registered_and_builds() -> None:
     settings = StreamsSettings.model_validate(SECTIONS)
-    assert sorted(PROVIDERS) == ["aliyun", "bbb", "jitsi", "rtmp", "static", "tencent"]
+    assert sorted(PROVIDERS) == [
+        "aliyun",
+        "bbb",
+        "classin",
+        "dingtalk_meeting",
+        "jitsi",
+        "rtmp",
+        "static",
+        "tencent",
+        "wecom_living",
+        "wemeet",
+    ]
     for name in PROVIDERS:
         links = build_provider(settings, name).links(lesson())
         assert links.provider == name
         assert [entry.classroom_id for entry in links.classrooms] == ["c-hill-3", "c-river-4"]
-        assert links.teacher
+        if name in MEETING_PLATFORMS:  # links come when the platform has made the meeting
+            assert links.teacher == ()
+            assert links.server_calls == (Link(LinkKind.CREATE, f"platform:{name}"),)
+        else:
+            assert links.teacher
 
 
 def test_school_override_picks_its_provider() -> None:

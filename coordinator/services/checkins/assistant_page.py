@@ -14,6 +14,7 @@ from coordinator.domain import DEFAULT_TIME_ZONE
 from coordinator.services.checkins import AssistantLesson, assistant_lessons
 from coordinator.services.data.directory import Directory
 from coordinator.services.streaming.links import classroom_url, links_of
+from coordinator.services.streaming.meetings import platform_meetings
 from coordinator.store import Store
 from coordinator.streams import StreamsSettings
 
@@ -84,11 +85,12 @@ async def assistant_week(
         store, assistant_id=assistant_id, first=today, last=last
     )
     zone = ZoneInfo(zone_name)
-    rows = await _lesson_rows(store, [lesson.key for lesson in lessons])
+    rows, meetings = await _lesson_rows(store, [lesson.key for lesson in lessons])
     cards: dict[dt.date, list[LessonCard]] = {}
     for lesson in lessons:
         for classroom_id in lesson.classroom_ids:
-            card = _card(lesson, classroom_id, rows.get(lesson.key), directory, streams, language)
+            row = rows.get(lesson.key)
+            card = _card(lesson, classroom_id, row, directory, streams, language, meetings)
             local = _in_zone(card, zone)
             cards.setdefault(local.start.date(), []).append(local)
     days = tuple(AssistantDay(day, tuple(cards[day])) for day in sorted(cards))
@@ -101,12 +103,16 @@ def _zone_of(directory: Directory, assistant_id: str) -> str:
     return school.time_zone if school else DEFAULT_TIME_ZONE
 
 
-async def _lesson_rows(store: Store, keys: list[str]) -> dict[str, models.LessonRow]:
+async def _lesson_rows(
+    store: Store, keys: list[str]
+) -> tuple[dict[str, models.LessonRow], dict[str, models.PlatformMeetingRow]]:
+    """The lessons' rows, and the meetings platforms made for them (their join links)."""
     if not keys:
-        return {}
+        return {}, {}
     async with store.read() as session:
         query = select(models.LessonRow).where(col(models.LessonRow.key).in_(keys))
-        return {row.key: row for row in (await session.exec(query)).all()}
+        rows = {row.key: row for row in (await session.exec(query)).all()}
+        return rows, await platform_meetings(session, keys)
 
 
 def _card(
@@ -116,9 +122,11 @@ def _card(
     directory: Directory,
     streams: StreamsSettings,
     language: str,
+    meetings: dict[str, models.PlatformMeetingRow],
 ) -> LessonCard:
     classroom = directory.classrooms.get(classroom_id)
-    links = links_of(streams, row, lesson.classroom_ids, directory) if row else None
+    meeting = meetings.get(lesson.key)
+    links = links_of(streams, row, lesson.classroom_ids, directory, meeting) if row else None
     subject = lesson.subject["name_en" if language == "en" else "name_zh"] or lesson.subject["id"]
     return LessonCard(
         lesson_key=lesson.key,

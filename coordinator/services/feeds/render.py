@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
@@ -39,6 +40,7 @@ from coordinator.services.feeds.items import CLASSROOM_VIEW, owner_lesson_item
 from coordinator.services.feeds.tokens import FeedOwner, resolve_token, token_hash
 from coordinator.services.lessons.classrooms import classrooms_by_lesson
 from coordinator.services.streaming.links import classroom_url, links_of, teacher_url
+from coordinator.services.streaming.meetings import platform_meetings
 from coordinator.services.streaming.providers import ProviderEpoch, provider_epochs
 from coordinator.store import Store
 from coordinator.streams import StreamsSettings
@@ -112,6 +114,7 @@ def _owner_items(
     language: Language,
     streams: StreamsSettings,
     epochs: dict[str, ProviderEpoch],
+    meetings: Mapping[str, models.PlatformMeetingRow],
 ) -> list[FeedItem]:
     """Each lesson as the owner sees it; one only a departed classroom of the owner's had is
     shown cancelled (【已取消】) for `KEEP_CANCELLED`, as a cancelled lesson is. The SEQUENCE
@@ -124,10 +127,15 @@ def _owner_items(
         if left and lesson.teacher_id not in teachers and not classrooms & set(current):
             item = departed_item(directory, owner, lesson, left, language)
         else:
-            item = _lesson_item(directory, owner, lesson, current, language, streams)
+            meeting = meetings.get(lesson.key)
+            item = _lesson_item(directory, owner, lesson, current, language, streams, meeting)
         epoch = epochs.get(_school_of(directory, lesson), ProviderEpoch())
         changed = max(item.last_modified, epoch.changed_at or item.last_modified)
-        items.append(replace(item, sequence=item.sequence + epoch.epoch, last_modified=changed))
+        sequence = item.sequence + epoch.epoch
+        if lesson.key in meetings:  # the platform made the meeting: its join link came
+            sequence += 1
+            changed = max(changed, meetings[lesson.key].created_at)
+        items.append(replace(item, sequence=sequence, last_modified=changed))
     return items
 
 
@@ -143,9 +151,10 @@ def _lesson_item(
     rooms: list[str],
     language: Language,
     streams: StreamsSettings,
+    meeting: models.PlatformMeetingRow | None = None,
 ) -> FeedItem:
     room_ids = sorted(rooms) or sorted(directory.classrooms_of(owner))[:1]
-    links = links_of(streams, lesson, rooms, directory)
+    links = links_of(streams, lesson, rooms, directory, meeting)
     if owner.kind in CLASSROOM_VIEW:
         mine = [r for r in room_ids if r in directory.classrooms_of(owner)] or room_ids
         room, link = mine[0], classroom_url(links, mine[0])
@@ -211,6 +220,7 @@ async def render_feed(
     window = feed_window(today, max((t.end for t in directory.bundle.terms), default=None))
     async with store.read() as session:
         lessons, rooms, departures = await _lessons_for(session, directory, owner, window, now)
+        meetings = await platform_meetings(session, [lesson.key for lesson in lessons])
         changed = {
             e.id: (e.updated_at or now, e.revision)
             for e in (
@@ -221,7 +231,9 @@ async def render_feed(
         }
     schools = {_school_of(directory, lesson) for lesson in lessons} - {""}
     epochs = await provider_epochs(store, streams, schools, now=now)
-    items = _owner_items(directory, owner, lessons, rooms, departures, language, streams, epochs)
+    items = _owner_items(
+        directory, owner, lessons, rooms, departures, language, streams, epochs, meetings
+    )
     items += _event_items(directory, owner, changed, language)
     items = select_items(items, window, now)
     name = feed_name(directory, owner, language)

@@ -32,7 +32,7 @@ from coordinator.streams import LessonLinks, StreamsSettings
 
 log = logging.getLogger(__name__)
 
-JobKind = Literal["reminder", "checkin", "live", "room"]
+JobKind = Literal["reminder", "checkin", "live", "room", "evidence"]
 Compose = Callable[[LessonFacts, str, str, str], Message]  # facts, time zone, room, link
 
 
@@ -48,6 +48,7 @@ class Notifier:
 class LessonContext:
     lesson: models.LessonRow
     rooms: tuple[str, ...]  # classroom ids
+    meeting: models.PlatformMeetingRow | None = None  # the meeting a platform made for it
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +74,17 @@ async def change_generation(store: Store) -> int:
 
 async def load_lessons(store: Store, *conditions: ColumnElement[bool]) -> list[LessonContext]:
     """Lessons matching the SQL conditions, each with its classrooms."""
+    meeting = models.PlatformMeetingRow
     async with store.read() as session:
         lessons = list((await session.exec(select(models.LessonRow).where(*conditions))).all())
         rooms = await classrooms_by_lesson(session, lessons)
-    return [LessonContext(lesson, tuple(rooms[lesson.key])) for lesson in lessons]
+        keys = [lesson.key for lesson in lessons]
+        made = select(meeting).where(col(meeting.lesson_key).in_(keys))
+        meetings = {row.lesson_key: row for row in (await session.exec(made)).all()}
+    return [
+        LessonContext(lesson, tuple(rooms[lesson.key]), meetings.get(lesson.key))
+        for lesson in lessons
+    ]
 
 
 async def lesson_context(store: Store, key: str, revision: int) -> LessonContext | None:
@@ -141,7 +149,7 @@ def safe_links(
 ) -> LessonLinks | None:
     """The lesson's links; a lesson the provider refuses still gets its messages, without."""
     try:
-        return links_of(streams, context.lesson, context.rooms, directory)
+        return links_of(streams, context.lesson, context.rooms, directory, context.meeting)
     except CoordinatorError as error:
         log.warning("no links for lesson %s: %s", context.lesson.key, error)
         return None

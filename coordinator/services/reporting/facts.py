@@ -99,6 +99,7 @@ async def load_facts(
             needs=await _needs(session),
             live_lessons=await _live_lessons(session, window),
             school_days=await _school_days(session, catalog, period),
+            platform=await _platform(session, window),
         )
     log.info("report facts %s..%s: %d lessons", first, last, len(lessons))
     return facts
@@ -272,6 +273,23 @@ async def _live_lessons(session: AsyncSession, window: Window) -> frozenset[str]
     if not events:
         return None
     return frozenset(key for key, kind, ok in events if key and kind == "publish" and ok)
+
+
+async def _platform(session: AsyncSession, window: Window) -> dict[str, f.PlatformFact]:
+    """What meeting platforms saw of the lessons: who joined, whose account never came."""
+    e = models.PlatformEvidenceRow
+    on, within = window.rows(e)
+    rows: defaultdict[str, list[models.PlatformEvidenceRow]] = defaultdict(list)
+    for row in (await session.exec(select(e).join(models.LessonRow, on).where(within))).all():
+        rows[row.lesson_key].append(row)
+    facts = {}
+    for key, seen in rows.items():
+        present = frozenset(r.classroom_id for r in seen if r.classroom_id and r.seconds > 0)
+        absent = frozenset(r.classroom_id for r in seen if r.classroom_id) - present
+        people = sum(r.seconds > 0 for r in seen if r.participant != "*")
+        anyone = people >= 2 or any(r.viewers > 0 for r in seen)
+        facts[key] = f.PlatformFact(key, seen[0].provider, present, absent, anyone)
+    return facts
 
 
 async def _needs(session: AsyncSession) -> tuple[f.NeedFact, ...]:

@@ -17,6 +17,7 @@ from coordinator.services.data.directory import Directory
 from coordinator.services.lessons.grids import dated_lessons, monday_of
 from coordinator.services.streaming.callbacks import live_lessons
 from coordinator.services.streaming.links import links_of, teacher_url
+from coordinator.services.streaming.meetings import platform_meetings
 from coordinator.store import Store
 from coordinator.streams import StreamsSettings
 
@@ -247,6 +248,7 @@ async def teacher_week(
     monday = monday_of(week)
     async with store.read() as session:
         lessons = await dated_lessons(session, monday, monday + dt.timedelta(days=6))
+        meetings = await platform_meetings(session, [row.key for row, _ in lessons])
     week_lessons = []
     for row, rooms in lessons:
         if row.teacher_id != teacher_id:
@@ -260,7 +262,9 @@ async def teacher_week(
                 end=row.end.astimezone(zone),
                 status=row.status,
                 rooms=tuple(_room(directory, room, None) for room in rooms),
-                go_live=teacher_url(links_of(streams, row, rooms, directory)),
+                go_live=teacher_url(
+                    links_of(streams, row, rooms, directory, meetings.get(row.key))
+                ),
             )
         )
     return week_lessons

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 from coordinator import models
 from coordinator.services.data.directory import Directory
-from coordinator.streams import LessonLinks, LinkRequest, Participant, StreamsSettings, lesson_links
+from coordinator.streams import (
+    ClassroomLinks,
+    LessonLinks,
+    Link,
+    LinkKind,
+    LinkRequest,
+    Participant,
+    StreamsSettings,
+    lesson_links,
+)
+from coordinator.streams.platform import PLATFORM_CALL
 
 
 def link_request(
@@ -35,13 +46,37 @@ def links_of(
     lesson: models.LessonRow,
     room_ids: Sequence[str],
     directory: Directory,
+    meeting: models.PlatformMeetingRow | None = None,
 ) -> LessonLinks | None:
-    """The lesson's links, or None when no provider is configured or it is cancelled."""
+    """The lesson's links, or None when no provider is configured or it is cancelled. A
+    meeting platform's lesson has links once its meeting exists: pass its `meeting`."""
     if lesson.status == "cancelled":
         return None
     teacher = directory.teachers.get(lesson.teacher_id)
     school_id = teacher.school_id if teacher else None
-    return lesson_links(settings, link_request(lesson, room_ids, directory), school_id=school_id)
+    links = lesson_links(settings, link_request(lesson, room_ids, directory), school_id=school_id)
+    return with_meeting(links, meeting)
+
+
+def with_meeting(
+    links: LessonLinks | None, meeting: models.PlatformMeetingRow | None
+) -> LessonLinks | None:
+    """A platform lesson's links filled in from the meeting the platform made: its join URL
+    for the teacher and every classroom (WeCom lives have none: they are watched in WeCom)."""
+    waiting = links is not None and any(
+        call.url.startswith(PLATFORM_CALL) for call in links.server_calls
+    )
+    if links is None or not waiting or meeting is None or meeting.state == "cancelled":
+        return links
+    if meeting.provider != links.provider or not meeting.join_url:
+        return replace(links, room=meeting.code or meeting.meeting_id)
+    join = (Link(LinkKind.JOIN, meeting.join_url),)
+    return replace(
+        links,
+        room=meeting.code or meeting.meeting_id,
+        teacher=join,
+        classrooms=tuple(ClassroomLinks(entry.classroom_id, join) for entry in links.classrooms),
+    )
 
 
 def teacher_url(links: LessonLinks | None) -> str:

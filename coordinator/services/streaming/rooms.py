@@ -1,4 +1,6 @@
-"""Opening meeting rooms before a lesson: the provider's server calls (BigBlueButton `create`).
+"""Opening meeting rooms before a lesson: the provider's server calls (BigBlueButton `create`),
+or the platform's meeting made through its API (`meetings`: Tencent Meeting, WeCom, DingTalk,
+ClassIn).
 
 Joins to a BigBlueButton meeting fail until the meeting exists, so when a lesson's link window
 opens the worker requests the lesson's `server_calls`. The calls are idempotent (create with
@@ -23,6 +25,7 @@ from coordinator.services.notifications.reminders import (
     lesson_context,
 )
 from coordinator.services.streaming.links import links_of
+from coordinator.services.streaming.meetings import MeetingSync
 from coordinator.store import Store
 from coordinator.streams.bbb import api_call_failure
 
@@ -62,8 +65,16 @@ async def open_room(
     now: dt.datetime,
     fetch: Fetch,
     pause_s: float = 2.0,
+    meetings: MeetingSync | None = None,
 ) -> int:
-    """Make the lesson's server calls; the number made. RoomNotOpenedError when one fails."""
+    """Make the lesson's server calls; the number made. RoomNotOpenedError when one fails.
+    A meeting platform's lesson (and one that had a platform meeting) goes to `meetings`."""
+    if meetings is not None:
+        made = await meetings.sync(
+            store, notifier.streams, directory, lesson_key=lesson_key, revision=revision, now=now
+        )
+        if made is not None:
+            return made
     context = await lesson_context(store, lesson_key, revision)
     if context is None:
         return 0

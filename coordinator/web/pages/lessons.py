@@ -13,8 +13,9 @@ from coordinator.calendar.edits import EditKind
 from coordinator.services.accounts.policy import OutsideScope
 from coordinator.services.lessons.edits import EditRefused, EditRequest, edit_lesson
 from coordinator.services.lessons.view import lesson_view
+from coordinator.services.streaming.platform_view import lesson_platform
 from coordinator.web.i18n import LANGUAGE, gettext_of
-from coordinator.web.keys import STORE
+from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages.access import VIEWER, allow
 from coordinator.web.pages.base import page_context, render
 from coordinator.web.pages.config import PAGES
@@ -61,9 +62,18 @@ async def _page(
         now=request.app[PAGES].clock(),
         language=request[LANGUAGE],
     )
+    platform = await lesson_platform(
+        request.app[STORE],
+        request.app[SETTINGS].streams,
+        viewer.directory,
+        lesson_key=view.key,
+        teacher_id=view.teacher_id,
+        cancelled=view.cancelled,
+    )
     context = await page_context(request)
     context.update(
         view=view,
+        platform=platform,
         form=form or FormState(),
         done=request.query.get("done", ""),
         path_of=lesson_path,

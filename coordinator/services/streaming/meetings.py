@@ -1,0 +1,265 @@
+"""Meetings made through a platform's API: created when a lesson's window opens, moved when it
+moves, cancelled when it is cancelled, each change once.
+
+The worker's `room:KEY:REV` job calls `MeetingSync.sync`. One `platform_meeting` row a lesson
+holds the platform's meeting id and the lesson revision the platform was last told of, so a
+job that runs again, or on a new leader, compares and finds nothing left to do. A call that
+fails raises `RoomNotOpenedError`: the job is not recorded and the next rebuild plans it again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from coordinator import models
+from coordinator.errors import CoordinatorError
+from coordinator.services.counters import FEEDS, bump_counter
+from coordinator.services.data.directory import Directory
+from coordinator.services.lessons.classrooms import classrooms_by_lesson
+from coordinator.services.notifications.reminders import PlannedJob
+from coordinator.services.streaming.links import link_request
+from coordinator.store import Store
+from coordinator.streams import LinkRequest, StreamsSettings
+from coordinator.streams.platform import (
+    ApiAnswer,
+    ApiCall,
+    CredentialRejected,
+    MeetingPlatform,
+    PlatformError,
+    Signing,
+)
+from coordinator.streams.registry import meeting_platform
+
+log = logging.getLogger(__name__)
+
+Send = Callable[[ApiCall], Awaitable[ApiAnswer]]  # the worker's HTTP session sends calls
+TOKEN_EARLY = dt.timedelta(minutes=5)  # a token is renewed this long before it expires
+CHANGES_WITHIN = dt.timedelta(days=1)  # a moved or cancelled lesson ended longer ago is left
+
+
+class MeetingNotSyncedError(CoordinatorError):
+    """The platform refused or could not be reached; the job is tried again later."""
+
+
+async def _no_send(call: ApiCall) -> ApiAnswer:
+    raise OSError(f"this worker makes no HTTP calls ({call.url.split('?', 1)[0]})")
+
+
+@dataclass
+class MeetingSync:
+    """How the worker talks to the platforms: its HTTP sender, and the tokens it holds."""
+
+    send: Send = _no_send
+    tokens: dict[str, tuple[str, dt.datetime]] = field(default_factory=dict)
+
+    async def _token(self, platform: MeetingPlatform, now: dt.datetime) -> str:
+        held = self.tokens.get(platform.name)
+        if held is not None and held[1] > now:
+            return held[0]
+        call = platform.token_call()
+        if call is None:
+            return ""
+        token = platform.read_token(await self.send(call))
+        self.tokens[platform.name] = (token.value, now + token.lifetime - TOKEN_EARLY)
+        return token.value
+
+    async def call(
+        self,
+        platform: MeetingPlatform,
+        build: Callable[[Signing], ApiCall],
+        what: str,
+        now: dt.datetime,
+    ) -> ApiAnswer:
+        """Send one call, checked; a rejected token is renewed and the call sent once more."""
+        for attempt in (1, 2):
+            signing = Signing(
+                now, secrets.randbelow(2**31 - 1) + 1, await self._token(platform, now)
+            )
+            answer = await self.send(build(signing))
+            try:
+                platform.check(answer, what)
+                return answer
+            except CredentialRejected:
+                if attempt == 2 or platform.token_call() is None:
+                    raise
+                log.info("%s token refused during %s: getting a new one", platform.name, what)
+                self.tokens.pop(platform.name, None)
+        raise AssertionError("unreachable")
+
+    async def sync(
+        self,
+        store: Store,
+        streams: StreamsSettings,
+        directory: Directory,
+        *,
+        lesson_key: str,
+        revision: int,
+        now: dt.datetime,
+    ) -> int | None:
+        """Bring the lesson's platform meeting up to date: the calls made (0: nothing to do).
+        None when the lesson has nothing to do with a meeting platform."""
+        found = await lesson_and_meeting(store, lesson_key)
+        if found is None:
+            return 0
+        lesson, rooms, row = found
+        teacher = directory.teachers.get(lesson.teacher_id)
+        wanted = streams.provider_name(teacher.school_id if teacher else None)
+        platform = meeting_platform(streams, wanted)
+        if platform is None and (row is None or row.state == "cancelled"):
+            return None  # not (or no longer) a platform's lesson: its provider's own calls
+        if lesson.revision != revision:
+            return 0  # a newer job carries the newer revision
+        request = link_request(lesson, rooms, directory)
+        try:
+            made = await self._apply(store, streams, lesson, request, row, platform, now)
+            return None if platform is None else made  # a school that left the platform
+        except (PlatformError, OSError, TimeoutError) as error:
+            text = f"{type(error).__name__}: {error}" if isinstance(error, OSError) else str(error)
+            raise MeetingNotSyncedError(f"lesson {lesson_key}: {text}") from error
+
+    async def _apply(
+        self,
+        store: Store,
+        streams: StreamsSettings,
+        lesson: models.LessonRow,
+        request: LinkRequest,
+        row: models.PlatformMeetingRow | None,
+        platform: MeetingPlatform | None,
+        now: dt.datetime,
+    ) -> int:
+        live = row is not None and row.state != "cancelled"
+        cancelled = lesson.status == "cancelled"
+        if row is not None and live and (cancelled or row.provider != (platform and platform.name)):
+            old = meeting_platform(streams, row.provider)
+            if old is not None:
+                await self.call(
+                    old, lambda s: old.cancel(row.meeting_id, request, s), "cancel", now
+                )
+            await _save(store, row, state="cancelled", revision=lesson.revision, now=now)
+            log.info("cancelled %s meeting %s of %s", row.provider, row.meeting_id, lesson.key)
+            return 1 + await self._apply(store, streams, lesson, request, row, platform, now)
+        if cancelled or platform is None or now > lesson.end:
+            return 0
+        if row is None or row.state == "cancelled":
+            return await self._create(store, lesson, request, platform, now)
+        if row.state == "created":
+            return await self._follow_up(store, row, request, platform, now)
+        if row.revision == lesson.revision:
+            return 0
+        await self.call(
+            platform, lambda s: platform.update(row.meeting_id, request, s), "update meeting", now
+        )
+        await _save(
+            store, row, revision=lesson.revision, start=lesson.start, end=lesson.end, now=now
+        )
+        log.info("moved %s meeting %s of %s", platform.name, row.meeting_id, lesson.key)
+        return 1
+
+    async def _create(
+        self,
+        store: Store,
+        lesson: models.LessonRow,
+        request: LinkRequest,
+        platform: MeetingPlatform,
+        now: dt.datetime,
+    ) -> int:
+        answer = await self.call(platform, lambda s: platform.create(request, s), "create", now)
+        meeting = platform.read_created(answer)
+        row = models.PlatformMeetingRow(
+            lesson_key=lesson.key,
+            provider=platform.name,
+            meeting_id=meeting.meeting_id,
+            join_url=meeting.join_url,
+            code=meeting.code,
+            revision=lesson.revision,
+            state="created",
+            start=lesson.start,
+            end=lesson.end,
+            created_at=now,
+            updated_at=now,
+        )
+        await _save(store, row, now=now)
+        log.info("created %s meeting %s for %s", platform.name, meeting.meeting_id, lesson.key)
+        return 1 + await self._follow_up(store, row, request, platform, now)
+
+    async def _follow_up(
+        self,
+        store: Store,
+        row: models.PlatformMeetingRow,
+        request: LinkRequest,
+        platform: MeetingPlatform,
+        now: dt.datetime,
+    ) -> int:
+        probe = platform.follow_up(row.meeting_id, request, Signing(now, 1))
+        if probe is not None:
+
+            def build(signing: Signing) -> ApiCall:
+                call = platform.follow_up(row.meeting_id, request, signing)
+                assert call is not None
+                return call
+
+            await self.call(platform, build, "follow-up", now)
+        await _save(store, row, state="active", now=now)
+        return 0 if probe is None else 1
+
+
+async def lesson_and_meeting(
+    store: Store, lesson_key: str
+) -> tuple[models.LessonRow, list[str], models.PlatformMeetingRow | None] | None:
+    async with store.read() as session:
+        lesson = await session.get(models.LessonRow, lesson_key)
+        if lesson is None:
+            return None
+        rooms = await classrooms_by_lesson(session, [lesson])
+        row = await session.get(models.PlatformMeetingRow, lesson_key)
+    return lesson, list(rooms[lesson.key]), row
+
+
+async def _save(
+    store: Store, row: models.PlatformMeetingRow, *, now: dt.datetime, **changes: object
+) -> None:
+    for name, value in changes.items():
+        setattr(row, name, value)
+    row.updated_at = now
+    async with store.write() as session:
+        await session.merge(row)
+        await bump_counter(session, FEEDS, now)  # feeds and pages show the join link
+
+
+async def change_jobs(store: Store, now: dt.datetime) -> list[PlannedJob]:
+    """A `room` job at once for each lesson whose meeting exists but which has moved or been
+    cancelled since (the platform must hear of it now, not when the new window opens)."""
+    table = models.PlatformMeetingRow
+    query = (
+        select(table, models.LessonRow)
+        .join(models.LessonRow, col(models.LessonRow.key) == col(table.lesson_key))
+        .where(
+            col(table.state) != "cancelled",
+            col(models.LessonRow.end) >= now - CHANGES_WITHIN,
+        )
+    )
+    async with store.read() as session:
+        found: Sequence[tuple[models.PlatformMeetingRow, models.LessonRow]] = (
+            await session.exec(query)
+        ).all()
+    return [
+        PlannedJob("room", lesson.key, lesson.revision, now)
+        for row, lesson in found
+        if row.revision != lesson.revision or row.state == "created"
+    ]
+
+
+async def platform_meetings(
+    session: AsyncSession, lesson_keys: Sequence[str]
+) -> dict[str, models.PlatformMeetingRow]:
+    """The platform meetings of these lessons (cancelled ones too), by lesson key."""
+    table = models.PlatformMeetingRow
+    query = select(table).where(col(table.lesson_key).in_(list(lesson_keys)))
+    return {row.lesson_key: row for row in (await session.exec(query)).all()}

@@ -1,0 +1,377 @@
+"""Loopback meeting platforms that check what the real ones check: Tencent Meeting's X-TC-*
+signature and five-minute clock, WeCom's and DingTalk's access tokens, ClassIn's X-EEO-SIGN.
+
+The signatures are recomputed here independently of coordinator's code (from the providers'
+documents), so a wrong string to sign is refused as the real platform would refuse it.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import itertools
+import json
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from coordinator.streams import StreamsSettings
+from coordinator.streams.classin import ClassinSettings
+from coordinator.streams.dingtalk_meeting import DingtalkMeetingSettings
+from coordinator.streams.wecom_living import WecomLivingSettings
+from coordinator.streams.wemeet import WemeetSettings
+from tests.notify.support import free_port
+
+TC_ID, TC_KEY, TC_APP = "AKIDwemeet0001", "wemeet-secret-key", "200000164"
+CORP, CORP_SECRET = "ww-county", "wecom-live-secret"
+DING_KEY, DING_SECRET = "dingappkey", "ding-app-secret"
+EEO_SID, EEO_SECRET = "1000082", "eeo-school-secret"
+HOSTS = {"t-wang": "wangli"}
+ACCOUNTS = {"c-east-3": "east-pc", "c-west-3": "west-pc"}  # what each classroom joins as
+ASSISTANTS = {"c-east-3": "2000001", "c-west-3": "2000002"}
+SUB_COURSES = {"c-east-3": 31, "c-west-3": 32}
+PLATFORMS = ("wemeet", "wecom_living", "dingtalk_meeting", "classin")
+
+
+@dataclass
+class Meeting:
+    provider: str
+    subject: str
+    start: int  # Unix seconds
+    end: int
+    cancelled: bool = False
+    sub_classes: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class FakePlatforms:
+    """All four platforms on one loopback server; `now` is their clock."""
+
+    now: dt.datetime
+    meetings: dict[str, Meeting] = field(default_factory=dict)
+    calls: list[tuple[str, str]] = field(default_factory=list)  # (provider, action) accepted
+    tokens: set[str] = field(default_factory=set)  # access tokens still good
+    issued: int = 0
+    keys_revoked: bool = False  # the secret was rotated in the console
+    busy: int = 0  # answer this many calls with the platform's own error first
+    # who joined each meeting: (account, name, seconds present) -- set by a test
+    attendance: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
+    viewers: int = 0
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1001))
+
+    def expire_tokens(self) -> None:
+        self.tokens.clear()
+
+    def live(self) -> list[Meeting]:
+        return [m for m in self.meetings.values() if not m.cancelled]
+
+    def _new(self, meeting: Meeting) -> str:
+        key = str(next(self._ids))
+        self.meetings[key] = meeting
+        return key
+
+    def _busy(self) -> bool:
+        if self.busy > 0:
+            self.busy -= 1
+            return True
+        return False
+
+    def _fresh(self, timestamp: str) -> bool:
+        return abs(int(timestamp) - self.now.timestamp()) <= 300
+
+    # Tencent Meeting ---------------------------------------------------------------------
+    async def wemeet(self, request: web.Request) -> web.Response:
+        body = await request.text()
+        h = request.headers
+        header = "&".join(
+            f"{name}={h[name]}" for name in ("X-TC-Key", "X-TC-Nonce", "X-TC-Timestamp")
+        )
+        to_sign = "\n".join((request.method, header, request.path_qs, body))
+        key = b"rotated" if self.keys_revoked else TC_KEY.encode()
+        expected = base64.b64encode(hmac.digest(key, to_sign.encode(), "sha256").hex().encode())
+        if h["X-TC-Signature"].encode() != expected or h["AppId"] != TC_APP:
+            return _tc_error(400, 200003, "签名校验失败")
+        if not self._fresh(h["X-TC-Timestamp"]):
+            return _tc_error(400, 190303, "时间戳过期")
+        if self._busy():
+            return _tc_error(500, 9003, "系统繁忙")
+        path = request.path.removeprefix("/v1/meetings").strip("/")
+        if request.method == "GET":
+            return self._participants(request, path.split("/")[0])
+        data = json.loads(body) if body else {}
+        if data.get("userid") != "wangli" or data.get("instanceid") != 1:
+            return _tc_error(400, 500000, f"bad userid/instanceid {data}")
+        if request.method == "POST" and not path:
+            meeting_id = self._new(
+                Meeting("wemeet", data["subject"], int(data["start_time"]), int(data["end_time"]))
+            )
+            self.calls.append(("wemeet", "create"))
+            info = {
+                "meeting_id": meeting_id,
+                "meeting_code": "806" + meeting_id,
+                "join_url": f"https://meeting.tencent.com/dm/{meeting_id}",
+            }
+            return web.json_response({"meeting_number": 1, "meeting_info_list": [info]})
+        meeting_id, _, action = path.partition("/")
+        meeting = self.meetings[meeting_id]
+        if request.method == "PUT":
+            meeting.start, meeting.end = int(data["start_time"]), int(data["end_time"])
+            self.calls.append(("wemeet", "update"))
+            return web.json_response(
+                {"meeting_number": 1, "meeting_info_list": [{"meeting_id": meeting_id}]}
+            )
+        assert action == "cancel"
+        assert data["reason_code"] == 1
+        meeting.cancelled = True
+        self.calls.append(("wemeet", "cancel"))
+        return web.json_response({})
+
+    def _participants(self, request: web.Request, meeting_id: str) -> web.Response:
+        assert request.query["userid"] == "wangli"
+        start = self.meetings[meeting_id].start
+        people = [
+            {
+                "userid": account,
+                "user_name": base64.b64encode(name.encode()).decode(),
+                "join_time": str(start + n),
+                "left_time": str(start + n + seconds),
+            }
+            for account, name, seconds in self.attendance.get(meeting_id, [])
+            for n in (0,)
+        ]
+        return web.json_response({"meeting_id": meeting_id, "participants": people})
+
+    # WeCom 直播 -----------------------------------------------------------------------------
+    def _issue(self) -> str:
+        self.issued += 1
+        token = f"token-{self.issued}"
+        self.tokens.add(token)
+        return token
+
+    async def wecom_token(self, request: web.Request) -> web.Response:
+        if request.query.get("corpid") != CORP or request.query.get("corpsecret") != CORP_SECRET:
+            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        return web.json_response(
+            {"errcode": 0, "errmsg": "ok", "access_token": self._issue(), "expires_in": 7200}
+        )
+
+    async def wecom_living(self, request: web.Request) -> web.Response:
+        if request.query.get("access_token") not in self.tokens:
+            return web.json_response({"errcode": 42001, "errmsg": "access_token expired"})
+        if self._busy():
+            return web.json_response({"errcode": -1, "errmsg": "system busy"})
+        if request.method == "GET":
+            living = self.meetings[request.query["livingid"]]
+            return web.json_response(
+                {
+                    "errcode": 0,
+                    "errmsg": "ok",
+                    "living_info": {
+                        "theme": living.subject,
+                        "viewer_num": self.viewers,
+                        "status": 2,
+                    },
+                }
+            )
+        data = await request.json()
+        call = request.match_info["call"]
+        if call == "get_watch_stat":
+            users = [
+                {"userid": account, "watch_time": seconds, "is_comment": 0, "is_mic": 0}
+                for account, _, seconds in self.attendance.get(data["livingid"], [])
+            ]
+            stat = {"users": users, "external_users": []}
+            return web.json_response({"errcode": 0, "ending": 1, "next_key": "", "stat_info": stat})
+        if call == "create":
+            if data["anchor_userid"] != "wangli" or data["type"] not in (1, 2):
+                return web.json_response({"errcode": 40003, "errmsg": f"bad living {data}"})
+            start = int(data["living_start"])
+            living = Meeting("wecom_living", data["theme"], start, start + data["living_duration"])
+            self.calls.append(("wecom_living", "create"))
+            return web.json_response({"errcode": 0, "errmsg": "ok", "livingid": self._new(living)})
+        meeting = self.meetings[data["livingid"]]
+        if call == "modify":
+            meeting.start = int(data["living_start"])
+            meeting.end = meeting.start + int(data["living_duration"])
+        else:
+            meeting.cancelled = True
+        self.calls.append(("wecom_living", "update" if call == "modify" else "cancel"))
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    # DingTalk 视频会议 ------------------------------------------------------------------------
+    async def ding_token(self, request: web.Request) -> web.Response:
+        data = await request.json()
+        if data != {"appKey": DING_KEY, "appSecret": DING_SECRET}:
+            return web.json_response({"code": "invalidClientSecret", "message": "bad"}, status=400)
+        return web.json_response({"accessToken": self._issue(), "expireIn": 7200})
+
+    async def ding_conference(self, request: web.Request) -> web.Response:
+        if request.headers.get("x-acs-dingtalk-access-token") not in self.tokens:
+            return web.json_response(
+                {"code": "InvalidAuthentication", "message": "不合法的access_token"}, status=401
+            )
+        if self._busy():
+            return web.json_response({"code": "ServiceUnavailable", "message": "busy"}, status=503)
+        data = await request.json()
+        if request.path.endswith("/cancel"):
+            self._ding_creator(data)
+            self.meetings[data["scheduleConferenceId"]].cancelled = True
+            self.calls.append(("dingtalk_meeting", "cancel"))
+            return web.json_response({"success": True})
+        start, end = data["startTime"] // 1000, data["endTime"] // 1000
+        if request.method == "PUT":
+            self._ding_creator(data)
+            meeting = self.meetings[data["scheduleConferenceId"]]
+            meeting.start, meeting.end = start, end
+            self.calls.append(("dingtalk_meeting", "update"))
+            return web.json_response({"success": True})
+        self._ding_creator(data)
+        key = self._new(Meeting("dingtalk_meeting", data["title"], start, end))
+        self.calls.append(("dingtalk_meeting", "create"))
+        return web.json_response(
+            {
+                "scheduleConferenceId": key,
+                "url": f"https://meeting.dingtalk.com/j/{key}",
+                "roomCode": "5" + key,
+            }
+        )
+
+    async def ding_held(self, request: web.Request) -> web.Response:
+        if request.headers.get("x-acs-dingtalk-access-token") not in self.tokens:
+            return web.json_response({"code": "InvalidAuthentication", "message": "x"}, status=401)
+        if "members" in request.path:
+            scheduled = request.match_info["id"].removeprefix("held-")
+            start = self.meetings[scheduled].start * 1000
+            members = [
+                {
+                    "unionId": account,
+                    "userNick": name,
+                    "joinTime": start,
+                    "leaveTime": start + seconds * 1000,
+                }
+                for account, name, seconds in self.attendance.get(scheduled, [])
+            ]
+            return web.json_response({"memberModels": members, "totalCount": len(members)})
+        held = [{"conferenceId": "held-" + request.match_info["id"], "status": 2}]
+        return web.json_response({"conferenceList": held, "totalCount": 1})
+
+    @staticmethod
+    def _ding_creator(data: dict[str, Any]) -> None:
+        assert data["creatorUnionId"] == "wangli"
+
+    # ClassIn ---------------------------------------------------------------------------------
+    async def classin(self, request: web.Request) -> web.Response:
+        data = await request.json()
+        h = request.headers
+        signed = {
+            k: v for k, v in data.items() if not isinstance(v, list | dict) and len(str(v)) <= 1024
+        }
+        signed.update(sid=h["X-EEO-UID"], timeStamp=h["X-EEO-TS"])
+        text = "&".join(f"{k}={signed[k]}" for k in sorted(signed))
+        secret = "rotated" if self.keys_revoked else EEO_SECRET
+        if (
+            h["X-EEO-UID"] != EEO_SID
+            or h["X-EEO-SIGN"] != hashlib.md5(f"{text}&key={secret}".encode()).hexdigest()
+        ):
+            return web.json_response({"code": 104, "msg": "安全验证失败"})
+        if not self._fresh(h["X-EEO-TS"]):
+            return web.json_response({"code": 105, "msg": "安全验证过期"})
+        if self._busy():
+            return web.json_response({"code": 500, "msg": "服务器繁忙"})
+        action = request.path.removeprefix("/lms/")
+        if action == "activity/createClass":
+            assert (data["courseId"], data["unitId"], data["teacherUid"]) == (30, 7, "wangli")
+            key = self._new(Meeting("classin", data["name"], data["startTime"], data["endTime"]))
+            self.calls.append(("classin", "create"))
+            return web.json_response(
+                {"code": 1, "msg": "程序正常执行", "data": {"classId": int(key)}}
+            )
+        if action == "onlineDoubleTeacher/addClass":
+            assert data["mainCourseId"] == 30
+            self.meetings[str(data["mainClassId"])].sub_classes = data["subClassJson"]
+            self.calls.append(("classin", "sub_classes"))
+            return web.json_response({"code": 1, "msg": "程序正常执行"})
+        meeting = self.meetings[str(data["classId"])]
+        if action == "onlineDoubleTeacher/editClass":
+            meeting.start, meeting.end = data["startTime"], data["endTime"]
+            self.calls.append(("classin", "update"))
+        else:
+            meeting.cancelled = True
+            self.calls.append(("classin", "cancel"))
+        return web.json_response({"code": 1, "msg": "程序正常执行"})
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_route("*", "/v1/meetings{tail:.*}", self.wemeet)
+        app.router.add_get("/cgi-bin/gettoken", self.wecom_token)
+        app.router.add_post("/cgi-bin/living/{call}", self.wecom_living)
+        app.router.add_get("/cgi-bin/living/get_living_info", self.wecom_living)
+        app.router.add_post("/v1.0/oauth2/accessToken", self.ding_token)
+        app.router.add_route(
+            "*", "/v1.0/conference/scheduleConferences{tail:.*}", self.ding_conference
+        )
+        app.router.add_get(
+            "/v1.0/conference/videoConferences/scheduleConferences/{id}", self.ding_held
+        )
+        app.router.add_get("/v1.0/conference/videoConferences/{id}/members", self.ding_held)
+        app.router.add_post("/lms/{tail:.*}", self.classin)
+        return app
+
+
+def _tc_error(status: int, code: int, message: str) -> web.Response:
+    error = {"error_info": {"error_code": code, "new_error_code": code, "message": message}}
+    return web.json_response(error, status=status)
+
+
+def streams_for(platform: str, api_url: str) -> StreamsSettings:
+    """`[streams]` with the one platform, every section's API base URL on the loopback server."""
+    sections: dict[str, Callable[[], Any]] = {
+        "wemeet": lambda: WemeetSettings(
+            api_url=api_url,
+            app_id=TC_APP,
+            sdk_id="28370001",
+            secret_id=TC_ID,
+            secret_key=TC_KEY,
+            hosts=HOSTS,
+            classrooms=ACCOUNTS,
+        ),
+        "wecom_living": lambda: WecomLivingSettings(
+            api_url=api_url, corp_id=CORP, secret=CORP_SECRET, host="wangli", classrooms=ACCOUNTS
+        ),
+        "dingtalk_meeting": lambda: DingtalkMeetingSettings(
+            api_url=api_url,
+            app_key=DING_KEY,
+            app_secret=DING_SECRET,
+            hosts=HOSTS,
+            classrooms=ACCOUNTS,
+        ),
+        "classin": lambda: ClassinSettings(
+            api_url=api_url,
+            sid=EEO_SID,
+            secret=EEO_SECRET,
+            course_id=30,
+            unit_id=7,
+            hosts=HOSTS,
+            assistants=ASSISTANTS,
+            sub_courses=SUB_COURSES,
+        ),
+    }
+    return StreamsSettings(provider=platform, **{platform: sections[platform]()})
+
+
+@asynccontextmanager
+async def serving(now: dt.datetime) -> AsyncIterator[tuple[FakePlatforms, str]]:
+    fake = FakePlatforms(now)
+    runner = web.AppRunner(fake.app(), access_log=None)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        yield fake, f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
