@@ -27,8 +27,9 @@ from coordinator.services import checkins
 from coordinator.services.accounts.housekeeping import forget_expired_sign_ins
 from coordinator.services.data.directory import Directory
 from coordinator.services.data.imports import load_bundle
-from coordinator.services.notifications import alerts, reminders
+from coordinator.services.notifications import alerts, receipts, reminders
 from coordinator.services.notifications import outbox as notifications
+from coordinator.services.notifications.access_tokens import DatabaseTokens
 from coordinator.services.notifications.reminders import Notifier, PlannedJob
 from coordinator.services.scheduler import job_runs
 from coordinator.services.scheduler.leader import Leadership, WorkerAlreadyRunning
@@ -171,6 +172,7 @@ class Jobs:
         async with self._sending:
             settings = self.notifier.settings
             await notifications.deliver_due(self.store, settings, self.channels, now=self.clock())
+            await receipts.check_receipts(self.store, settings, self.channels, now=self.clock())
 
     async def housekeeping(self) -> int:
         """Forget check-in answers older than `keep_answers` (the number forgotten), job runs
@@ -308,7 +310,8 @@ async def run_worker(
     """The worker with the channels the settings configure, until `stop` is set."""
     timeout = aiohttp.ClientTimeout(total=notifier.settings.send_timeout_s)
     async with aiohttp.ClientSession(timeout=timeout) as http:
-        channels = build_channels(notifier.settings, http)
+        tokens = DatabaseTokens(store, notifier.settings.tokens)
+        channels = build_channels(notifier.settings, http, tokens)
         log.info("worker channels: %s", sorted(channels) or "none")
         worker = Worker(
             store, notifier, leadership, channels, keep_answers=keep_answers, fetch=fetch_with(http)

@@ -59,6 +59,7 @@ from coordinator.models.lessons import (
     StreamProviderRow,
 )
 from coordinator.models.notifications import (
+    AccessTokenRow,
     JobRunRow,
     NotificationRow,
 )
@@ -71,6 +72,7 @@ from coordinator.models.planning import (
 )
 
 __all__ = [
+    "AccessTokenRow",
     "AllianceMemberRow",
     "AllianceRow",
     "ApiTokenRow",

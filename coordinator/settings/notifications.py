@@ -6,7 +6,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
-ChannelKind = Literal["email", "robots", "webhooks"]
+from coordinator.settings.person_channels import (
+    AliyunSmsSettings,
+    DingTalkAppSettings,
+    TencentSmsSettings,
+    TokenSettings,
+    WeComAppSettings,
+)
+
+ChannelKind = Literal["email", "robots", "webhooks", "wecom", "dingtalk", "sms"]
 MessageKind = Literal["reminder", "change", "alert"]
 ALL_KINDS: tuple[MessageKind, ...] = ("reminder", "change", "alert")
 EVERYWHERE = "*"
@@ -78,7 +86,14 @@ class NotificationSettings(_Section):
     """`[notifications]`: what is sent, when, and through which channels."""
 
     enabled: bool = True
-    channels: tuple[ChannelKind, ...] = ("email", "robots", "webhooks")
+    channels: tuple[ChannelKind, ...] = (
+        "email",
+        "robots",
+        "webhooks",
+        "wecom",
+        "dingtalk",
+        "sms",
+    )
     language: Literal["zh", "en"] = "zh"
     reminder_minutes: int = Field(default=30, ge=0)
     classroom_checkin_alert_minutes: int = Field(default=10, ge=0)
@@ -100,6 +115,15 @@ class NotificationSettings(_Section):
     webhooks: dict[str, WebhookSettings] = {}
     admin_emails: dict[str, tuple[str, ...]] = {}  # school id, region id or "*" -> addresses
     retry: RetrySettings = RetrySettings()
+    wecom: WeComAppSettings = WeComAppSettings()
+    dingtalk: DingTalkAppSettings = DingTalkAppSettings()
+    aliyun_sms: AliyunSmsSettings = AliyunSmsSettings()
+    tencent_sms: TencentSmsSettings = TencentSmsSettings()
+    tokens: TokenSettings = TokenSettings()
+    # A provider that reports delivery later (DingTalk, Aliyun SMS) is asked this long after
+    # the send, then again at the same pace, until it answers or the window closes.
+    receipt_delay_s: float = Field(default=60.0, gt=0)
+    receipt_window_hours: float = Field(default=24.0, gt=0)
 
     def uses(self, channel: ChannelKind) -> bool:
         return self.enabled and channel in self.channels

@@ -23,6 +23,7 @@ from sqlmodel import col, select
 
 from coordinator import models
 from coordinator.notify import Channel, Delivery, DeliveryError
+from coordinator.notify.base import Receipt
 from coordinator.notify.messages import Message
 from coordinator.observability.metrics import notification_finished
 from coordinator.settings.notifications import EVERYWHERE, MessageKind, NotificationSettings
@@ -155,7 +156,7 @@ async def enqueue(store: Store, rows: Iterable[models.NotificationRow]) -> int:
     return added
 
 
-def _delivery(row: models.NotificationRow) -> Delivery:
+def delivery_of(row: models.NotificationRow) -> Delivery:
     return Delivery(
         id=row.id,
         channel=row.channel,
@@ -167,37 +168,51 @@ def _delivery(row: models.NotificationRow) -> Delivery:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """How one try ended: the provider's receipt, or what went wrong (and if for good)."""
+
+    receipt: Receipt | None = None
+    error: str | None = None
+    permanent: bool = False
+
+
 async def _attempt(
     row: models.NotificationRow, channels: Mapping[str, Channel], timeout_s: float
-) -> str | None:
-    """Send once; None when it went out, else what went wrong."""
+) -> Attempt:
+    """Send once."""
     channel = channels.get(row.channel)
     if channel is None:
-        return f"channel {row.channel!r} is not configured"
+        return Attempt(error=f"channel {row.channel!r} is not configured")
     try:
         async with asyncio.timeout(timeout_s):
-            await channel.send(_delivery(row))
+            receipt = await channel.send(delivery_of(row))
     except DeliveryError as error:
-        return str(error)
+        return Attempt(error=str(error), permanent=error.permanent)
     except TimeoutError:
-        return f"no answer within {timeout_s:g} s"
-    return None
+        return Attempt(error=f"no answer within {timeout_s:g} s")
+    return Attempt(receipt=receipt)
 
 
 def _record(
     row: models.NotificationRow,
-    error: str | None,
+    attempt: Attempt,
     settings: NotificationSettings,
     now: dt.datetime,
 ) -> None:
     row.attempts += 1
+    error = attempt.error
     if error is None:
         row.status, row.sent_at, row.last_error = "sent", now, ""
+        if attempt.receipt is not None:
+            row.provider_id = attempt.receipt.provider_id[:255]
+            if attempt.receipt.trackable:
+                row.check_at = now + dt.timedelta(seconds=settings.receipt_delay_s)
         log.info("sent %s", row.id)
         notification_finished("sent")
         return
     row.last_error = error[:1000]
-    if row.attempts >= settings.retry.max_attempts:
+    if attempt.permanent or row.attempts >= settings.retry.max_attempts:
         row.status = "failed"
         notification_finished("failed")
         log.error("gave up on %s after %d attempts: %s", row.id, row.attempts, error)
@@ -238,6 +253,8 @@ async def _save(store: Store, row: models.NotificationRow) -> None:
                 next_attempt_at=row.next_attempt_at,
                 sent_at=row.sent_at,
                 last_error=row.last_error,
+                provider_id=row.provider_id,
+                check_at=row.check_at,
             )
         )
 
@@ -263,8 +280,8 @@ async def deliver_due(
     for row in rows:
         if not await _claim(store, row, now + dt.timedelta(seconds=2 * settings.send_timeout_s)):
             continue  # another worker took it (two leaders for a moment during a fail-over)
-        error = await _attempt(row, channels, settings.send_timeout_s)
-        _record(row, error, settings, now)
+        attempt = await _attempt(row, channels, settings.send_timeout_s)
+        _record(row, attempt, settings, now)
         await _save(store, row)
         report.sent += row.status == "sent"
         report.retrying += row.status == "pending"

@@ -1,0 +1,51 @@
+"""person channels: access tokens shared by every process; provider receipts of messages
+
+Revision ID: 0015
+Revises: 0013
+Create Date: 2026-12-07 07:00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import coordinator.models
+
+revision: str = "0015"
+down_revision: str | None = "0013"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "access_token",
+        sa.Column("provider", sa.String(length=32), nullable=False),
+        sa.Column("app", sa.String(length=128), nullable=False),
+        sa.Column("token", sa.String(), nullable=False),
+        sa.Column("expires_at", coordinator.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("lease_until", coordinator.models.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("refreshed_at", coordinator.models.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("provider", "app"),
+    )
+    with op.batch_alter_table("notification") as batch:
+        batch.add_column(
+            sa.Column("provider_id", sa.String(), server_default="", nullable=False)
+        )
+        batch.add_column(
+            sa.Column("check_at", coordinator.models.UTCDateTime(timezone=True), nullable=True)
+        )
+        batch.add_column(
+            sa.Column("delivered_at", coordinator.models.UTCDateTime(timezone=True), nullable=True)
+        )
+        batch.create_index(batch.f("ix_notification_check_at"), ["check_at"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("notification") as batch:
+        batch.drop_index(batch.f("ix_notification_check_at"))
+        batch.drop_column("delivered_at")
+        batch.drop_column("check_at")
+        batch.drop_column("provider_id")
+    op.drop_table("access_token")
