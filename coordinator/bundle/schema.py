@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from coordinator import domain
-from coordinator.bundle import cells
+from coordinator.bundle import cells, contact_cells
 from coordinator.bundle.cells import Cell
 from coordinator.enums import (
     AllianceKind,
@@ -14,6 +14,7 @@ from coordinator.enums import (
     DayKind,
     EventKind,
     NetworkProfile,
+    PersonChannel,
     SchoolKind,
 )
 
@@ -72,6 +73,13 @@ def ref(name: str, table: str, parse: Callable[[Cell], object] = cells.identifie
 
 
 ID = Column("id", cells.identifier)
+# How a teacher or an assistant is reached one to one (all optional: older bundles read as is).
+CONTACT_COLUMNS = (
+    optional("wecom_userid", contact_cells.account),
+    optional("dingtalk_userid", contact_cells.account),
+    optional("preferred_channel", cells.choice(PersonChannel)),
+    optional("quiet_hours", contact_cells.quiet_hours),
+)
 NAME = Column("name", cells.name)
 START = Column("start", cells.clock)
 END = Column("end", cells.clock)
@@ -167,6 +175,7 @@ FILES: tuple[FileSpec, ...] = (
             NAME,
             optional("phone", cells.phone),
             optional("email", cells.email),
+            *CONTACT_COLUMNS,
         ),
     ),
     FileSpec(
@@ -195,6 +204,7 @@ FILES: tuple[FileSpec, ...] = (
             Column("max_per_week", cells.positive),
             optional("phone", cells.phone),
             optional("email", cells.email),
+            *CONTACT_COLUMNS,
         ),
     ),
     FileSpec(

@@ -16,6 +16,7 @@ from coordinator.settings.person_channels import (
 
 ChannelKind = Literal["email", "robots", "webhooks", "wecom", "dingtalk", "sms"]
 MessageKind = Literal["reminder", "change", "alert"]
+PersonChannelName = Literal["wecom", "dingtalk", "sms"]
 ALL_KINDS: tuple[MessageKind, ...] = ("reminder", "change", "alert")
 EVERYWHERE = "*"
 
@@ -124,6 +125,24 @@ class NotificationSettings(_Section):
     # the send, then again at the same pace, until it answers or the window closes.
     receipt_delay_s: float = Field(default=60.0, gt=0)
     receipt_window_hours: float = Field(default=24.0, gt=0)
+    # Per kind of message, the one-to-one channels tried in turn (after the person's
+    # preferred one); a person reached on none of them gets e-mail and robot mentions.
+    person_routing: dict[MessageKind, tuple[PersonChannelName, ...]] = {
+        "reminder": ("wecom", "dingtalk"),
+        "change": ("wecom", "dingtalk", "sms"),
+        "alert": ("wecom", "dingtalk", "sms"),
+    }
 
     def uses(self, channel: ChannelKind) -> bool:
         return self.enabled and channel in self.channels
+
+    def reaches(self, channel: str) -> bool:
+        """A one-to-one channel that is on and configured."""
+        if channel == "wecom":
+            return self.uses("wecom") and self.wecom.configured
+        if channel == "dingtalk":
+            return self.uses("dingtalk") and self.dingtalk.configured
+        if channel == "sms":
+            sms = self.aliyun_sms.configured or self.tencent_sms.configured
+            return self.uses("sms") and sms
+        return False

@@ -1,4 +1,5 @@
-"""person channels: access tokens shared by every process; provider receipts of messages
+"""person channels: access tokens shared by every process; provider receipts of messages;
+how teachers and assistants are reached one to one
 
 Revision ID: 0015
 Revises: 0013
@@ -18,7 +19,24 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+PEOPLE = ("assistant", "network_teacher")
+
+
 def upgrade() -> None:
+    for table in PEOPLE:
+        with op.batch_alter_table(table) as batch:
+            batch.add_column(
+                sa.Column("wecom_userid", sa.String(), server_default="", nullable=False)
+            )
+            batch.add_column(
+                sa.Column("dingtalk_userid", sa.String(), server_default="", nullable=False)
+            )
+            batch.add_column(
+                sa.Column("preferred_channel", sa.String(16), server_default="", nullable=False)
+            )
+            batch.add_column(
+                sa.Column("quiet_hours", sa.String(16), server_default="", nullable=False)
+            )
     op.create_table(
         "access_token",
         sa.Column("provider", sa.String(length=32), nullable=False),
@@ -30,9 +48,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("provider", "app"),
     )
     with op.batch_alter_table("notification") as batch:
-        batch.add_column(
-            sa.Column("provider_id", sa.String(), server_default="", nullable=False)
-        )
+        batch.add_column(sa.Column("provider_id", sa.String(), server_default="", nullable=False))
         batch.add_column(
             sa.Column("check_at", coordinator.models.UTCDateTime(timezone=True), nullable=True)
         )
@@ -49,3 +65,7 @@ def downgrade() -> None:
         batch.drop_column("check_at")
         batch.drop_column("provider_id")
     op.drop_table("access_token")
+    for table in PEOPLE:
+        with op.batch_alter_table(table) as batch:
+            for column in ("quiet_hours", "preferred_channel", "dingtalk_userid", "wecom_userid"):
+                batch.drop_column(column)

@@ -25,6 +25,7 @@ from coordinator import models
 from coordinator.notify import Channel, Delivery, DeliveryError
 from coordinator.notify.base import Receipt
 from coordinator.notify.messages import Message
+from coordinator.notify.quiet_hours import after_quiet_hours
 from coordinator.observability.metrics import notification_finished
 from coordinator.settings.notifications import EVERYWHERE, MessageKind, NotificationSettings
 from coordinator.store import Store
@@ -45,10 +46,23 @@ class Person:
     email: str
     school_id: str
     region_id: str
+    wecom_userid: str = ""
+    dingtalk_userid: str = ""
+    preferred_channel: str = ""
+    quiet_hours: str = ""
+    time_zone: str = "Asia/Shanghai"
 
     @property
     def recipient(self) -> str:
         return f"{self.kind}:{self.id}"
+
+    def address_on(self, channel: str) -> str:
+        """Their id or number on a one-to-one channel ("" when they have none there)."""
+        return {
+            "wecom": self.wecom_userid,
+            "dingtalk": self.dingtalk_userid,
+            "sms": self.phone,
+        }.get(channel, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +70,7 @@ class Route:
     channel: str
     address: str = ""
     mentions: tuple[str, ...] = ()
+    not_before: dt.datetime | None = None  # held back until then (the person's quiet hours)
 
 
 @dataclass(slots=True)
@@ -72,8 +87,35 @@ def _webhook_routes(settings: NotificationSettings, kind: MessageKind) -> list[R
     return [Route(f"webhook:{name}") for name, hook in hooks if kind in hook.kinds]
 
 
-def person_routes(settings: NotificationSettings, person: Person, kind: MessageKind) -> list[Route]:
-    """E-mail if they have an address, their school's or region's robots, the webhooks."""
+def personal_route(
+    settings: NotificationSettings, person: Person, kind: MessageKind, now: dt.datetime | None
+) -> Route | None:
+    """The one channel of their own that reaches them for this kind of message: their
+    preferred one first, then the settings' order for the kind; held back by quiet hours
+    (alerts are not)."""
+    wanted = settings.person_routing.get(kind, ())
+    order = [person.preferred_channel, *wanted] if person.preferred_channel in wanted else wanted
+    for channel in order:
+        address = person.address_on(channel)
+        if address and settings.reaches(channel):
+            if now is None or kind == "alert":
+                return Route(channel, address)
+            later = after_quiet_hours(now, person.quiet_hours, person.time_zone)
+            return Route(channel, address, not_before=later if later > now else None)
+    return None
+
+
+def person_routes(
+    settings: NotificationSettings,
+    person: Person,
+    kind: MessageKind,
+    now: dt.datetime | None = None,
+) -> list[Route]:
+    """Their own channel (WeCom, DingTalk, SMS) when they can be reached on one; else e-mail
+    if they have an address and their school's or region's robots; the webhooks always."""
+    own = personal_route(settings, person, kind, now)
+    if own is not None:
+        return [own, *_webhook_routes(settings, kind)]
     routes = []
     if settings.uses("email") and settings.smtp.configured and person.email:
         routes.append(Route("email", person.email))
@@ -130,7 +172,7 @@ def outgoing(
             subject=message.subject,
             body=message.text,
             data={**message.data, "recipient": recipient},
-            next_attempt_at=now,
+            next_attempt_at=route.not_before or now,
             created_at=now,
         )
         for route in routes

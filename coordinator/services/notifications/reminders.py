@@ -17,7 +17,7 @@ from typing import Literal
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import col, func, select
 
-from coordinator import models
+from coordinator import domain, models
 from coordinator.errors import CoordinatorError
 from coordinator.notify import messages
 from coordinator.notify.messages import LessonFacts, Message
@@ -88,13 +88,31 @@ async def lesson_context(store: Store, key: str, revision: int) -> LessonContext
     return found[0]
 
 
+def contact_of(person: domain.NetworkTeacher | domain.Assistant) -> tuple[str, str, str, str]:
+    """WeCom and DingTalk ids, preferred channel and quiet hours, as the bundle gives them."""
+    return (
+        person.wecom_userid,
+        person.dingtalk_userid,
+        person.preferred_channel,
+        person.quiet_hours,
+    )
+
+
 def teacher_person(directory: Directory, teacher_id: str) -> Person | None:
     teacher = directory.teachers.get(teacher_id)
     if teacher is None:
         return None
-    region = directory.schools[teacher.school_id].region_id
+    school = directory.schools[teacher.school_id]
     return Person(
-        "teacher", teacher.id, teacher.name, teacher.phone, teacher.email, teacher.school_id, region
+        "teacher",
+        teacher.id,
+        teacher.name,
+        teacher.phone,
+        teacher.email,
+        teacher.school_id,
+        school.region_id,
+        *contact_of(teacher),
+        time_zone=school.time_zone,
     )
 
 
@@ -103,7 +121,7 @@ def assistant_person(directory: Directory, classroom_id: str) -> Person | None:
     assistant = directory.assistants.get(classroom.assistant_id) if classroom else None
     if assistant is None:
         return None
-    region = directory.schools[assistant.school_id].region_id
+    school = directory.schools[assistant.school_id]
     return Person(
         "assistant",
         assistant.id,
@@ -111,7 +129,9 @@ def assistant_person(directory: Directory, classroom_id: str) -> Person | None:
         assistant.phone,
         assistant.email,
         assistant.school_id,
-        region,
+        school.region_id,
+        *contact_of(assistant),
+        time_zone=school.time_zone,
     )
 
 
@@ -172,7 +192,7 @@ def messages_for(
             continue
         room = directory.owner_name_of_classroom(room_id) if room_id else ""
         message = compose(facts, zone, room, link)
-        routes = person_routes(settings, person, message.kind)
+        routes = person_routes(settings, person, message.kind, now)
         who = f"{purpose}:{person.recipient}" + (f":{room_id}" if room_id else "")
         rows += outgoing(
             who, message, routes, recipient=person.recipient, lesson_key=lesson.key, now=now
