@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from coordinator.services.notifications.outbox import Person, Route, person_routes
@@ -30,13 +31,7 @@ def test_the_settings_order_picks_wecom_first() -> None:
 
 
 def test_the_preferred_channel_comes_first() -> None:
-    li = Person(
-        *[getattr(LI, f) for f in ("kind", "id", "name", "phone", "email", "school_id")],
-        "xiao",
-        wecom_userid="lixiuying",
-        dingtalk_userid="0123lixiuying",
-        preferred_channel="sms",
-    )
+    li = dataclasses.replace(LI, preferred_channel="sms")
     assert person_routes(person_settings(BASE), li, "change", NOON) == [Route("sms", "13900000001")]
     # SMS costs money: reminders do not go by SMS even to those who prefer it.
     assert person_routes(person_settings(BASE), li, "reminder", NOON) == [
