@@ -27,7 +27,7 @@ from coordinator.services import checkins
 from coordinator.services.accounts.housekeeping import forget_expired_sign_ins
 from coordinator.services.data.directory import Directory
 from coordinator.services.data.imports import load_bundle
-from coordinator.services.notifications import alerts, receipts, reminders
+from coordinator.services.notifications import alerts, announced, receipts, reminders
 from coordinator.services.notifications import outbox as notifications
 from coordinator.services.notifications.access_tokens import DatabaseTokens
 from coordinator.services.notifications.reminders import Notifier, PlannedJob
@@ -201,6 +201,8 @@ class Jobs:
             self._generation, self._directory = generation, None
         directory = await self.directory()
         await reminders.send_change_notices(self.store, self.notifier, directory, now=now)
+        horizon = dt.timedelta(hours=self.notifier.settings.change_horizon_hours)
+        await announced.note_upcoming(self.store, horizon=horizon, now=now)
         lessons = await reminders.upcoming_lessons(self.store, self.notifier, now)
         planned = reminders.reminder_jobs(lessons, self.notifier.settings, now)
         planned += alerts.alert_jobs(lessons, self.notifier, directory, now)

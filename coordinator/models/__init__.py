@@ -61,6 +61,7 @@ from coordinator.models.lessons import (
 from coordinator.models.notifications import (
     AccessTokenRow,
     JobRunRow,
+    LessonAnnouncedRow,
     NotificationRow,
 )
 from coordinator.models.planning import (
@@ -93,6 +94,7 @@ __all__ = [
     "ImportRunRow",
     "Imported",
     "JobRunRow",
+    "LessonAnnouncedRow",
     "LessonClassroomRow",
     "LessonDepartureRow",
     "LessonEditRow",

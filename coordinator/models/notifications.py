@@ -67,3 +67,15 @@ class AccessTokenRow(SQLModel, table=True):
     expires_at: dt.datetime | None = utc_column()
     lease_until: dt.datetime | None = utc_column()
     refreshed_at: dt.datetime | None = utc_column()
+
+
+class LessonAnnouncedRow(SQLModel, table=True):
+    """A lesson as people last knew it (its time and teacher at a revision), so a change
+    notice can say what it was before: "周二 09:10 → 周三 15:00，代课：韩雪"."""
+
+    __tablename__ = "lesson_announced"
+    lesson_key: str = Field(foreign_key="lesson.key", primary_key=True)
+    revision: int
+    start: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+    teacher_id: str
+    noted_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)

@@ -125,6 +125,8 @@ class NotificationSettings(_Section):
     # the send, then again at the same pace, until it answers or the window closes.
     receipt_delay_s: float = Field(default=60.0, gt=0)
     receipt_window_hours: float = Field(default=24.0, gt=0)
+    # The server's public address: messages link to the lesson's page (empty: no page link).
+    public_url: str = ""
     # Per kind of message, the one-to-one channels tried in turn (after the person's
     # preferred one); a person reached on none of them gets e-mail and robot mentions.
     person_routing: dict[MessageKind, tuple[PersonChannelName, ...]] = {

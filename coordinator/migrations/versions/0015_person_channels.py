@@ -47,6 +47,16 @@ def upgrade() -> None:
         sa.Column("refreshed_at", coordinator.models.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("provider", "app"),
     )
+    op.create_table(
+        "lesson_announced",
+        sa.Column("lesson_key", sa.String(), nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
+        sa.Column("start", coordinator.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("teacher_id", sa.String(), nullable=False),
+        sa.Column("noted_at", coordinator.models.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(["lesson_key"], ["lesson.key"]),
+        sa.PrimaryKeyConstraint("lesson_key"),
+    )
     with op.batch_alter_table("notification") as batch:
         batch.add_column(sa.Column("provider_id", sa.String(), server_default="", nullable=False))
         batch.add_column(
@@ -65,6 +75,7 @@ def downgrade() -> None:
         batch.drop_column("check_at")
         batch.drop_column("provider_id")
     op.drop_table("access_token")
+    op.drop_table("lesson_announced")
     for table in PEOPLE:
         with op.batch_alter_table(table) as batch:
             for column in ("quiet_hours", "preferred_channel", "dingtalk_userid", "wecom_userid"):

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
+from urllib.parse import quote
 
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import col, func, select
@@ -24,6 +25,7 @@ from coordinator.notify.messages import LessonFacts, Message
 from coordinator.services.counters import FEEDS
 from coordinator.services.data.directory import Directory
 from coordinator.services.lessons.classrooms import classrooms_by_lesson
+from coordinator.services.notifications.announced import announced_before
 from coordinator.services.notifications.outbox import Person, enqueue, outgoing, person_routes
 from coordinator.services.streaming.links import classroom_url, links_of, teacher_url
 from coordinator.settings.notifications import NotificationSettings
@@ -86,6 +88,13 @@ async def lesson_context(store: Store, key: str, revision: int) -> LessonContext
         log.info("lesson %s revision %d is stale or cancelled: nothing to do", key, revision)
         return None
     return found[0]
+
+
+def page_of(settings: NotificationSettings, lesson_key: str) -> str:
+    """The lesson's page on the server, when its public address is set."""
+    if not settings.public_url:
+        return ""
+    return f"{settings.public_url.rstrip('/')}/lessons/{quote(lesson_key, safe='@')}"
 
 
 def contact_of(person: domain.NetworkTeacher | domain.Assistant) -> tuple[str, str, str, str]:
@@ -219,7 +228,13 @@ async def send_reminders(
         minutes = max(0, round((facts.start - now).total_seconds() / 60))
         minutes = min(minutes, settings.reminder_minutes) if settings.reminder_minutes else minutes
         return messages.reminder(
-            facts, time_zone=zone, room=room, link=link, minutes=minutes, language=settings.language
+            facts,
+            time_zone=zone,
+            room=room,
+            link=link,
+            minutes=minutes,
+            language=settings.language,
+            page=page_of(settings, facts.key),
         )
 
     purpose = f"reminder:{lesson_key}:{revision}"
@@ -245,9 +260,22 @@ async def send_change_notices(
         col(table.changed_at) >= now - horizon,
     )
 
+    befores = await announced_before(store, [context.lesson for context in changed])
+
     def compose(facts: LessonFacts, zone: str, room: str, link: str) -> Message:
+        note = befores.get(facts.key)
+        before = None
+        if note is not None:
+            teacher = directory.teachers.get(note.teacher_id)
+            before = messages.Before(note.start, teacher.name if teacher else "")
         return messages.change_notice(
-            facts, time_zone=zone, room=room, link=link, language=settings.language
+            facts,
+            time_zone=zone,
+            room=room,
+            link=link,
+            language=settings.language,
+            page=page_of(settings, facts.key),
+            before=before,
         )
 
     rows: list[models.NotificationRow] = []
