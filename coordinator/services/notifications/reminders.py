@@ -26,6 +26,7 @@ from coordinator.services.counters import FEEDS
 from coordinator.services.data.directory import Directory
 from coordinator.services.lessons.classrooms import classrooms_by_lesson
 from coordinator.services.notifications.announced import announced_before
+from coordinator.services.notifications.merging import merge_by_person
 from coordinator.services.notifications.outbox import Person, enqueue, outgoing, person_routes
 from coordinator.services.streaming.links import classroom_url, links_of, teacher_url
 from coordinator.settings.notifications import NotificationSettings
@@ -279,12 +280,14 @@ async def send_change_notices(
         )
 
     rows: list[models.NotificationRow] = []
-    for context in changed:
+    changed_at: dict[str, dt.datetime] = {}
+    for context in sorted(changed, key=lambda c: (c.lesson.start, c.lesson.key)):
         lesson = context.lesson
         if lesson.start - lesson.changed_at <= horizon:
             purpose = f"change:{lesson.key}:{lesson.revision}"
             rows += messages_for(purpose, context, directory, notifier, compose, now)
-    return await enqueue(store, rows)
+            changed_at[lesson.key] = lesson.changed_at
+    return await enqueue(store, merge_by_person(rows, changed_at))
 
 
 async def upcoming_lessons(

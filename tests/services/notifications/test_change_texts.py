@@ -98,3 +98,27 @@ def test_a_move_of_a_week_or_more_names_the_dates() -> None:
         moved, time_zone="Asia/Shanghai", room="", link="", language="zh", before=before
     )
     assert message.text.splitlines()[0] == "变更：11月23日（周一）08:00 → 11月30日（周一）08:00"
+
+
+async def test_lessons_changed_together_make_one_message_per_person(store: Store) -> None:
+    directory = await seed(store)
+    moment = NOW - dt.timedelta(minutes=1)
+    await add_lesson(store, NOW + dt.timedelta(hours=5), revision=1, changed_at=moment)
+    await add_lesson(
+        store,
+        NOW + dt.timedelta(hours=30),
+        key="s-music@2026-11-24",
+        rooms=("c-west-3",),
+        revision=1,
+        changed_at=moment,
+    )
+    config = notifier("http://r", channels=("webhooks",))
+    first = await send_change_notices(store, config, directory, now=NOW)
+    again = await send_change_notices(store, config, directory, now=NOW + dt.timedelta(minutes=1))
+    async with store.read() as session:
+        rows = (await session.exec(select(models.NotificationRow))).all()
+    by_person = {row.recipient: row for row in rows}
+    assert (first, again, len(rows)) == (3, 0, 3)  # 王丽, 李华 (east), 赵敏 (west): one each
+    assert by_person["teacher:t-wang"].subject == "【课程变更】2节课有变化"
+    assert by_person["teacher:t-wang"].data["lessons"] == [KEY, "s-music@2026-11-24"]
+    assert by_person["assistant:a-li"].subject == "【课程变更】音乐"  # only one of them is hers
