@@ -39,7 +39,7 @@ from coordinator.store import Store
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
-LESSON_JOBS = ("reminder", "checkin", "live", "room")
+LESSON_JOBS = ("reminder", "checkin", "escalate", "live", "room")
 HOUSEKEEPING_EVERY = dt.timedelta(hours=6)
 # Remembered check-in answers outlive the oldest report a phone may still send (30 days by
 # default) by a day, so a retry from an outbox always gets the first answer again.
@@ -130,6 +130,9 @@ class Jobs:
 
     async def checkin(self, lesson_key: str, revision: int) -> None:
         await self._lesson_job("checkin", alerts.check_classrooms, lesson_key, revision)
+
+    async def escalate(self, lesson_key: str, revision: int) -> None:
+        await self._lesson_job("escalate", alerts.escalate_classrooms, lesson_key, revision)
 
     async def live(self, lesson_key: str, revision: int) -> None:
         await self._lesson_job("live", alerts.check_teacher_live, lesson_key, revision)

@@ -125,6 +125,12 @@ class NotificationSettings(_Section):
     # the send, then again at the same pace, until it answers or the window closes.
     receipt_delay_s: float = Field(default=60.0, gt=0)
     receipt_window_hours: float = Field(default=24.0, gt=0)
+    # No-show escalation: with N > 0, a classroom not checked in is first told to its
+    # assistant; N minutes later, still not checked in, to the school's and region's admins.
+    escalate_after_minutes: int = Field(default=0, ge=0)
+    # Admins reached on their own channels: school id, region id or "*" -> "wecom:USERID",
+    # "dingtalk:USERID" or "sms:PHONE" entries (with robots and admin_emails).
+    admin_contacts: dict[str, tuple[str, ...]] = {}
     # The server's public address: messages link to the lesson's page (empty: no page link).
     public_url: str = ""
     # Per kind of message, the one-to-one channels tried in turn (after the person's
@@ -134,6 +140,18 @@ class NotificationSettings(_Section):
         "change": ("wecom", "dingtalk", "sms"),
         "alert": ("wecom", "dingtalk", "sms"),
     }
+
+    @model_validator(mode="after")
+    def _contacts_named(self) -> NotificationSettings:
+        for scope, entries in self.admin_contacts.items():
+            for entry in entries:
+                channel, _, address = entry.partition(":")
+                if channel not in ("wecom", "dingtalk", "sms") or not address:
+                    raise ValueError(
+                        f"admin_contacts[{scope!r}]: {entry!r} is not wecom:ID, dingtalk:ID "
+                        "or sms:PHONE"
+                    )
+        return self
 
     def uses(self, channel: ChannelKind) -> bool:
         return self.enabled and channel in self.channels

@@ -140,6 +140,11 @@ def admin_routes(settings: NotificationSettings, scopes: Iterable[str]) -> list[
         for name, robot in sorted(settings.robots.items()):
             if robot.scope == "admin" and robot.target in wanted:
                 routes[(f"robot:{name}", "")] = Route(f"robot:{name}")
+    for target, entries in sorted(settings.admin_contacts.items()):
+        for entry in entries if target in wanted else ():
+            channel, _, address = entry.partition(":")
+            if settings.reaches(channel):
+                routes[(channel, address)] = Route(channel, address)
     return [*routes.values(), *_webhook_routes(settings, "alert")]
 
 

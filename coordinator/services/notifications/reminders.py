@@ -35,7 +35,7 @@ from coordinator.streams import LessonLinks, StreamsSettings
 
 log = logging.getLogger(__name__)
 
-JobKind = Literal["reminder", "checkin", "live", "room"]
+JobKind = Literal["reminder", "checkin", "escalate", "live", "room"]
 Compose = Callable[[LessonFacts, str, str, str], Message]  # facts, time zone, room, link
 
 
