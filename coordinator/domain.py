@@ -114,6 +114,7 @@ class Assistant:
     dingtalk_userid: str = ""  # 钉钉 userid
     preferred_channel: str = ""  # wecom | dingtalk | sms | email; empty: the settings' order
     quiet_hours: str = ""  # "22:00-07:00": no messages then but alerts
+    language: str = ""  # zh | en: the language of their messages; empty: the settings'
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +145,7 @@ class NetworkTeacher:
     dingtalk_userid: str = ""  # 钉钉 userid
     preferred_channel: str = ""  # wecom | dingtalk | sms | email; empty: the settings' order
     quiet_hours: str = ""  # "22:00-07:00": no messages then but alerts
+    language: str = ""  # zh | en: the language of their messages; empty: the settings'
 
 
 @dataclass(frozen=True, slots=True)

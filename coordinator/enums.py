@@ -47,3 +47,10 @@ class PersonChannel(StrEnum):
     DINGTALK = "dingtalk"  # 钉钉 work notice to the dingtalk_userid
     SMS = "sms"  # a text message to the phone
     EMAIL = "email"
+
+
+class Language(StrEnum):
+    """The language a person reads messages in (the `language` column)."""
+
+    ZH = "zh"
+    EN = "en"

@@ -13,6 +13,7 @@ from coordinator.enums import (
     AudienceKind,
     DayKind,
     EventKind,
+    Language,
     NetworkProfile,
     PersonChannel,
     SchoolKind,
@@ -79,6 +80,7 @@ CONTACT_COLUMNS = (
     optional("dingtalk_userid", contact_cells.account),
     optional("preferred_channel", cells.choice(PersonChannel)),
     optional("quiet_hours", contact_cells.quiet_hours),
+    optional("language", cells.choice(Language)),
 )
 NAME = Column("name", cells.name)
 START = Column("start", cells.clock)

@@ -112,6 +112,7 @@ class AssistantRow(Imported, table=True):
     dingtalk_userid: str = ""
     preferred_channel: str = Field(default="", sa_type=String(16))
     quiet_hours: str = Field(default="", sa_type=String(16))
+    language: str = Field(default="", sa_type=String(8))
 
 
 class ClassroomRow(Imported, table=True):
@@ -139,6 +140,7 @@ class NetworkTeacherRow(Imported, table=True):
     dingtalk_userid: str = ""
     preferred_channel: str = Field(default="", sa_type=String(16))
     quiet_hours: str = Field(default="", sa_type=String(16))
+    language: str = Field(default="", sa_type=String(8))
 
 
 class TeacherSubjectRow(Imported, table=True):

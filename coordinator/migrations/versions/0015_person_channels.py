@@ -37,6 +37,7 @@ def upgrade() -> None:
             batch.add_column(
                 sa.Column("quiet_hours", sa.String(16), server_default="", nullable=False)
             )
+            batch.add_column(sa.Column("language", sa.String(8), server_default="", nullable=False))
     op.create_table(
         "access_token",
         sa.Column("provider", sa.String(length=32), nullable=False),
@@ -78,5 +79,11 @@ def downgrade() -> None:
     op.drop_table("lesson_announced")
     for table in PEOPLE:
         with op.batch_alter_table(table) as batch:
-            for column in ("quiet_hours", "preferred_channel", "dingtalk_userid", "wecom_userid"):
+            for column in (
+                "language",
+                "quiet_hours",
+                "preferred_channel",
+                "dingtalk_userid",
+                "wecom_userid",
+            ):
                 batch.drop_column(column)

@@ -51,6 +51,7 @@ class Person:
     preferred_channel: str = ""
     quiet_hours: str = ""
     time_zone: str = "Asia/Shanghai"
+    language: str = ""  # zh | en; empty: the settings' language
 
     @property
     def recipient(self) -> str:

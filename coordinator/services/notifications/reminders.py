@@ -21,7 +21,7 @@ from sqlmodel import col, func, select
 from coordinator import domain, models
 from coordinator.errors import CoordinatorError
 from coordinator.notify import messages
-from coordinator.notify.messages import LessonFacts, Message
+from coordinator.notify.messages import Language, LessonFacts, Message
 from coordinator.services.counters import FEEDS
 from coordinator.services.data.directory import Directory
 from coordinator.services.lessons.classrooms import classrooms_by_lesson
@@ -36,7 +36,8 @@ from coordinator.streams import LessonLinks, StreamsSettings
 log = logging.getLogger(__name__)
 
 JobKind = Literal["reminder", "checkin", "escalate", "live", "room"]
-Compose = Callable[[LessonFacts, str, str, str], Message]  # facts, time zone, room, link
+# facts, time zone, room, link, the reader's language
+Compose = Callable[[LessonFacts, str, str, str, Language], Message]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +124,7 @@ def teacher_person(directory: Directory, teacher_id: str) -> Person | None:
         school.region_id,
         *contact_of(teacher),
         time_zone=school.time_zone,
+        language=teacher.language,
     )
 
 
@@ -142,6 +144,7 @@ def assistant_person(directory: Directory, classroom_id: str) -> Person | None:
         school.region_id,
         *contact_of(assistant),
         time_zone=school.time_zone,
+        language=assistant.language,
     )
 
 
@@ -188,7 +191,7 @@ def messages_for(
     """The teacher's message with the teacher's link, each assistant's with their room's."""
     lesson, settings = context.lesson, notifier.settings
     links = safe_links(notifier.streams, context, directory)
-    facts = facts_of(directory, context, settings.language)
+    facts = {language: facts_of(directory, context, language) for language in ("zh", "en")}
     teacher = teacher_person(directory, lesson.teacher_id)
     wanted: list[tuple[Person | None, str, str, str]] = [
         (teacher, lesson.time_zone, "", teacher_url(links))
@@ -201,7 +204,8 @@ def messages_for(
         if person is None:
             continue
         room = directory.owner_name_of_classroom(room_id) if room_id else ""
-        message = compose(facts, zone, room, link)
+        language: Language = "en" if (person.language or settings.language) == "en" else "zh"
+        message = compose(facts[language], zone, room, link, language)
         routes = person_routes(settings, person, message.kind, now)
         who = f"{purpose}:{person.recipient}" + (f":{room_id}" if room_id else "")
         rows += outgoing(
@@ -225,7 +229,7 @@ async def send_reminders(
         return 0
     settings = notifier.settings
 
-    def compose(facts: LessonFacts, zone: str, room: str, link: str) -> Message:
+    def compose(facts: LessonFacts, zone: str, room: str, link: str, language: Language) -> Message:
         minutes = max(0, round((facts.start - now).total_seconds() / 60))
         minutes = min(minutes, settings.reminder_minutes) if settings.reminder_minutes else minutes
         return messages.reminder(
@@ -234,7 +238,7 @@ async def send_reminders(
             room=room,
             link=link,
             minutes=minutes,
-            language=settings.language,
+            language=language,
             page=page_of(settings, facts.key),
         )
 
@@ -263,7 +267,7 @@ async def send_change_notices(
 
     befores = await announced_before(store, [context.lesson for context in changed])
 
-    def compose(facts: LessonFacts, zone: str, room: str, link: str) -> Message:
+    def compose(facts: LessonFacts, zone: str, room: str, link: str, language: Language) -> Message:
         note = befores.get(facts.key)
         before = None
         if note is not None:
@@ -274,7 +278,7 @@ async def send_change_notices(
             time_zone=zone,
             room=room,
             link=link,
-            language=settings.language,
+            language=language,
             page=page_of(settings, facts.key),
             before=before,
         )

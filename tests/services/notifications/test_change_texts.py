@@ -11,10 +11,12 @@ from sqlmodel import col, select
 from coordinator import models
 from coordinator.notify import messages
 from coordinator.notify.messages import Before
+from coordinator.services.data.directory import Directory
+from coordinator.services.data.imports import import_bundle
 from coordinator.services.notifications.announced import note_upcoming
 from coordinator.services.notifications.reminders import send_change_notices, send_reminders
 from coordinator.store import Store
-from tests.notify.support import NOW, add_lesson, notifier, seed
+from tests.notify.support import NOW, add_lesson, bundle, notifier, seed
 from tests.notify.test_messages import FACTS
 
 KEY = "s-music@2026-11-23"
@@ -122,3 +124,21 @@ async def test_lessons_changed_together_make_one_message_per_person(store: Store
     assert by_person["teacher:t-wang"].subject == "【课程变更】2节课有变化"
     assert by_person["teacher:t-wang"].data["lessons"] == [KEY, "s-music@2026-11-24"]
     assert by_person["assistant:a-li"].subject == "【课程变更】音乐"  # only one of them is hers
+
+
+async def test_each_person_reads_their_own_language(store: Store) -> None:
+    county = bundle()
+    assistants = tuple(
+        dataclasses.replace(a, language="en") if a.id == "a-zhao" else a for a in county.assistants
+    )
+    county = dataclasses.replace(county, assistants=assistants)
+    await import_bundle(store, county, source="t", now=NOW - dt.timedelta(days=7))
+    directory = Directory.of(county)
+    await add_lesson(store, NOW + dt.timedelta(hours=1))
+    config = notifier("http://r", channels=("robots",))
+    await send_reminders(store, config, directory, lesson_key=KEY, revision=0, now=NOW)
+    async with store.read() as session:
+        rows = (await session.exec(select(models.NotificationRow))).all()
+    subjects = {row.recipient: row.subject for row in rows}
+    assert subjects["assistant:a-zhao"] == "[Live lesson] Music starts in 30 min"
+    assert subjects["assistant:a-li"] == "【双师课堂】30分钟后上课：音乐"
