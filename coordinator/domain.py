@@ -110,6 +110,11 @@ class Assistant:
     name: str
     phone: str = ""
     email: str = ""
+    wecom_userid: str = ""  # 企业微信 账号
+    dingtalk_userid: str = ""  # 钉钉 userid
+    preferred_channel: str = ""  # wecom | dingtalk | sms | email; empty: the settings' order
+    quiet_hours: str = ""  # "22:00-07:00": no messages then but alerts
+    language: str = ""  # zh | en: the language of their messages; empty: the settings'
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +141,11 @@ class NetworkTeacher:
     max_per_week: int
     phone: str = ""
     email: str = ""
+    wecom_userid: str = ""  # 企业微信 账号
+    dingtalk_userid: str = ""  # 钉钉 userid
+    preferred_channel: str = ""  # wecom | dingtalk | sms | email; empty: the settings' order
+    quiet_hours: str = ""  # "22:00-07:00": no messages then but alerts
+    language: str = ""  # zh | en: the language of their messages; empty: the settings'
 
 
 @dataclass(frozen=True, slots=True)

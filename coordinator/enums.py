@@ -38,3 +38,19 @@ class AudienceKind(StrEnum):
     ALLIANCE = "alliance"  # the teachers of an alliance's schools
     REGION = "region"  # the teachers of a region's schools
     CLASSROOM = "classroom"  # the parents of a classroom
+
+
+class PersonChannel(StrEnum):
+    """Where one person is reached first (the `preferred_channel` column)."""
+
+    WECOM = "wecom"  # 企业微信 application message to the wecom_userid
+    DINGTALK = "dingtalk"  # 钉钉 work notice to the dingtalk_userid
+    SMS = "sms"  # a text message to the phone
+    EMAIL = "email"
+
+
+class Language(StrEnum):
+    """The language a person reads messages in (the `language` column)."""
+
+    ZH = "zh"
+    EN = "en"

@@ -27,8 +27,9 @@ from coordinator.services import checkins
 from coordinator.services.accounts.housekeeping import forget_expired_sign_ins
 from coordinator.services.data.directory import Directory
 from coordinator.services.data.imports import load_bundle
-from coordinator.services.notifications import alerts, reminders
+from coordinator.services.notifications import alerts, announced, receipts, reminders
 from coordinator.services.notifications import outbox as notifications
+from coordinator.services.notifications.access_tokens import DatabaseTokens
 from coordinator.services.notifications.reminders import Notifier, PlannedJob
 from coordinator.services.scheduler import job_runs
 from coordinator.services.scheduler.leader import Leadership, WorkerAlreadyRunning
@@ -39,7 +40,7 @@ from coordinator.streams.platform import ApiAnswer, ApiCall
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
-LESSON_JOBS = ("reminder", "checkin", "live", "room", "evidence")
+LESSON_JOBS = ("reminder", "checkin", "escalate", "live", "room", "evidence")
 RETRIED = ("room", "evidence")  # a failed one is planned again by the next full rebuild
 HOUSEKEEPING_EVERY = dt.timedelta(hours=6)
 # Remembered check-in answers outlive the oldest report a phone may still send (30 days by
@@ -148,6 +149,9 @@ class Jobs:
     async def checkin(self, lesson_key: str, revision: int) -> None:
         await self._lesson_job("checkin", alerts.check_classrooms, lesson_key, revision)
 
+    async def escalate(self, lesson_key: str, revision: int) -> None:
+        await self._lesson_job("escalate", alerts.escalate_classrooms, lesson_key, revision)
+
     async def live(self, lesson_key: str, revision: int) -> None:
         await self._lesson_job("live", alerts.check_teacher_live, lesson_key, revision)
 
@@ -193,6 +197,7 @@ class Jobs:
         async with self._sending:
             settings = self.notifier.settings
             await notifications.deliver_due(self.store, settings, self.channels, now=self.clock())
+            await receipts.check_receipts(self.store, settings, self.channels, now=self.clock())
 
     async def housekeeping(self) -> int:
         """Forget check-in answers older than `keep_answers` (the number forgotten), job runs
@@ -221,6 +226,8 @@ class Jobs:
             self._generation, self._directory = generation, None
         directory = await self.directory()
         await reminders.send_change_notices(self.store, self.notifier, directory, now=now)
+        horizon = dt.timedelta(hours=self.notifier.settings.change_horizon_hours)
+        await announced.note_upcoming(self.store, horizon=horizon, now=now)
         lessons = await reminders.upcoming_lessons(self.store, self.notifier, now)
         planned = reminders.reminder_jobs(lessons, self.notifier.settings, now)
         planned += alerts.alert_jobs(lessons, self.notifier, directory, now)
@@ -334,7 +341,8 @@ async def run_worker(
     """The worker with the channels the settings configure, until `stop` is set."""
     timeout = aiohttp.ClientTimeout(total=notifier.settings.send_timeout_s)
     async with aiohttp.ClientSession(timeout=timeout) as http:
-        channels = build_channels(notifier.settings, http)
+        tokens = DatabaseTokens(store, notifier.settings.tokens)
+        channels = build_channels(notifier.settings, http, tokens)
         log.info("worker channels: %s", sorted(channels) or "none")
         worker = Worker(
             store,

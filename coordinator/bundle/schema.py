@@ -6,14 +6,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from coordinator import domain
-from coordinator.bundle import cells
+from coordinator.bundle import cells, contact_cells
 from coordinator.bundle.cells import Cell
 from coordinator.enums import (
     AllianceKind,
     AudienceKind,
     DayKind,
     EventKind,
+    Language,
     NetworkProfile,
+    PersonChannel,
     SchoolKind,
 )
 
@@ -72,6 +74,14 @@ def ref(name: str, table: str, parse: Callable[[Cell], object] = cells.identifie
 
 
 ID = Column("id", cells.identifier)
+# How a teacher or an assistant is reached one to one (all optional: older bundles read as is).
+CONTACT_COLUMNS = (
+    optional("wecom_userid", contact_cells.account),
+    optional("dingtalk_userid", contact_cells.account),
+    optional("preferred_channel", cells.choice(PersonChannel)),
+    optional("quiet_hours", contact_cells.quiet_hours),
+    optional("language", cells.choice(Language)),
+)
 NAME = Column("name", cells.name)
 START = Column("start", cells.clock)
 END = Column("end", cells.clock)
@@ -167,6 +177,7 @@ FILES: tuple[FileSpec, ...] = (
             NAME,
             optional("phone", cells.phone),
             optional("email", cells.email),
+            *CONTACT_COLUMNS,
         ),
     ),
     FileSpec(
@@ -195,6 +206,7 @@ FILES: tuple[FileSpec, ...] = (
             Column("max_per_week", cells.positive),
             optional("phone", cells.phone),
             optional("email", cells.email),
+            *CONTACT_COLUMNS,
         ),
     ),
     FileSpec(

@@ -14,6 +14,7 @@ from coordinator.cli import (
     data,
     db,
     feeds,
+    notify,
     plan,
     rebalance,
     reports,
@@ -79,5 +80,6 @@ for command in (
     worker.worker,
     users.users,
     reports.report,
+    notify.notify,
 ):
     main.add_command(command)

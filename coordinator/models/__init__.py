@@ -60,7 +60,9 @@ from coordinator.models.lessons import (
 )
 from coordinator.models.meetings import PlatformEvidenceRow, PlatformMeetingRow
 from coordinator.models.notifications import (
+    AccessTokenRow,
     JobRunRow,
+    LessonAnnouncedRow,
     NotificationRow,
 )
 from coordinator.models.planning import (
@@ -73,6 +75,7 @@ from coordinator.models.planning import (
 from coordinator.models.proposals import RebalanceProposalRow
 
 __all__ = [
+    "AccessTokenRow",
     "AllianceMemberRow",
     "AllianceRow",
     "ApiTokenRow",
@@ -93,6 +96,7 @@ __all__ = [
     "ImportRunRow",
     "Imported",
     "JobRunRow",
+    "LessonAnnouncedRow",
     "LessonClassroomRow",
     "LessonDepartureRow",
     "LessonEditRow",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
 from coordinator.enums import (
@@ -107,6 +108,11 @@ class AssistantRow(Imported, table=True):
     name: str
     phone: str
     email: str
+    wecom_userid: str = ""
+    dingtalk_userid: str = ""
+    preferred_channel: str = Field(default="", sa_type=String(16))
+    quiet_hours: str = Field(default="", sa_type=String(16))
+    language: str = Field(default="", sa_type=String(8))
 
 
 class ClassroomRow(Imported, table=True):
@@ -130,6 +136,11 @@ class NetworkTeacherRow(Imported, table=True):
     max_per_week: int
     phone: str
     email: str
+    wecom_userid: str = ""
+    dingtalk_userid: str = ""
+    preferred_channel: str = Field(default="", sa_type=String(16))
+    quiet_hours: str = Field(default="", sa_type=String(16))
+    language: str = Field(default="", sa_type=String(8))
 
 
 class TeacherSubjectRow(Imported, table=True):

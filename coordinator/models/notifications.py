@@ -29,12 +29,16 @@ class NotificationRow(SQLModel, table=True):
     subject: str
     body: str
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    status: str = Field(default="pending", sa_type=String(16), index=True)  # pending|sent|failed
+    # pending | sent | delivered (the provider says so) | failed
+    status: str = Field(default="pending", sa_type=String(16), index=True)
     attempts: int = 0
     next_attempt_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
     created_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
     sent_at: dt.datetime | None = utc_column()
     last_error: str = ""
+    provider_id: str = ""  # the provider's id of an accepted message (task id, BizId, msgid)
+    check_at: dt.datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+    delivered_at: dt.datetime | None = utc_column()
 
 
 class JobRunRow(SQLModel, table=True):
@@ -47,3 +51,31 @@ class JobRunRow(SQLModel, table=True):
     __tablename__ = "job_run"
     id: str = Field(sa_type=String(255), primary_key=True)
     finished_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+
+
+class AccessTokenRow(SQLModel, table=True):
+    """An API access token shared by every process, keyed by provider and app.
+
+    One process at a time refreshes it: the one whose conditional update takes the lease
+    (`lease_until` in the past or empty) fetches, writes the token and frees the lease.
+    """
+
+    __tablename__ = "access_token"
+    provider: str = Field(sa_type=String(32), primary_key=True)  # wecom | dingtalk | ...
+    app: str = Field(sa_type=String(128), primary_key=True)  # corpid:agentid, appkey, ...
+    token: str = ""
+    expires_at: dt.datetime | None = utc_column()
+    lease_until: dt.datetime | None = utc_column()
+    refreshed_at: dt.datetime | None = utc_column()
+
+
+class LessonAnnouncedRow(SQLModel, table=True):
+    """A lesson as people last knew it (its time and teacher at a revision), so a change
+    notice can say what it was before: "周二 09:10 → 周三 15:00，代课：韩雪"."""
+
+    __tablename__ = "lesson_announced"
+    lesson_key: str = Field(foreign_key="lesson.key", primary_key=True)
+    revision: int
+    start: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+    teacher_id: str
+    noted_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)

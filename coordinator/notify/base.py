@@ -4,16 +4,42 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import aiohttp
 
 from coordinator.errors import CoordinatorError
 from coordinator.settings.notifications import NotificationSettings
 
+if TYPE_CHECKING:
+    from coordinator.notify.tokens import TokenCache
+
 
 class DeliveryError(CoordinatorError):
-    """A channel could not hand a message over; the outbox will try again."""
+    """A channel could not hand a message over; the outbox tries again unless `permanent`
+    (an unknown user id, a refused template: trying again cannot help)."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What a provider answered to an accepted message: its id there (task id, BizId, msgid)
+    and whether its delivery can be asked for later (`Tracking.check`)."""
+
+    provider_id: str
+    trackable: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A provider's later word on a sent message: delivered, failed (with its error), or not
+    known yet (`state` "sent")."""
+
+    state: str  # delivered | failed | sent
+    error: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +56,14 @@ class Delivery:
 
 
 class Channel(Protocol):
-    async def send(self, delivery: Delivery) -> None:
-        """Hand the message over or raise DeliveryError."""
+    async def send(self, delivery: Delivery) -> Receipt | None:
+        """Hand the message over or raise DeliveryError; the provider's receipt if it gives one."""
+
+
+@runtime_checkable
+class Tracking(Protocol):
+    async def check(self, delivery: Delivery, receipt: Receipt) -> Outcome:
+        """Ask the provider what became of a message it accepted."""
 
 
 async def post_json(
@@ -65,10 +97,14 @@ def check_robot_answer(text: str) -> None:
 
 
 def build_channels(
-    settings: NotificationSettings, http: aiohttp.ClientSession
+    settings: NotificationSettings,
+    http: aiohttp.ClientSession,
+    tokens: TokenCache | None = None,
 ) -> dict[str, Channel]:
-    """Every configured channel by name: "email", "robot:NAME", "webhook:NAME"."""
+    """Every configured channel by name: "email", "robot:NAME", "webhook:NAME", and with a
+    token cache the one-to-one "wecom", "dingtalk" and "sms"."""
     from coordinator.notify import dingtalk, smtp, webhook, wecom
+    from coordinator.notify.person_channels import person_channels
 
     channels: dict[str, Channel] = {}
     if settings.uses("email") and settings.smtp.configured:
@@ -80,4 +116,6 @@ def build_channels(
     if settings.uses("webhooks"):
         for name, hook in settings.webhooks.items():
             channels[f"webhook:{name}"] = webhook.JsonWebhook(hook, http)
+    if tokens is not None:
+        channels.update(person_channels(settings, http, tokens))
     return channels

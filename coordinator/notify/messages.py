@@ -44,6 +44,14 @@ class LessonFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class Before:
+    """What people were last told of a lesson: its start and its teacher."""
+
+    start: dt.datetime
+    teacher: str
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
     kind: MessageKind
     subject: str
@@ -61,7 +69,33 @@ def when(facts: LessonFacts, time_zone: str, language: Language) -> str:
     return f"{start.month}月{start.day}日（周{WEEKDAYS_ZH[start.weekday()]}）{hours}"
 
 
-def _lines(facts: LessonFacts, time_zone: str, room: str, link: str, language: Language) -> str:
+def moment(at: dt.datetime, time_zone: str, language: Language, *, dated: bool) -> str:
+    """ "周二 09:10" (or "12月8日（周二）09:10" when `dated`); "Tue 09:10", "Tue 8 Dec 09:10"."""
+    local = at.astimezone(ZoneInfo(time_zone))
+    if language == "en":
+        return f"{local:%a %d %b %H:%M}" if dated else f"{local:%a %H:%M}"
+    weekday = f"周{WEEKDAYS_ZH[local.weekday()]}"
+    day = f"{local.month}月{local.day}日（{weekday}）" if dated else weekday
+    return f"{day}{'' if dated else ' '}{local:%H:%M}"
+
+
+def what_changed(before: Before, facts: LessonFacts, time_zone: str, language: Language) -> str:
+    """ "周二 09:10 → 周三 15:00，代课：韩雪": the time before and now, and a new teacher."""
+    dated = abs((facts.start - before.start).days) >= 6
+    then = moment(before.start, time_zone, language, dated=dated)
+    now = moment(facts.start, time_zone, language, dated=dated)
+    moved = f"{then} → {now}" if before.start != facts.start else ""
+    substitute = facts.teacher if before.teacher and before.teacher != facts.teacher else ""
+    if language == "en":
+        parts = [moved, f"substitute: {substitute}" if substitute else ""]
+        return ", ".join(part for part in parts if part)
+    parts = [moved, f"代课：{substitute}" if substitute else ""]
+    return "，".join(part for part in parts if part)
+
+
+def _lines(
+    facts: LessonFacts, time_zone: str, room: str, link: str, language: Language, page: str = ""
+) -> str:
     zh = language == "zh"
     rows = [
         ("时间" if zh else "Time", when(facts, time_zone, language)),
@@ -70,6 +104,8 @@ def _lines(facts: LessonFacts, time_zone: str, room: str, link: str, language: L
         ("教室" if zh else "Classroom", room or "、".join(facts.rooms)),
         ("链接" if zh else "Link", link or ("（暂无）" if zh else "(none yet)")),
     ]
+    if page:
+        rows.append(("课程页" if zh else "Lesson page", page))
     separator = "：" if zh else ": "
     return "\n".join(f"{name}{separator}{value}" for name, value in rows)
 
@@ -77,6 +113,7 @@ def _lines(facts: LessonFacts, time_zone: str, room: str, link: str, language: L
 def _data(kind: str, facts: LessonFacts, link: str, **extra: Any) -> dict[str, Any]:
     return {
         "kind": kind,
+        "teacher": facts.teacher,
         "lesson_key": facts.key,
         "revision": facts.revision,
         "status": facts.status,
@@ -88,21 +125,42 @@ def _data(kind: str, facts: LessonFacts, link: str, **extra: Any) -> dict[str, A
 
 
 def reminder(
-    facts: LessonFacts, *, time_zone: str, room: str, link: str, minutes: int, language: Language
+    facts: LessonFacts,
+    *,
+    time_zone: str,
+    room: str,
+    link: str,
+    minutes: int,
+    language: Language,
+    page: str = "",
 ) -> Message:
-    """N minutes before: the teacher gets the teacher's link, a classroom its own."""
+    """N minutes before (or "now", never "in 0 minutes"): the teacher gets the teacher's
+    link, a classroom its own."""
+    start = facts.start.astimezone(ZoneInfo(time_zone))
     if language == "zh":
-        subject = f"【双师课堂】{minutes}分钟后上课：{facts.subject}"
+        soon = f"{minutes}分钟后上课" if minutes >= 1 else f"现在上课（{start:%H:%M}）"
+        subject = f"【双师课堂】{soon}：{facts.subject}"
     else:
-        subject = f"[Live lesson] {facts.subject} starts in {minutes} min"
-    text = _lines(facts, time_zone, room, link, language)
-    return Message("reminder", subject, text, _data("reminder", facts, link, room=room))
+        soon = f"starts in {minutes} min" if minutes >= 1 else f"starts now ({start:%H:%M})"
+        subject = f"[Live lesson] {facts.subject} {soon}"
+    text = _lines(facts, time_zone, room, link, language, page)
+    short = f"{moment(facts.start, time_zone, language, dated=True)} {room}".strip()
+    data = _data("reminder", facts, link, room=room, page=page, sms_text=short)
+    return Message("reminder", subject, text, data)
 
 
 def change_notice(
-    facts: LessonFacts, *, time_zone: str, room: str, link: str, language: Language
+    facts: LessonFacts,
+    *,
+    time_zone: str,
+    room: str,
+    link: str,
+    language: Language,
+    page: str = "",
+    before: Before | None = None,
 ) -> Message:
-    """A late change: cancelled, changed, or (revision 0) a lesson newly added to the week."""
+    """A late change: cancelled, changed, or (revision 0) a lesson newly added to the week;
+    with `before`, its first line says what changed ("周二 09:10 → 周三 15:00，代课：韩雪")."""
     cancelled, added = facts.status == "cancelled", facts.revision == 0
     if language == "zh":
         label = "已取消" if cancelled else "新增课程" if added else "课程变更"
@@ -110,8 +168,14 @@ def change_notice(
     else:
         label = "Cancelled" if cancelled else "New lesson" if added else "Changed"
         subject = f"[{label}] {facts.subject}"
-    text = _lines(facts, time_zone, room, "" if cancelled else link, language)
-    return Message("change", subject, text, _data("change", facts, link, room=room))
+    text = _lines(facts, time_zone, room, "" if cancelled else link, language, page)
+    changed = what_changed(before, facts, time_zone, language) if before and not cancelled else ""
+    if changed:
+        label = "变更：" if language == "zh" else "Change: "
+        text = f"{label}{changed}\n{text}"
+    short = changed or moment(facts.start, time_zone, language, dated=True)
+    data = _data("change", facts, link, room=room, page=page, sms_text=short)
+    return Message("change", subject, text, data)
 
 
 def alert(

@@ -6,8 +6,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
-ChannelKind = Literal["email", "robots", "webhooks"]
+from coordinator.settings.person_channels import (
+    AliyunSmsSettings,
+    DingTalkAppSettings,
+    TencentSmsSettings,
+    TokenSettings,
+    WeComAppSettings,
+)
+
+ChannelKind = Literal["email", "robots", "webhooks", "wecom", "dingtalk", "sms"]
 MessageKind = Literal["reminder", "change", "alert"]
+PersonChannelName = Literal["wecom", "dingtalk", "sms"]
 ALL_KINDS: tuple[MessageKind, ...] = ("reminder", "change", "alert")
 EVERYWHERE = "*"
 
@@ -78,7 +87,14 @@ class NotificationSettings(_Section):
     """`[notifications]`: what is sent, when, and through which channels."""
 
     enabled: bool = True
-    channels: tuple[ChannelKind, ...] = ("email", "robots", "webhooks")
+    channels: tuple[ChannelKind, ...] = (
+        "email",
+        "robots",
+        "webhooks",
+        "wecom",
+        "dingtalk",
+        "sms",
+    )
     language: Literal["zh", "en"] = "zh"
     reminder_minutes: int = Field(default=30, ge=0)
     classroom_checkin_alert_minutes: int = Field(default=10, ge=0)
@@ -100,6 +116,53 @@ class NotificationSettings(_Section):
     webhooks: dict[str, WebhookSettings] = {}
     admin_emails: dict[str, tuple[str, ...]] = {}  # school id, region id or "*" -> addresses
     retry: RetrySettings = RetrySettings()
+    wecom: WeComAppSettings = WeComAppSettings()
+    dingtalk: DingTalkAppSettings = DingTalkAppSettings()
+    aliyun_sms: AliyunSmsSettings = AliyunSmsSettings()
+    tencent_sms: TencentSmsSettings = TencentSmsSettings()
+    tokens: TokenSettings = TokenSettings()
+    # A provider that reports delivery later (DingTalk, Aliyun SMS) is asked this long after
+    # the send, then again at the same pace, until it answers or the window closes.
+    receipt_delay_s: float = Field(default=60.0, gt=0)
+    receipt_window_hours: float = Field(default=24.0, gt=0)
+    # No-show escalation: with N > 0, a classroom not checked in is first told to its
+    # assistant; N minutes later, still not checked in, to the school's and region's admins.
+    escalate_after_minutes: int = Field(default=0, ge=0)
+    # Admins reached on their own channels: school id, region id or "*" -> "wecom:USERID",
+    # "dingtalk:USERID" or "sms:PHONE" entries (with robots and admin_emails).
+    admin_contacts: dict[str, tuple[str, ...]] = {}
+    # The server's public address: messages link to the lesson's page (empty: no page link).
+    public_url: str = ""
+    # Per kind of message, the one-to-one channels tried in turn (after the person's
+    # preferred one); a person reached on none of them gets e-mail and robot mentions.
+    person_routing: dict[MessageKind, tuple[PersonChannelName, ...]] = {
+        "reminder": ("wecom", "dingtalk"),
+        "change": ("wecom", "dingtalk", "sms"),
+        "alert": ("wecom", "dingtalk", "sms"),
+    }
+
+    @model_validator(mode="after")
+    def _contacts_named(self) -> NotificationSettings:
+        for scope, entries in self.admin_contacts.items():
+            for entry in entries:
+                channel, _, address = entry.partition(":")
+                if channel not in ("wecom", "dingtalk", "sms") or not address:
+                    raise ValueError(
+                        f"admin_contacts[{scope!r}]: {entry!r} is not wecom:ID, dingtalk:ID "
+                        "or sms:PHONE"
+                    )
+        return self
 
     def uses(self, channel: ChannelKind) -> bool:
         return self.enabled and channel in self.channels
+
+    def reaches(self, channel: str) -> bool:
+        """A one-to-one channel that is on and configured."""
+        if channel == "wecom":
+            return self.uses("wecom") and self.wecom.configured
+        if channel == "dingtalk":
+            return self.uses("dingtalk") and self.dingtalk.configured
+        if channel == "sms":
+            sms = self.aliyun_sms.configured or self.tencent_sms.configured
+            return self.uses("sms") and sms
+        return False

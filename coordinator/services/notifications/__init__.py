@@ -3,4 +3,8 @@
 - `outbox`: every message is a row first, then sent, retried, never lost
 - `reminders`: reminders before a lesson and change notices after a late change
 - `alerts`: no-show alerts for admins (classroom not checked in, teacher not live, failures)
+- `access_tokens`: the providers' access tokens, shared by every process through the database
+- `announced`: what people last knew of each lesson, so a change notice says before → after
+- `trial`: `notify test` (one message now) and the list of messages with their state
+- `receipts`: what providers later say of sent messages (delivered, or failed after all)
 """

@@ -17,11 +17,17 @@ from coordinator import models
 from coordinator.notify import messages
 from coordinator.notify.messages import AlertKind
 from coordinator.services.data.directory import Directory
-from coordinator.services.notifications.outbox import admin_routes, enqueue, outgoing
+from coordinator.services.notifications.outbox import (
+    admin_routes,
+    enqueue,
+    outgoing,
+    person_routes,
+)
 from coordinator.services.notifications.reminders import (
     LessonContext,
     Notifier,
     PlannedJob,
+    assistant_person,
     facts_of,
     lesson_context,
     load_lessons,
@@ -99,6 +105,33 @@ def alert_rows(
     return outgoing(alert.purpose, message, routes, recipient="admin", lesson_key=key, now=now)
 
 
+def assistant_alert_rows(
+    alert: Alert,
+    context: LessonContext,
+    directory: Directory,
+    notifier: Notifier,
+    now: dt.datetime,
+) -> list[models.NotificationRow]:
+    """The alert for the classroom's assistant, on their own channel (or robot mention)."""
+    person = assistant_person(directory, alert.room_id or "")
+    if person is None:
+        return []
+    settings = notifier.settings
+    zone, room, _ = _where(directory, context, alert.room_id)
+    message = messages.alert(
+        facts_of(directory, context, settings.language),
+        alert.problem,
+        time_zone=zone,
+        room=room,
+        minutes=alert.minutes,
+        language=settings.language,
+    )
+    routes = person_routes(settings, person, "alert", now)
+    purpose = f"{alert.purpose}:{person.recipient}"
+    key = context.lesson.key
+    return outgoing(purpose, message, routes, recipient=person.recipient, lesson_key=key, now=now)
+
+
 async def _checked_in(store: Store, lesson_key: str) -> set[str]:
     query = select(models.AttendanceRow.classroom_id).where(
         col(models.AttendanceRow.lesson_key) == lesson_key,
@@ -106,6 +139,36 @@ async def _checked_in(store: Store, lesson_key: str) -> set[str]:
     )
     async with store.read() as session:
         return set((await session.exec(query)).all())
+
+
+async def _no_checkin(
+    store: Store,
+    notifier: Notifier,
+    directory: Directory,
+    *,
+    lesson_key: str,
+    revision: int,
+    now: dt.datetime,
+    to_admins: bool,
+) -> int:
+    """Alert about every classroom of the lesson that has not checked in: to the admins, or
+    (the first tier of an escalation) to the classroom's assistant."""
+    context = await lesson_context(store, lesson_key, revision)
+    if context is None:
+        return 0
+    checked_in = await _checked_in(store, lesson_key)
+    settings = notifier.settings
+    minutes = settings.classroom_checkin_alert_minutes
+    minutes += settings.escalate_after_minutes if to_admins else 0
+    rows: list[models.NotificationRow] = []
+    for room in sorted(set(context.rooms) - checked_in):
+        purpose = f"alert:no_checkin:{lesson_key}:{revision}:{room}"
+        alert = Alert("no_checkin", purpose, room, minutes)
+        if to_admins:
+            rows += alert_rows(alert, context, directory, notifier, now)
+        else:
+            rows += assistant_alert_rows(alert, context, directory, notifier, now)
+    return await enqueue(store, rows)
 
 
 async def check_classrooms(
@@ -117,18 +180,39 @@ async def check_classrooms(
     revision: int,
     now: dt.datetime,
 ) -> int:
-    """Alert about every classroom of the lesson that has not checked in."""
-    context = await lesson_context(store, lesson_key, revision)
-    if context is None:
-        return 0
-    checked_in = await _checked_in(store, lesson_key)
-    minutes = notifier.settings.classroom_checkin_alert_minutes
-    rows: list[models.NotificationRow] = []
-    for room in sorted(set(context.rooms) - checked_in):
-        purpose = f"alert:no_checkin:{lesson_key}:{revision}:{room}"
-        alert = Alert("no_checkin", purpose, room, minutes)
-        rows += alert_rows(alert, context, directory, notifier, now)
-    return await enqueue(store, rows)
+    """Classrooms not checked in some minutes after the start: the admins are alerted, or,
+    with an escalation delay, the assistant first."""
+    to_admins = notifier.settings.escalate_after_minutes == 0
+    return await _no_checkin(
+        store,
+        notifier,
+        directory,
+        lesson_key=lesson_key,
+        revision=revision,
+        now=now,
+        to_admins=to_admins,
+    )
+
+
+async def escalate_classrooms(
+    store: Store,
+    notifier: Notifier,
+    directory: Directory,
+    *,
+    lesson_key: str,
+    revision: int,
+    now: dt.datetime,
+) -> int:
+    """The second tier: classrooms still not checked in go to the admins."""
+    return await _no_checkin(
+        store,
+        notifier,
+        directory,
+        lesson_key=lesson_key,
+        revision=revision,
+        now=now,
+        to_admins=True,
+    )
 
 
 async def check_teacher_live(
@@ -222,6 +306,9 @@ def alert_jobs(
         provider = notifier.streams.provider_name(teacher.school_id if teacher else None)
         if context.rooms:
             jobs.append(PlannedJob("checkin", lesson.key, lesson.revision, lesson.start + checkin))
+        if context.rooms and settings.escalate_after_minutes:
+            at = lesson.start + checkin + dt.timedelta(minutes=settings.escalate_after_minutes)
+            jobs.append(PlannedJob("escalate", lesson.key, lesson.revision, at))
         if provider in settings.live_check_providers:
             jobs.append(PlannedJob("live", lesson.key, lesson.revision, lesson.start + live))
     return [job for job in jobs if job.run_at >= now - grace]

@@ -23,7 +23,9 @@ from sqlmodel import col, select
 
 from coordinator import models
 from coordinator.notify import Channel, Delivery, DeliveryError
+from coordinator.notify.base import Receipt
 from coordinator.notify.messages import Message
+from coordinator.notify.quiet_hours import after_quiet_hours
 from coordinator.observability.metrics import notification_finished
 from coordinator.settings.notifications import EVERYWHERE, MessageKind, NotificationSettings
 from coordinator.store import Store
@@ -44,10 +46,24 @@ class Person:
     email: str
     school_id: str
     region_id: str
+    wecom_userid: str = ""
+    dingtalk_userid: str = ""
+    preferred_channel: str = ""
+    quiet_hours: str = ""
+    time_zone: str = "Asia/Shanghai"
+    language: str = ""  # zh | en; empty: the settings' language
 
     @property
     def recipient(self) -> str:
         return f"{self.kind}:{self.id}"
+
+    def address_on(self, channel: str) -> str:
+        """Their id or number on a one-to-one channel ("" when they have none there)."""
+        return {
+            "wecom": self.wecom_userid,
+            "dingtalk": self.dingtalk_userid,
+            "sms": self.phone,
+        }.get(channel, "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +71,7 @@ class Route:
     channel: str
     address: str = ""
     mentions: tuple[str, ...] = ()
+    not_before: dt.datetime | None = None  # held back until then (the person's quiet hours)
 
 
 @dataclass(slots=True)
@@ -71,8 +88,35 @@ def _webhook_routes(settings: NotificationSettings, kind: MessageKind) -> list[R
     return [Route(f"webhook:{name}") for name, hook in hooks if kind in hook.kinds]
 
 
-def person_routes(settings: NotificationSettings, person: Person, kind: MessageKind) -> list[Route]:
-    """E-mail if they have an address, their school's or region's robots, the webhooks."""
+def personal_route(
+    settings: NotificationSettings, person: Person, kind: MessageKind, now: dt.datetime | None
+) -> Route | None:
+    """The one channel of their own that reaches them for this kind of message: their
+    preferred one first, then the settings' order for the kind; held back by quiet hours
+    (alerts are not)."""
+    wanted = settings.person_routing.get(kind, ())
+    order = [person.preferred_channel, *wanted] if person.preferred_channel in wanted else wanted
+    for channel in order:
+        address = person.address_on(channel)
+        if address and settings.reaches(channel):
+            if now is None or kind == "alert":
+                return Route(channel, address)
+            later = after_quiet_hours(now, person.quiet_hours, person.time_zone)
+            return Route(channel, address, not_before=later if later > now else None)
+    return None
+
+
+def person_routes(
+    settings: NotificationSettings,
+    person: Person,
+    kind: MessageKind,
+    now: dt.datetime | None = None,
+) -> list[Route]:
+    """Their own channel (WeCom, DingTalk, SMS) when they can be reached on one; else e-mail
+    if they have an address and their school's or region's robots; the webhooks always."""
+    own = personal_route(settings, person, kind, now)
+    if own is not None:
+        return [own, *_webhook_routes(settings, kind)]
     routes = []
     if settings.uses("email") and settings.smtp.configured and person.email:
         routes.append(Route("email", person.email))
@@ -97,6 +141,11 @@ def admin_routes(settings: NotificationSettings, scopes: Iterable[str]) -> list[
         for name, robot in sorted(settings.robots.items()):
             if robot.scope == "admin" and robot.target in wanted:
                 routes[(f"robot:{name}", "")] = Route(f"robot:{name}")
+    for target, entries in sorted(settings.admin_contacts.items()):
+        for entry in entries if target in wanted else ():
+            channel, _, address = entry.partition(":")
+            if settings.reaches(channel):
+                routes[(channel, address)] = Route(channel, address)
     return [*routes.values(), *_webhook_routes(settings, "alert")]
 
 
@@ -129,7 +178,7 @@ def outgoing(
             subject=message.subject,
             body=message.text,
             data={**message.data, "recipient": recipient},
-            next_attempt_at=now,
+            next_attempt_at=route.not_before or now,
             created_at=now,
         )
         for route in routes
@@ -155,7 +204,7 @@ async def enqueue(store: Store, rows: Iterable[models.NotificationRow]) -> int:
     return added
 
 
-def _delivery(row: models.NotificationRow) -> Delivery:
+def delivery_of(row: models.NotificationRow) -> Delivery:
     return Delivery(
         id=row.id,
         channel=row.channel,
@@ -167,37 +216,51 @@ def _delivery(row: models.NotificationRow) -> Delivery:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """How one try ended: the provider's receipt, or what went wrong (and if for good)."""
+
+    receipt: Receipt | None = None
+    error: str | None = None
+    permanent: bool = False
+
+
 async def _attempt(
     row: models.NotificationRow, channels: Mapping[str, Channel], timeout_s: float
-) -> str | None:
-    """Send once; None when it went out, else what went wrong."""
+) -> Attempt:
+    """Send once."""
     channel = channels.get(row.channel)
     if channel is None:
-        return f"channel {row.channel!r} is not configured"
+        return Attempt(error=f"channel {row.channel!r} is not configured")
     try:
         async with asyncio.timeout(timeout_s):
-            await channel.send(_delivery(row))
+            receipt = await channel.send(delivery_of(row))
     except DeliveryError as error:
-        return str(error)
+        return Attempt(error=str(error), permanent=error.permanent)
     except TimeoutError:
-        return f"no answer within {timeout_s:g} s"
-    return None
+        return Attempt(error=f"no answer within {timeout_s:g} s")
+    return Attempt(receipt=receipt)
 
 
 def _record(
     row: models.NotificationRow,
-    error: str | None,
+    attempt: Attempt,
     settings: NotificationSettings,
     now: dt.datetime,
 ) -> None:
     row.attempts += 1
+    error = attempt.error
     if error is None:
         row.status, row.sent_at, row.last_error = "sent", now, ""
+        if attempt.receipt is not None:
+            row.provider_id = attempt.receipt.provider_id[:255]
+            if attempt.receipt.trackable:
+                row.check_at = now + dt.timedelta(seconds=settings.receipt_delay_s)
         log.info("sent %s", row.id)
         notification_finished("sent")
         return
     row.last_error = error[:1000]
-    if row.attempts >= settings.retry.max_attempts:
+    if attempt.permanent or row.attempts >= settings.retry.max_attempts:
         row.status = "failed"
         notification_finished("failed")
         log.error("gave up on %s after %d attempts: %s", row.id, row.attempts, error)
@@ -238,6 +301,8 @@ async def _save(store: Store, row: models.NotificationRow) -> None:
                 next_attempt_at=row.next_attempt_at,
                 sent_at=row.sent_at,
                 last_error=row.last_error,
+                provider_id=row.provider_id,
+                check_at=row.check_at,
             )
         )
 
@@ -263,8 +328,8 @@ async def deliver_due(
     for row in rows:
         if not await _claim(store, row, now + dt.timedelta(seconds=2 * settings.send_timeout_s)):
             continue  # another worker took it (two leaders for a moment during a fail-over)
-        error = await _attempt(row, channels, settings.send_timeout_s)
-        _record(row, error, settings, now)
+        attempt = await _attempt(row, channels, settings.send_timeout_s)
+        _record(row, attempt, settings, now)
         await _save(store, row)
         report.sent += row.status == "sent"
         report.retrying += row.status == "pending"

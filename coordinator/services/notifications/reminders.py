@@ -13,17 +13,20 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
+from urllib.parse import quote
 
 from sqlalchemy import ColumnElement, or_
 from sqlmodel import col, func, select
 
-from coordinator import models
+from coordinator import domain, models
 from coordinator.errors import CoordinatorError
 from coordinator.notify import messages
-from coordinator.notify.messages import LessonFacts, Message
+from coordinator.notify.messages import Language, LessonFacts, Message
 from coordinator.services.counters import FEEDS
 from coordinator.services.data.directory import Directory
 from coordinator.services.lessons.classrooms import classrooms_by_lesson
+from coordinator.services.notifications.announced import announced_before
+from coordinator.services.notifications.merging import merge_by_person
 from coordinator.services.notifications.outbox import Person, enqueue, outgoing, person_routes
 from coordinator.services.streaming.links import classroom_url, links_of, teacher_url
 from coordinator.settings.notifications import NotificationSettings
@@ -32,8 +35,9 @@ from coordinator.streams import LessonLinks, StreamsSettings
 
 log = logging.getLogger(__name__)
 
-JobKind = Literal["reminder", "checkin", "live", "room", "evidence"]
-Compose = Callable[[LessonFacts, str, str, str], Message]  # facts, time zone, room, link
+JobKind = Literal["reminder", "checkin", "escalate", "live", "room", "evidence"]
+# facts, time zone, room, link, the reader's language
+Compose = Callable[[LessonFacts, str, str, str, Language], Message]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,13 +100,39 @@ async def lesson_context(store: Store, key: str, revision: int) -> LessonContext
     return found[0]
 
 
+def page_of(settings: NotificationSettings, lesson_key: str) -> str:
+    """The lesson's page on the server, when its public address is set."""
+    if not settings.public_url:
+        return ""
+    return f"{settings.public_url.rstrip('/')}/lessons/{quote(lesson_key, safe='@')}"
+
+
+def contact_of(person: domain.NetworkTeacher | domain.Assistant) -> tuple[str, str, str, str]:
+    """WeCom and DingTalk ids, preferred channel and quiet hours, as the bundle gives them."""
+    return (
+        person.wecom_userid,
+        person.dingtalk_userid,
+        person.preferred_channel,
+        person.quiet_hours,
+    )
+
+
 def teacher_person(directory: Directory, teacher_id: str) -> Person | None:
     teacher = directory.teachers.get(teacher_id)
     if teacher is None:
         return None
-    region = directory.schools[teacher.school_id].region_id
+    school = directory.schools[teacher.school_id]
     return Person(
-        "teacher", teacher.id, teacher.name, teacher.phone, teacher.email, teacher.school_id, region
+        "teacher",
+        teacher.id,
+        teacher.name,
+        teacher.phone,
+        teacher.email,
+        teacher.school_id,
+        school.region_id,
+        *contact_of(teacher),
+        time_zone=school.time_zone,
+        language=teacher.language,
     )
 
 
@@ -111,7 +141,7 @@ def assistant_person(directory: Directory, classroom_id: str) -> Person | None:
     assistant = directory.assistants.get(classroom.assistant_id) if classroom else None
     if assistant is None:
         return None
-    region = directory.schools[assistant.school_id].region_id
+    school = directory.schools[assistant.school_id]
     return Person(
         "assistant",
         assistant.id,
@@ -119,7 +149,10 @@ def assistant_person(directory: Directory, classroom_id: str) -> Person | None:
         assistant.phone,
         assistant.email,
         assistant.school_id,
-        region,
+        school.region_id,
+        *contact_of(assistant),
+        time_zone=school.time_zone,
+        language=assistant.language,
     )
 
 
@@ -166,7 +199,7 @@ def messages_for(
     """The teacher's message with the teacher's link, each assistant's with their room's."""
     lesson, settings = context.lesson, notifier.settings
     links = safe_links(notifier.streams, context, directory)
-    facts = facts_of(directory, context, settings.language)
+    facts = {language: facts_of(directory, context, language) for language in ("zh", "en")}
     teacher = teacher_person(directory, lesson.teacher_id)
     wanted: list[tuple[Person | None, str, str, str]] = [
         (teacher, lesson.time_zone, "", teacher_url(links))
@@ -179,8 +212,9 @@ def messages_for(
         if person is None:
             continue
         room = directory.owner_name_of_classroom(room_id) if room_id else ""
-        message = compose(facts, zone, room, link)
-        routes = person_routes(settings, person, message.kind)
+        language: Language = "en" if (person.language or settings.language) == "en" else "zh"
+        message = compose(facts[language], zone, room, link, language)
+        routes = person_routes(settings, person, message.kind, now)
         who = f"{purpose}:{person.recipient}" + (f":{room_id}" if room_id else "")
         rows += outgoing(
             who, message, routes, recipient=person.recipient, lesson_key=lesson.key, now=now
@@ -203,11 +237,17 @@ async def send_reminders(
         return 0
     settings = notifier.settings
 
-    def compose(facts: LessonFacts, zone: str, room: str, link: str) -> Message:
+    def compose(facts: LessonFacts, zone: str, room: str, link: str, language: Language) -> Message:
         minutes = max(0, round((facts.start - now).total_seconds() / 60))
         minutes = min(minutes, settings.reminder_minutes) if settings.reminder_minutes else minutes
         return messages.reminder(
-            facts, time_zone=zone, room=room, link=link, minutes=minutes, language=settings.language
+            facts,
+            time_zone=zone,
+            room=room,
+            link=link,
+            minutes=minutes,
+            language=language,
+            page=page_of(settings, facts.key),
         )
 
     purpose = f"reminder:{lesson_key}:{revision}"
@@ -233,18 +273,33 @@ async def send_change_notices(
         col(table.changed_at) >= now - horizon,
     )
 
-    def compose(facts: LessonFacts, zone: str, room: str, link: str) -> Message:
+    befores = await announced_before(store, [context.lesson for context in changed])
+
+    def compose(facts: LessonFacts, zone: str, room: str, link: str, language: Language) -> Message:
+        note = befores.get(facts.key)
+        before = None
+        if note is not None:
+            teacher = directory.teachers.get(note.teacher_id)
+            before = messages.Before(note.start, teacher.name if teacher else "")
         return messages.change_notice(
-            facts, time_zone=zone, room=room, link=link, language=settings.language
+            facts,
+            time_zone=zone,
+            room=room,
+            link=link,
+            language=language,
+            page=page_of(settings, facts.key),
+            before=before,
         )
 
     rows: list[models.NotificationRow] = []
-    for context in changed:
+    changed_at: dict[str, dt.datetime] = {}
+    for context in sorted(changed, key=lambda c: (c.lesson.start, c.lesson.key)):
         lesson = context.lesson
         if lesson.start - lesson.changed_at <= horizon:
             purpose = f"change:{lesson.key}:{lesson.revision}"
             rows += messages_for(purpose, context, directory, notifier, compose, now)
-    return await enqueue(store, rows)
+            changed_at[lesson.key] = lesson.changed_at
+    return await enqueue(store, merge_by_person(rows, changed_at))
 
 
 async def upcoming_lessons(

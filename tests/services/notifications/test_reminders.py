@@ -110,7 +110,7 @@ async def test_change_within_48_hours_is_noticed_once_and_cancellation_says_so(
         rooms=("c-west-3",),
         revision=1,
         status="cancelled",
-        changed_at=recent,
+        changed_at=recent - dt.timedelta(seconds=1),  # another change: not merged with the first
     )
     await add_lesson(  # changed long before the lesson: the calendar feeds have time to tell
         store,
