@@ -18,6 +18,14 @@ def print_problems(report: bundles.BundleReport) -> None:
     click.echo(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)", err=True)
 
 
+def format_read_as(report: bundles.BundleReport) -> str:
+    """`read as GB18030 (GBK): a.csv, b.csv` lines, one per encoding or workbook format."""
+    files: dict[str, list[str]] = {}
+    for file, label in sorted(report.read_as.items()):
+        files.setdefault(label, []).append(file)
+    return "\n".join(f"read as {label}: {', '.join(names)}" for label, names in files.items())
+
+
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path))
 def validate(path: Path) -> None:
@@ -26,6 +34,8 @@ def validate(path: Path) -> None:
     print_problems(report)
     if report.errors:
         sys.exit(1)
+    if report.read_as:
+        click.echo(format_read_as(report))
     click.echo(f"{path}: valid")
 
 
@@ -59,6 +69,8 @@ def import_(context: Context, path: Path, shift_to_today: bool) -> None:
         settings,
         needs_schema=False,
     )
+    if report.read_as:
+        click.echo(format_read_as(report))
     click.echo(format_summary(summary))
 
 

@@ -8,6 +8,7 @@ other county's (refused, naming them, before anything is written).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import tempfile
 from pathlib import Path
 
@@ -75,7 +76,8 @@ async def upload(request: web.Request) -> web.Response:
         upload_id, path = await uploads.receive(reader, request.app[PAGES].upload_limit_bytes)
         report = await asyncio.to_thread(uploads.check, path)
         if report.bundle is not None:
-            report = await _merged(request, report.bundle)
+            read_as = report.read_as
+            report = dataclasses.replace(await _merged(request, report.bundle), read_as=read_as)
     except uploads.UploadError as error:
         return await _page(request, error=gettext_of(request, str(error)), status=400)
     except OutsideRegion as refused:

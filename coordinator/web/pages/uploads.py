@@ -17,7 +17,7 @@ STAGING = Path(tempfile.gettempdir()) / "coordinator-uploads"
 MAX_FILES = 200
 MAX_UNPACKED = 100 * 1024 * 1024
 KEEP_S = 3600  # a staged upload older than this is removed
-SUFFIXES = (".zip", ".xlsx")
+SUFFIXES = (".zip", ".xlsx", ".xls", ".xlsm", ".ods")
 
 
 class UploadError(ValueError):
@@ -37,7 +37,7 @@ async def receive(reader: MultipartReader, limit: int) -> tuple[str, Path]:
         raise UploadError("choose a .zip or .xlsx file")
     suffix = PurePosixPath(part.filename).suffix.lower()
     if suffix not in SUFFIXES:
-        raise UploadError("only .zip (a CSV folder) or .xlsx files")
+        raise UploadError("only .zip (a CSV folder) or workbook (.xlsx, .xls, .ods) files")
     _clean_old()
     upload_id = secrets.token_hex(16)
     folder = staged_dir(upload_id)

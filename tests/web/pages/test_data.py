@@ -91,3 +91,20 @@ async def test_upload_refuses_other_files_and_forged_imports_and_downloads(
     assert response.status == 200
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert "xl/workbook.xml" in zipfile.ZipFile(io.BytesIO(body)).namelist()
+
+
+async def test_gbk_zip_is_checked_and_its_encoding_named(
+    client: Client, arranged: Store, tmp_path: Path
+) -> None:
+    write_bundle_csv(region_part(county(), "xiao"), tmp_path / "csv")
+    for path in (tmp_path / "csv").glob("*.csv"):
+        path.write_bytes(path.read_text(encoding="utf-8-sig").encode("gbk"))
+    await sign_in(client, "admin")
+    token = await csrf_of(client, "/data")
+    response = await client.post(
+        "/data/upload", data=upload_form(token, "bundle.zip", zipped_folder(tmp_path / "csv"))
+    )
+    page = await response.text()
+    assert response.status == 200
+    assert 'name="upload"' in page  # the import button: no errors
+    assert re.search(r"<code>schools.csv</code></td><td>GB18030（GBK）</td>", page)
