@@ -35,8 +35,8 @@ def check_zip(path: Path, limits: ReadLimits, *, scan_xml: bool) -> None:
                         scan_member(zipped, member)
     except (zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
         raise UnsafeZip(f"cannot be unpacked ({exc})") from None
-    except zipfile.BadZipFile:
-        raise  # the caller says what kind of file it expected
+    except (zipfile.BadZipFile, UnsafeZip):
+        raise  # a BadZipFile: the caller says what kind of file it expected
     except (OSError, RuntimeError, ValueError) as exc:  # damaged data, encrypted members
         raise UnsafeZip(f"cannot be unpacked ({exc})") from None
 

@@ -74,17 +74,29 @@ def read_sheets(path: Path, limits: ReadLimits, source: Source) -> None:
             sheet = workbook.get_sheet_by_name(sheet_name)
             name = sheet_name.strip()
             problems: list[Problem] = []
-            if sheet.total_height > limits.max_rows:
-                message = (
-                    f"has {sheet.total_height} lines, more than the {limits.max_rows} allowed "
-                    "in one sheet; split it"
-                )
-                source.add(name, None, [error(name, None, None, message)])
+            too_big = sheet_too_big(sheet, limits)
+            if too_big:
+                source.add(name, None, [error(name, None, None, too_big)])
                 continue
             lines = sheet_lines(name, sheet, problems)
             source.add(name, build_table(name, name, lines, problems), problems)
     finally:
         workbook.close()
+
+
+def sheet_too_big(sheet: CalamineSheet, limits: ReadLimits) -> str | None:
+    """Why a sheet is not read (more lines or columns than allowed), or None; told from the
+    sheet's last cell before its cells are turned into Python values."""
+    end = sheet.end or (-1, -1)
+    lines, columns = end[0] + 1, end[1] + 1
+    if lines > limits.max_rows:
+        return f"has {lines} lines, more than the {limits.max_rows} allowed in one sheet; split it"
+    if columns > limits.max_columns:
+        return (
+            f"has {columns} columns, more than the {limits.max_columns} allowed in "
+            "one sheet; delete the empty columns at its right"
+        )
+    return None
 
 
 def sheet_lines(

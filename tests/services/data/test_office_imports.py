@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from coordinator import domain
-from coordinator.bundle import read_bundle
-from coordinator.services.data.imports import import_bundle, table_contents
+from coordinator.bundle import DEFAULT_LIMITS, read_bundle
+from coordinator.services.data.imports import import_bundle, read_limits, table_contents
+from coordinator.settings import DataSettings
 from coordinator.store import Store
 from tests.bundle.office import (
     DEMO,
@@ -73,3 +74,7 @@ async def test_office_form_imports_the_same_rows_as_utf8_csv(
 
     assert not summary.touched
     assert await table_contents(store) == before
+
+
+def test_default_data_settings_are_the_readers_default_limits() -> None:
+    assert read_limits(DataSettings()) == DEFAULT_LIMITS
