@@ -100,7 +100,7 @@ def sheet_too_big(sheet: CalamineSheet, limits: ReadLimits) -> str | None:
 
 
 def sheet_lines(
-    name: str, sheet: CalamineSheet, problems: list[Problem]
+    name: str, sheet: CalamineSheet, problems: list[Problem], *, across: str = "report"
 ) -> list[tuple[int, list[Cell]]]:
     """The sheet's rows numbered from 1, merged cells resolved (see the module doc)."""
     grid: list[list[Cell]] = [
@@ -108,16 +108,21 @@ def sheet_lines(
         for values in sheet.to_python(skip_empty_area=False)
     ]
     for merge in sorted(sheet.merged_cell_ranges or []):
-        resolve_merge(name, grid, merge, problems)
+        resolve_merge(name, grid, merge, problems if across == "report" else None)
     return list(enumerate(grid, start=1))
 
 
-def resolve_merge(name: str, grid: list[list[Cell]], merge: Merge, problems: list[Problem]) -> None:
-    """Fill a one-column merge down from its top cell; report a merge across columns."""
+def resolve_merge(
+    name: str, grid: list[list[Cell]], merge: Merge, problems: list[Problem] | None
+) -> None:
+    """Fill a one-column merge down from its top cell; report a merge across columns (or,
+    without `problems`, keep its value in the top-left cell only)."""
     (top, left), (bottom, right) = merge
     if top >= len(grid) or left >= len(grid[top]):
         return
     if left != right:
+        if problems is None:
+            return
         where = f"{get_column_letter(left + 1)}{top + 1}:{get_column_letter(right + 1)}{bottom + 1}"
         message = (
             f"cells {where} are merged across columns, so it is unclear which column the value "

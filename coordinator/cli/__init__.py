@@ -19,6 +19,7 @@ from coordinator.cli import (
     reports,
     serve,
     streams,
+    timetables,
     tokens,
     users,
     worker,
@@ -79,5 +80,6 @@ for command in (
     worker.worker,
     users.users,
     reports.report,
+    timetables.busy_import,
 ):
     main.add_command(command)
