@@ -99,6 +99,12 @@ def read_csv_lines(
         data = path.read_bytes()
     except OSError as exc:
         return None, [error(path.name, None, None, f"cannot be read: {exc.strerror}")], ""
+    lines = data.count(b"\n")
+    if lines > 2 * limits.max_rows:  # refused before decoding: what an editor shows as lines
+        message = (
+            f"has {lines} lines, more than the {limits.max_rows} allowed in one file; split it"
+        )
+        return None, [error(path.name, None, None, message)], ""
     try:
         decoded = decode_text(data)
     except NotText as exc:

@@ -15,7 +15,7 @@ from coordinator.reporting import Dimension, Facts, ScopeFilter, Table
 from coordinator.services.reporting.facts import load_facts
 
 F = TypeVar("F", bound=Callable[..., Any])
-FORMATS = ("table", "csv", "xlsx", "json")
+FORMATS = ("table", "csv", "xlsx", "json", "jsonl")
 
 
 def _date(_ctx: click.Context, param: click.Parameter, value: str) -> dt.date:
@@ -106,6 +106,8 @@ def emit(table: Table, form: str, language: str, output: Path | None) -> None:
         data = reporting.to_xlsx(table, language)
     elif form == "json":
         data = (reporting.to_json(table) + "\n").encode("utf-8")
+    elif form == "jsonl":
+        data = reporting.to_jsonl(table).encode("utf-8")
     else:
         data = reporting.to_text(table, language).encode("utf-8")
     if output is None:
@@ -175,6 +177,26 @@ def kaiqi(
     facts = facts_of(context, first, last, as_of, scope)
     found = reporting.kaiqi_report(facts, scope, threshold)
     emit(reporting.kaiqi_table(found), form, language, output)
+
+
+@report.command()
+@period_options
+@output_options
+@pass_context
+@fail_on_errors
+def lessons(
+    context: Context,
+    first: dt.date,
+    last: dt.date,
+    scope: ScopeFilter | None,
+    language: str,
+    as_of: dt.datetime | None,
+    form: str,
+    output: Path | None,
+) -> None:
+    """Every classroom lesson, one row each, in the stable per-lesson columns (docs/reports.md)."""
+    facts = facts_of(context, first, last, as_of, scope)
+    emit(reporting.lessons_table(facts, scope), form, language, output)
 
 
 @report.command()

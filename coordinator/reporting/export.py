@@ -150,6 +150,11 @@ def to_json(table: Table) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
+def to_jsonl(table: Table) -> str:
+    """JSON lines: one object per row, keyed by column key (what platforms ingest in bulk)."""
+    return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in to_records(table))
+
+
 def to_text(table: Table, language: str = "zh") -> str:
     """An aligned plain-text table for a terminal (Chinese counted as two columns)."""
     grid = [headings(table, language)]

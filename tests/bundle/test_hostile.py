@@ -165,3 +165,12 @@ def test_sheet_wider_than_the_cap_is_refused(small: BundleCopy, tmp_path: Path) 
         "has 16384 columns, more than the 256 allowed in one sheet; delete the empty columns "
         "at its right"
     )
+
+
+def test_csv_of_a_million_lines_is_refused_before_it_is_parsed(small: BundleCopy) -> None:
+    line = "t-wangli,1,08:50,09:30,\n"
+    small.write_text("busy_blocks", "teacher_id,weekdays,start,end,note\n" + line * 1_000_000)
+
+    assert errors(small.folder) == [
+        "busy_blocks.csv: has 1000001 lines, more than the 200000 allowed in one file; split it"
+    ]
