@@ -224,3 +224,23 @@ def test_report_lessons_has_the_stable_columns_in_every_format(county: str, tmp_
     assert sheet is not None
     assert sheet.max_row == 10
     assert [c.value for c in sheet[1]][-1] == "课次标识"
+
+
+def test_report_monthly_is_one_workbook_of_the_three_tables(county: str, tmp_path: Path) -> None:
+    out = tmp_path / "2026-11.xlsx"
+    as_of = ("--as-of", "2026-11-27T12:00+08:00")
+
+    monthly = ("--db", county, "report", "monthly", "--month")
+    result = invoke(*monthly, "2026-11", *as_of, "--output", str(out))
+    bad = invoke(*monthly, "2026-13", "--output", str(out))
+
+    assert result.exit_code == 0, result.output
+    assert bad.exit_code == 2
+    assert "'2026-13' is not a month (YYYY-MM)" in bad.output
+    workbook = load_workbook(out)
+    # the month holds one classroom lesson more than the two weeks of the other tests
+    assert [sheet.max_row for sheet in workbook.worksheets] == [4, 5, 11]
+    by_school, kaiqi, lessons = workbook.worksheets
+    assert [c.value for c in by_school[1]][:3] == ["编号", "学校", "课次"]
+    assert [c.value for c in kaiqi[1]][:3] == ["学校", "班级", "学科"]
+    assert lessons.title == "lessons"

@@ -15,7 +15,15 @@ from coordinator.reporting.charts import (
     failure_chart,
     weekly_delivery_chart,
 )
-from coordinator.reporting.export import to_csv, to_json, to_jsonl, to_records, to_text, to_xlsx
+from coordinator.reporting.export import (
+    to_csv,
+    to_json,
+    to_jsonl,
+    to_records,
+    to_text,
+    to_xlsx,
+    to_xlsx_book,
+)
 from coordinator.reporting.facts import Facts, Label, Period, ReportError, ScopeFilter
 from coordinator.reporting.kaiqi import DEFAULT_THRESHOLD, KaiqiLine, KaiqiReport, kaiqi_report
 from coordinator.reporting.lessons import LESSON_COLUMNS, lessons_table
@@ -53,5 +61,6 @@ __all__ = [
     "to_records",
     "to_text",
     "to_xlsx",
+    "to_xlsx_book",
     "weekly_delivery_chart",
 ]
