@@ -194,3 +194,53 @@ def test_report_exports_keep_a_formula_like_name_inert(county: str, tmp_path: Pa
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert [cell.value for cell in cells if cell.data_type == "f"] == []
     assert [cell.value for cell in cells if cell.value == hostile] == [hostile]
+
+
+def test_report_lessons_has_the_stable_columns_in_every_format(county: str, tmp_path: Path) -> None:
+    csv_out, xlsx_out = tmp_path / "lessons.csv", tmp_path / "lessons.xlsx"
+    lessons = ("--db", county, "report", "lessons", *PERIOD, "--format")
+    as_csv = invoke(*lessons, "csv", "--output", str(csv_out))
+    as_xlsx = invoke(*lessons, "xlsx", "--output", str(xlsx_out))
+    as_jsonl = invoke(*lessons, "jsonl")
+
+    assert as_csv.exit_code == as_xlsx.exit_code == as_jsonl.exit_code == 0
+    records = [json.loads(line) for line in as_jsonl.stdout.splitlines()]
+    assert list(records[0]) == [
+        "date", "start", "region_id", "school_id", "school", "classroom_id", "classroom",
+        "subject_id", "subject", "teacher_id", "teacher", "status", "planned", "delivered",
+        "cancelled", "pupils_present", "stream_quality", "lesson_key",
+    ]  # fmt: skip
+    # the same classroom lessons the attendance report counts (by school: 7 + 2)
+    assert len(records) == 9
+    assert sum(r["planned"] for r in records) == 8
+    assert sum(r["delivered"] for r in records) == 4
+    assert sum(r["cancelled"] for r in records) == 1
+    assert {r["status"]["en"] for r in records if r["delivered"]} == {"delivered"}
+    assert {r["stream_quality"] for r in records} >= {"good"}
+    lines = csv_out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].split(",")[:5] == ["日期", "开始时间", "区县代码", "学校代码", "学校"]
+    assert len(lines) == 10
+    sheet = load_workbook(xlsx_out).active
+    assert sheet is not None
+    assert sheet.max_row == 10
+    assert [c.value for c in sheet[1]][-1] == "课次标识"
+
+
+def test_report_monthly_is_one_workbook_of_the_three_tables(county: str, tmp_path: Path) -> None:
+    out = tmp_path / "2026-11.xlsx"
+    as_of = ("--as-of", "2026-11-27T12:00+08:00")
+
+    monthly = ("--db", county, "report", "monthly", "--month")
+    result = invoke(*monthly, "2026-11", *as_of, "--output", str(out))
+    bad = invoke(*monthly, "2026-13", "--output", str(out))
+
+    assert result.exit_code == 0, result.output
+    assert bad.exit_code == 2
+    assert "'2026-13' is not a month (YYYY-MM)" in bad.output
+    workbook = load_workbook(out)
+    # the month holds one classroom lesson more than the two weeks of the other tests
+    assert [sheet.max_row for sheet in workbook.worksheets] == [4, 5, 11]
+    by_school, kaiqi, lessons = workbook.worksheets
+    assert [c.value for c in by_school[1]][:3] == ["编号", "学校", "课次"]
+    assert [c.value for c in kaiqi[1]][:3] == ["学校", "班级", "学科"]
+    assert lessons.title == "lessons"

@@ -12,25 +12,30 @@ import unicodedata
 import zoneinfo
 from collections.abc import Callable
 from enum import StrEnum
-from typing import TypeAlias, TypeVar
+from typing import TypeVar
 from urllib.parse import urlsplit
 
-Cell: TypeAlias = str | int | float | bool | dt.datetime | dt.date | dt.time | dt.timedelta | None
+from coordinator.bundle.clocks import clock as clock
+from coordinator.bundle.clocks import date as date
+from coordinator.bundle.clocks import time_of_day as time_of_day
+from coordinator.bundle.raw import Cell as Cell
+from coordinator.bundle.raw import CellError as CellError
+from coordinator.bundle.raw import format_clock as format_clock
+from coordinator.bundle.raw import narrow
+from coordinator.bundle.raw import text as text
 
 E = TypeVar("E", bound=StrEnum)
 
 LIST_SEPARATORS = re.compile(r"[;；、|,，]")
+NUMBER_LIST_SEPARATORS = re.compile(r"[;；、|,，\s]+")  # spaces too: `周一 周三`
 RANGE_SEPARATORS = re.compile(r"\s*(?:-|–|—|~|～|至|到)\s*")
 ID_PATTERN = re.compile(r"[A-Za-z0-9_.\-]+")
-CLOCK_PATTERN = re.compile(r"(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?")
-DATE_PATTERN = re.compile(r"(\d{4})\s*(?:-|/|\.|年)\s*(\d{1,2})\s*(?:-|/|\.|月)\s*(\d{1,2})\s*日?")
 PHONE_PATTERN = re.compile(r"\+?[0-9][0-9 \-]*[0-9]")
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 EXCEL_DATE_PATTERN = re.compile(
     r"\d{4}/\d{1,2}/\d{1,2}|\d{4}-\d{1,2}-\d{1,2}|\d{1,2}-[A-Za-z]{3}|\d{1,2}月\d{1,2}日"
 )
 SCIENTIFIC_PATTERN = re.compile(r"\d(?:\.\d+)?[eE]\+?\d+")
-INVISIBLE = "\ufeff\u200b"
 YES = frozenset({"yes", "y", "true", "1", "是"})
 NO = frozenset({"no", "n", "false", "0", "否"})
 WEEKDAY_NAMES = {
@@ -50,13 +55,14 @@ WEEKDAY_NAMES = {
         for prefix in ("周", "星期", "礼拜")
         for number, name in enumerate("一二三四五六日", 1)
     },
+    **{name: number for number, name in enumerate("一二三四五六日", 1)},  # 一至五
     "周天": 7,
     "星期天": 7,
     "礼拜天": 7,
+    "天": 7,
 }
 MIN_GRADE = 1
 MAX_GRADE = 12
-SECONDS_PER_DAY = 86_400
 NAME_LIMIT = 100
 TITLE_LIMIT = 200
 NOTE_LIMIT = 2000
@@ -76,31 +82,6 @@ UNSAFE_NAMES = {
     **{chr(code): "zero-width character" for code in (0x200B, 0x200C, 0x200D, 0xFEFF)},
 }
 DATE_HINT = "Excel turned it into a date; format the column as Text and type it again"
-
-
-class CellError(ValueError):
-    """A cell that cannot be read; the message names the bad value."""
-
-
-def text(cell: Cell) -> str:
-    """The cell as trimmed text; numbers lose Excel's `.0`, dates and times read as ISO."""
-    if cell is None:
-        return ""
-    if isinstance(cell, bool):
-        return "yes" if cell else "no"
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    if isinstance(cell, int | float):
-        return repr(cell)
-    if isinstance(cell, dt.datetime):
-        return cell.date().isoformat() if cell.time() == dt.time() else cell.isoformat(" ")
-    if isinstance(cell, dt.date):
-        return cell.isoformat()
-    if isinstance(cell, dt.time):
-        return format_clock(cell)
-    if isinstance(cell, dt.timedelta):
-        return str(cell)
-    return cell.strip().strip(INVISIBLE).strip()
 
 
 def free_text(cell: Cell, limit: int = NOTE_LIMIT) -> str:
@@ -200,7 +181,7 @@ def weekday(cell: Cell) -> int:
     """One weekday: 1–7 (Monday = 1), Mon…Sun, 周一…周日 or 星期一…星期日."""
     reject_date(cell)
     value = text(cell)
-    number = WEEKDAY_NAMES.get(value.casefold())
+    number = WEEKDAY_NAMES.get(narrow(value).casefold())
     if number is None:
         raise CellError(f"{value!r} is not a weekday (1–7, Mon–Sun or 周一–周日)")
     return number
@@ -216,7 +197,7 @@ def grade(cell: Cell) -> int:
     reject_date(cell)
     value = text(cell)
     try:
-        number = int(value)
+        number = int(narrow(value))
     except ValueError:
         raise CellError(f"{value!r} is not a grade (1–12)") from None
     if not MIN_GRADE <= number <= MAX_GRADE:
@@ -233,7 +214,8 @@ def number_set(cell: Cell, one: Callable[[Cell], int], what: str) -> tuple[int, 
     """Numbers from a list of single values and ranges, ascending, each once."""
     reject_date(cell)
     numbers: set[int] = set()
-    for part in split_list(cell):
+    joined = RANGE_SEPARATORS.sub(lambda match: match.group().strip(), narrow(text(cell)))
+    for part in (part for part in NUMBER_LIST_SEPARATORS.split(joined) if part):
         bounds = RANGE_SEPARATORS.split(part)
         if len(bounds) == 1:
             numbers.add(one(part))
@@ -251,54 +233,6 @@ def split_list(cell: Cell) -> list[str]:
     """The parts of a list cell, separated by `;`, `；`, `、`, `|` or commas; blanks dropped."""
     parts = [part.strip() for part in LIST_SEPARATORS.split(text(cell))]
     return [part for part in parts if part]
-
-
-def clock(cell: Cell) -> dt.time:
-    """A clock time: `HH:MM` (24-hour, seconds allowed) or an Excel time cell."""
-    if isinstance(cell, dt.datetime):
-        return cell.time()
-    if isinstance(cell, dt.time):
-        return cell
-    if isinstance(cell, dt.timedelta) and dt.timedelta(0) <= cell < dt.timedelta(days=1):
-        return time_of_day(round(cell.total_seconds()))
-    if isinstance(cell, float) and 0 <= cell < 1:  # an Excel time cell without a time format
-        return time_of_day(round(cell * SECONDS_PER_DAY))
-    value = text(cell)
-    match = CLOCK_PATTERN.fullmatch(value)
-    try:
-        if match is None:
-            raise ValueError
-        hour, minute, second = (int(part or 0) for part in match.groups())
-        return dt.time(hour, minute, second)
-    except ValueError:
-        raise CellError(f"{value!r} is not a clock time (HH:MM, 24-hour)") from None
-
-
-def time_of_day(seconds: int) -> dt.time:
-    """The clock time `seconds` after midnight (at most 23:59:59)."""
-    seconds = min(seconds, SECONDS_PER_DAY - 1)
-    return dt.time(seconds // 3600, seconds // 60 % 60, seconds % 60)
-
-
-def date(cell: Cell) -> dt.date:
-    """A date: `YYYY-MM-DD`, `YYYY/M/D`, `YYYY年M月D日` or an Excel date cell."""
-    if isinstance(cell, dt.datetime):
-        if cell.time() != dt.time():
-            raise CellError(f"{text(cell)!r} is a date and time; give the date only")
-        return cell.date()
-    if isinstance(cell, dt.date):
-        return cell
-    value = text(cell)
-    if isinstance(cell, int | float) and not isinstance(cell, bool):
-        raise CellError(f"{value!r} is a number, not a date; format the cell as a date")
-    match = DATE_PATTERN.fullmatch(value)
-    try:
-        if match is None:
-            raise ValueError
-        year, month, day = (int(part) for part in match.groups())
-        return dt.date(year, month, day)
-    except ValueError:
-        raise CellError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def yes_no(cell: Cell) -> bool:
@@ -374,11 +308,6 @@ def reject_date(cell: Cell) -> None:
     """Refuse a date where Excel has turned a range such as `1-5` into one (cell or export)."""
     if isinstance(cell, dt.date | dt.datetime) or EXCEL_DATE_PATTERN.fullmatch(text(cell)):
         raise CellError(f"got the date {text(cell)}: {DATE_HINT}")
-
-
-def format_clock(value: dt.time) -> str:
-    """`HH:MM`, or `HH:MM:SS` when there are seconds."""
-    return value.strftime("%H:%M:%S" if value.second else "%H:%M")
 
 
 def format_numbers(numbers: tuple[int, ...]) -> str:

@@ -45,6 +45,7 @@ class BundleReport:
 
     bundle: Bundle | None
     problems: list[Problem] = field(default_factory=list)
+    read_as: dict[str, str] = field(default_factory=dict)  # file -> encoding or format read
 
     @property
     def errors(self) -> list[Problem]:

@@ -8,23 +8,25 @@ from typing import Any
 
 from coordinator.bundle.calendar_checks import check_calendar
 from coordinator.bundle.keys import check_keys, check_references
+from coordinator.bundle.limits import DEFAULT_LIMITS, ReadLimits
+from coordinator.bundle.loading import is_workbook, load_source
 from coordinator.bundle.meta import read_meta
 from coordinator.bundle.parsed import Parsed
 from coordinator.bundle.problems import BundleReport, Problem, error, warning
 from coordinator.bundle.rows import did_you_mean, parse_table
 from coordinator.bundle.schema import ALL_FILES, FILES
-from coordinator.bundle.sources import Source, load_source
+from coordinator.bundle.sources import Source
 from coordinator.bundle.teaching_checks import check_teaching
 from coordinator.bundle.time_checks import check_times
 from coordinator.domain import Bundle
 
 
-def read_bundle(path: Path) -> BundleReport:
-    """Read and validate the bundle at `path` (a folder of CSV files or a .xlsx workbook)."""
-    source = load_source(path)
+def read_bundle(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> BundleReport:
+    """Read and validate the bundle at `path` (a folder of CSV files or a workbook)."""
+    source = load_source(path, limits)
     if not source.opened:
-        return BundleReport(None, source.problems)
-    suffix = "" if path.suffix.lower() == ".xlsx" and not path.is_dir() else ".csv"
+        return BundleReport(None, source.problems, source.read_as)
+    suffix = "" if is_workbook(path) else ".csv"
     problems: list[Problem] = []
     missing = check_files(source, suffix, problems)
     parsed = Parsed({}, suffix, source.unreadable | missing)
@@ -43,8 +45,8 @@ def read_bundle(path: Path) -> BundleReport:
     name, anchor_date = read_meta(parsed, problems)
     problems = sort_problems(problems, suffix)
     if any(problem.severity == "error" for problem in problems):
-        return BundleReport(None, problems)
-    return BundleReport(assemble(parsed, name, anchor_date, str(path)), problems)
+        return BundleReport(None, problems, source.read_as)
+    return BundleReport(assemble(parsed, name, anchor_date, str(path)), problems, source.read_as)
 
 
 def check_files(source: Source, suffix: str, problems: list[Problem]) -> set[str]:
@@ -53,7 +55,8 @@ def check_files(source: Source, suffix: str, problems: list[Problem]) -> set[str
     Returns the names of the missing required files.
     """
     known = [spec.name for spec in ALL_FILES]
-    known_files = {f"{name}{suffix}" for name in known}
+    endings = (suffix, ".txt") if suffix else ("",)
+    known_files = {f"{name}{ending}" for name in known for ending in endings}
     problems.extend(problem for problem in source.problems if problem.file in known_files)
     for name in sorted((set(source.tables) | source.unreadable) - set(known)):
         message = "unknown file, ignored" + did_you_mean(name, known)
@@ -71,6 +74,7 @@ def check_files(source: Source, suffix: str, problems: list[Problem]) -> set[str
 def sort_problems(problems: list[Problem], suffix: str) -> list[Problem]:
     """Problems in the order of the files in the documentation, then by line."""
     rank = {f"{spec.name}{suffix}": index for index, spec in enumerate(ALL_FILES)}
+    rank.update({f"{spec.name}.txt": index for index, spec in enumerate(ALL_FILES)})
     return sorted(problems, key=lambda problem: (rank.get(problem.file, -1), problem.line or 0))
 
 

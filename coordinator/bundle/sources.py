@@ -1,32 +1,28 @@
 """Raw tables from a folder of CSV files or a .xlsx workbook, each row with its spreadsheet line.
 
 Knows nothing of the bundle's schema: it finds the header, drops blank lines, and reports what
-makes a file unreadable (not UTF-8, no header, cells without a column name).
+makes a file unreadable (no known encoding, too big, no header, cells without a column name).
+Workbooks are read in `workbooks`; `loading` chooses between the two.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
-import datetime as dt
 import io
-import warnings
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
-import openpyxl
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from coordinator.bundle.cells import Cell, is_blank, text
+from coordinator.bundle.encodings import NotText, decode_text
+from coordinator.bundle.limits import ReadLimits, megabytes
 from coordinator.bundle.problems import Problem, error
 
 IGNORED_PREFIXES = (".", "~$")
-UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-OTHER_SEPARATORS = {"\t": "tabs", ";": "semicolons", "；": "semicolons"}
+TEXT_SUFFIXES = (".csv", ".txt")
+OTHER_SEPARATORS = {";": "semicolons", "；": "semicolons"}
 SAVE_AS = "save it as 'CSV UTF-8 (comma delimited)'"
 
 
@@ -57,6 +53,7 @@ class Source:
     unreadable: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
     opened: bool = True  # False when the path itself could not be read as a bundle
+    read_as: dict[str, str] = field(default_factory=dict)  # file -> encoding or format
 
     def add(self, name: str, table: Table | None, problems: list[Problem]) -> None:
         self.problems.extend(problems)
@@ -66,25 +63,9 @@ class Source:
             self.tables[name] = table
 
 
-def load_source(path: Path) -> Source:
-    """The tables of a bundle folder or workbook; a bad path gives a problem, not an exception."""
-    if path.is_dir():
-        return load_csv_folder(path)
-    if path.suffix.lower() == ".xlsx" and path.is_file():
-        return load_workbook(path)
-    if not path.exists():
-        message = "no such file or folder"
-    elif path.suffix.lower() == ".csv":
-        message = "is one CSV file; give the folder that holds all the bundle's CSV files"
-    elif path.suffix.lower() in {".xls", ".et", ".ods", ".numbers"}:
-        message = "is not a .xlsx workbook; save it in Excel Workbook (.xlsx) format"
-    else:
-        message = "is neither a folder of CSV files nor a .xlsx workbook"
-    return Source(problems=[error(str(path), None, None, message)], opened=False)
-
-
-def load_csv_folder(folder: Path) -> Source:
-    """Every `*.csv` file directly inside `folder` (lock and hidden files skipped)."""
+def load_csv_folder(folder: Path, limits: ReadLimits) -> Source:
+    """Every `*.csv` (and Excel's "Unicode text" `*.txt`) file directly inside `folder`
+    (lock and hidden files skipped)."""
     source = Source()
     try:
         paths = sorted(folder.iterdir())
@@ -92,92 +73,64 @@ def load_csv_folder(folder: Path) -> Source:
         message = f"cannot be read: {exc.strerror}"
         return Source(problems=[error(str(folder), None, None, message)], opened=False)
     for path in paths:
-        if path.suffix.lower() != ".csv" or path.name.startswith(IGNORED_PREFIXES):
+        if path.suffix.lower() not in TEXT_SUFFIXES or path.name.startswith(IGNORED_PREFIXES):
             continue
-        lines, problems = read_csv_lines(path)
+        lines, problems, encoding = read_csv_lines(path, limits)
+        if encoding:
+            source.read_as[path.name] = encoding
         table = None if lines is None else build_table(path.stem, path.name, lines, problems)
         source.add(path.stem, table, problems)
     return source
 
 
-def read_csv_lines(path: Path) -> tuple[list[tuple[int, list[Cell]]] | None, list[Problem]]:
-    """The records of a CSV file numbered as a spreadsheet shows them, or why it is unreadable."""
+def read_csv_lines(
+    path: Path, limits: ReadLimits
+) -> tuple[list[tuple[int, list[Cell]]] | None, list[Problem], str]:
+    """The records of a CSV file numbered as a spreadsheet shows them, or why it is
+    unreadable; and the name of the encoding it was read in."""
     try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            message = (
+                f"is {megabytes(size)}, more than the {megabytes(limits.max_file_bytes)} "
+                "allowed for one file; split the data into smaller files"
+            )
+            return None, [error(path.name, None, None, message)], ""
         data = path.read_bytes()
     except OSError as exc:
-        return None, [error(path.name, None, None, f"cannot be read: {exc.strerror}")]
-    content, problem = decode(path.name, data)
-    if content is None:
-        return None, [problem] if problem else []
-    reader = csv.reader(io.StringIO(content, newline=""))
+        return None, [error(path.name, None, None, f"cannot be read: {exc.strerror}")], ""
+    lines = data.count(b"\n")
+    if lines > 2 * limits.max_rows:  # refused before decoding: what an editor shows as lines
+        message = (
+            f"has {lines} lines, more than the {limits.max_rows} allowed in one file; split it"
+        )
+        return None, [error(path.name, None, None, message)], ""
+    try:
+        decoded = decode_text(data)
+    except NotText as exc:
+        return None, [error(path.name, exc.line, None, str(exc))], ""
+    records, problems = split_records(path.name, decoded.text, limits)
+    return records, problems, decoded.encoding
+
+
+def split_records(
+    file: str, content: str, limits: ReadLimits
+) -> tuple[list[tuple[int, list[Cell]]] | None, list[Problem]]:
+    """CSV records of `content` (commas, or tabs when the first line has tabs and no comma),
+    at most `limits.max_rows` of them."""
+    first = content.lstrip("\r\n").split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
     records: list[tuple[int, list[Cell]]] = []
     try:
         for number, record in enumerate(reader, start=1):
+            if number > limits.max_rows:
+                message = f"has more than the {limits.max_rows} lines allowed in one file; split it"
+                return None, [error(file, None, None, message)]
             records.append((number, list(record)))
     except csv.Error as exc:
-        return None, [error(path.name, len(records) + 1, None, f"is not valid CSV: {exc}")]
+        return None, [error(file, len(records) + 1, None, f"is not valid CSV: {exc}")]
     return records, []
-
-
-def decode(file: str, data: bytes) -> tuple[str | None, Problem | None]:
-    """UTF-8 text with any byte-order mark removed, or a problem naming the first bad line."""
-    if data.startswith(UTF16_BOMS):
-        return None, error(file, None, None, f"is UTF-16 text, not UTF-8; {SAVE_AS}")
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        byte = data[exc.start]
-        guess = "it looks like GBK (GB18030) text; " if looks_like_gbk(data) else ""
-        message = f"is not UTF-8 text (byte 0x{byte:02X} on this line); {guess}{SAVE_AS}"
-        return None, error(file, line, None, message)
-
-
-def looks_like_gbk(data: bytes) -> bool:
-    """Whether the bytes read cleanly as GB18030, the usual encoding of Chinese Excel exports."""
-    try:
-        data.decode("gb18030")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def load_workbook(path: Path) -> Source:
-    """Every worksheet of the workbook, one table per sheet, named by the sheet title."""
-    source = Source()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about Excel extensions it skips
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        source.problems.append(error(path.name, None, None, f"is not a readable workbook: {exc}"))
-        source.opened = False
-        return source
-    try:
-        for sheet in workbook.worksheets:
-            name = sheet.title.strip()
-            lines = [
-                (number, [workbook_cell(value) for value in values])
-                for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-            ]
-            problems: list[Problem] = []
-            source.add(name, build_table(name, name, lines, problems), problems)
-    finally:
-        workbook.close()
-    return source
-
-
-def workbook_cell(value: object) -> Cell:
-    """A worksheet value as a raw cell: rich text and formulas as text, decimals as floats."""
-    if value is None or isinstance(
-        value, str | int | float | bool | dt.datetime | dt.date | dt.time | dt.timedelta
-    ):
-        return value
-    if isinstance(value, Decimal):
-        return float(value)
-    return str(value)
 
 
 def build_table(

@@ -49,12 +49,16 @@ def check_bell_periods(parsed: Parsed, problems: list[Problem]) -> None:
     repeats: Clashes = defaultdict(list)
     overlaps: Clashes = defaultdict(list)
     for (_, weekday), periods in days.items():
-        for index, (line, period) in enumerate(periods):
-            for other_line, other in periods[:index]:
-                if other.period == period.period:
-                    repeats[(line, other_line)].append(weekday)
-                elif overlap(period.start, period.end, other.start, other.end):
-                    overlaps[(line, other_line)].append(weekday)
+        first_line: dict[int, int] = {}
+        distinct: list[tuple[int, BellPeriod]] = []
+        for line, period in periods:
+            if period.period in first_line:
+                repeats[(line, first_line[period.period])].append(weekday)
+            else:
+                first_line[period.period] = line
+                distinct.append((line, period))
+        for pair in sweep_overlaps(distinct):
+            overlaps[pair].append(weekday)
     file = parsed.file("bell_periods")
     for (line, other_line), weekdays in repeats.items():
         message = f"period number already used on line {other_line} ({on_days(weekdays)})"
@@ -62,6 +66,20 @@ def check_bell_periods(parsed: Parsed, problems: list[Problem]) -> None:
     for (line, other_line), weekdays in overlaps.items():
         message = f"overlaps the period on line {other_line} ({on_days(weekdays)})"
         problems.append(error(file, line, "start", message))
+
+
+def sweep_overlaps(spans: Sequence[tuple[int, BellPeriod | BusyBlock]]) -> list[tuple[int, int]]:
+    """(later line, earlier line) pairs of overlapping spans, in n log n: sorted by start, each
+    span is checked against the one reaching furthest so far, so every span that overlaps an
+    earlier-starting one is named once, with that one (not every pair is listed)."""
+    pairs: list[tuple[int, int]] = []
+    reach: tuple[int, BellPeriod | BusyBlock] | None = None
+    for line, span in sorted(spans, key=lambda item: (item[1].start, item[1].end, item[0])):
+        if reach is not None and span.start < reach[1].end:
+            pairs.append((max(line, reach[0]), min(line, reach[0])))
+        if reach is None or span.end > reach[1].end:
+            reach = (line, span)
+    return pairs
 
 
 def check_live_periods(parsed: Parsed, problems: list[Problem]) -> None:
@@ -119,13 +137,13 @@ def blocks_outside_school_day(
 
 def blocks_overlapping(blocks: list[tuple[int, BusyBlock]]) -> Clashes:
     """Pairs of lines whose blocks of one teacher overlap, with the weekdays they do."""
-    seen: dict[tuple[str, int], list[tuple[int, BusyBlock]]] = defaultdict(list)
-    clashes: Clashes = defaultdict(list)
+    days: dict[tuple[str, int], list[tuple[int, BusyBlock]]] = defaultdict(list)
     for line, block in blocks:
-        for other_line, other in seen[(block.teacher_id, block.weekday)]:
-            if overlap(block.start, block.end, other.start, other.end):
-                clashes[(line, other_line)].append(block.weekday)
-        seen[(block.teacher_id, block.weekday)].append((line, block))
+        days[(block.teacher_id, block.weekday)].append((line, block))
+    clashes: Clashes = defaultdict(list)
+    for (_, weekday), spans in days.items():
+        for pair in sweep_overlaps(spans):
+            clashes[pair].append(weekday)
     return clashes
 
 
@@ -134,14 +152,17 @@ def school_day_spans(parsed: Parsed) -> dict[tuple[str, int], tuple[dt.time, dt.
     spans: dict[tuple[str, int], tuple[dt.time, dt.time]] = {}
     if not parsed.complete("bell_periods"):
         return spans
-    periods = [period for _, period in parsed.objects("bell_periods", BellPeriod)]
+    days: dict[tuple[str, int], tuple[dt.time, dt.time]] = {}
+    for _, period in parsed.objects("bell_periods", BellPeriod):
+        key = (period.bell_schedule_id, period.weekday)
+        first, last = days.get(key, (period.start, period.end))
+        days[key] = (min(first, period.start), max(last, period.end))
+    by_schedule: dict[str, list[tuple[int, tuple[dt.time, dt.time]]]] = defaultdict(list)
+    for (schedule, weekday), span in days.items():
+        by_schedule[schedule].append((weekday, span))
     for _, school in parsed.objects("schools", School):
-        for period in periods:
-            if period.bell_schedule_id != school.bell_schedule_id:
-                continue
-            key = (school.id, period.weekday)
-            first, last = spans.get(key, (period.start, period.end))
-            spans[key] = (min(first, period.start), max(last, period.end))
+        for weekday, span in by_schedule.get(school.bell_schedule_id, []):
+            spans[(school.id, weekday)] = span
     return spans
 
 

@@ -20,6 +20,7 @@ from coordinator.cli import (
     reports,
     serve,
     streams,
+    timetables,
     tokens,
     users,
     worker,
@@ -81,5 +82,6 @@ for command in (
     users.users,
     reports.report,
     notify.notify,
+    timetables.busy_import,
 ):
     main.add_command(command)

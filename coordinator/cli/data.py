@@ -18,14 +18,25 @@ def print_problems(report: bundles.BundleReport) -> None:
     click.echo(f"{len(report.errors)} error(s), {len(report.warnings)} warning(s)", err=True)
 
 
+def format_read_as(report: bundles.BundleReport) -> str:
+    """`read as GB18030 (GBK): a.csv, b.csv` lines, one per encoding or workbook format."""
+    files: dict[str, list[str]] = {}
+    for file, label in sorted(report.read_as.items()):
+        files.setdefault(label, []).append(file)
+    return "\n".join(f"read as {label}: {', '.join(names)}" for label, names in files.items())
+
+
 @click.command()
 @click.argument("path", type=click.Path(path_type=Path))
-def validate(path: Path) -> None:
-    """Check a bundle (CSV folder or .xlsx) and list every problem with file:line."""
-    report = bundles.read_bundle(path)
+@pass_context
+def validate(context: Context, path: Path) -> None:
+    """Check a bundle (CSV folder or workbook) and list every problem with file:line."""
+    report = bundles.read_bundle(path, imports.read_limits(context.settings().data))
     print_problems(report)
     if report.errors:
         sys.exit(1)
+    if report.read_as:
+        click.echo(format_read_as(report))
     click.echo(f"{path}: valid")
 
 
@@ -40,14 +51,14 @@ def validate(path: Path) -> None:
 @fail_on_errors
 def import_(context: Context, path: Path, shift_to_today: bool) -> None:
     """Validate a bundle, then write it all or nothing."""
-    report = bundles.read_bundle(path)
+    settings = context.settings()
+    report = bundles.read_bundle(path, imports.read_limits(settings.data))
     if report.bundle is None:
         print_problems(report)
         click.echo("nothing imported", err=True)
         sys.exit(1)
     for problem in report.warnings:
         click.echo(str(problem), err=True)
-    settings = context.settings()
     bundle, shift = report.bundle, 0
     if shift_to_today:
         bundle, shift = imports.shift_for_today(bundle, today_in(settings))
@@ -59,6 +70,8 @@ def import_(context: Context, path: Path, shift_to_today: bool) -> None:
         settings,
         needs_schema=False,
     )
+    if report.read_as:
+        click.echo(format_read_as(report))
     click.echo(format_summary(summary))
 
 

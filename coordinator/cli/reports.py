@@ -15,7 +15,7 @@ from coordinator.reporting import Dimension, Facts, ScopeFilter, Table
 from coordinator.services.reporting.facts import load_facts
 
 F = TypeVar("F", bound=Callable[..., Any])
-FORMATS = ("table", "csv", "xlsx", "json")
+FORMATS = ("table", "csv", "xlsx", "json", "jsonl")
 
 
 def _date(_ctx: click.Context, param: click.Parameter, value: str) -> dt.date:
@@ -44,6 +44,15 @@ def _scope(_ctx: click.Context, _param: click.Parameter, value: str | None) -> S
         return ScopeFilter.parse(value) if value else None
     except reporting.ReportError as error:
         raise click.BadParameter(str(error)) from error
+
+
+def _month(_ctx: click.Context, param: click.Parameter, value: str) -> tuple[dt.date, dt.date]:
+    try:
+        first = dt.date.fromisoformat(f"{value}-01")
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a month (YYYY-MM)", param=param) from None
+    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
 
 
 def period_options(command: F) -> F:
@@ -106,6 +115,8 @@ def emit(table: Table, form: str, language: str, output: Path | None) -> None:
         data = reporting.to_xlsx(table, language)
     elif form == "json":
         data = (reporting.to_json(table) + "\n").encode("utf-8")
+    elif form == "jsonl":
+        data = reporting.to_jsonl(table).encode("utf-8")
     else:
         data = reporting.to_text(table, language).encode("utf-8")
     if output is None:
@@ -175,6 +186,55 @@ def kaiqi(
     facts = facts_of(context, first, last, as_of, scope)
     found = reporting.kaiqi_report(facts, scope, threshold)
     emit(reporting.kaiqi_table(found), form, language, output)
+
+
+@report.command()
+@click.option("--month", required=True, metavar="YYYY-MM", callback=_month)
+@click.option("--scope", callback=_scope, metavar="KIND:ID", help="As for the other reports.")
+@click.option("--language", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--as-of", callback=_moment, metavar="TIME", help="[default: now]")
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@pass_context
+@fail_on_errors
+def monthly(
+    context: Context,
+    month: tuple[dt.date, dt.date],
+    scope: ScopeFilter | None,
+    language: str,
+    as_of: dt.datetime | None,
+    output: Path,
+) -> None:
+    """The month's summary workbook a county hands upwards: attendance by school, 开齐开足,
+    and every classroom lesson (docs/reports.md)."""
+    facts = facts_of(context, *month, as_of, scope)
+    tables = (
+        reporting.attendance_table(reporting.attendance_report(facts, Dimension.SCHOOL, scope)),
+        reporting.kaiqi_table(reporting.kaiqi_report(facts, scope, reporting.DEFAULT_THRESHOLD)),
+        reporting.lessons_table(facts, scope),
+    )
+    title = f"{month[0]:%Y-%m}"
+    output.write_bytes(reporting.to_xlsx_book(tables, language, title=title))
+    click.echo(f"wrote {output} ({len(tables)} sheets)", err=True)
+
+
+@report.command()
+@period_options
+@output_options
+@pass_context
+@fail_on_errors
+def lessons(
+    context: Context,
+    first: dt.date,
+    last: dt.date,
+    scope: ScopeFilter | None,
+    language: str,
+    as_of: dt.datetime | None,
+    form: str,
+    output: Path | None,
+) -> None:
+    """Every classroom lesson, one row each, in the stable per-lesson columns (docs/reports.md)."""
+    facts = facts_of(context, first, last, as_of, scope)
+    emit(reporting.lessons_table(facts, scope), form, language, output)
 
 
 @report.command()

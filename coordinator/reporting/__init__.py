@@ -15,13 +15,23 @@ from coordinator.reporting.charts import (
     failure_chart,
     weekly_delivery_chart,
 )
-from coordinator.reporting.export import to_csv, to_json, to_records, to_text, to_xlsx
+from coordinator.reporting.export import (
+    to_csv,
+    to_json,
+    to_jsonl,
+    to_records,
+    to_text,
+    to_xlsx,
+    to_xlsx_book,
+)
 from coordinator.reporting.facts import Facts, Label, Period, ReportError, ScopeFilter
 from coordinator.reporting.kaiqi import DEFAULT_THRESHOLD, KaiqiLine, KaiqiReport, kaiqi_report
+from coordinator.reporting.lessons import LESSON_COLUMNS, lessons_table
 from coordinator.reporting.tables import Table, attendance_table, causes_table, kaiqi_table
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "LESSON_COLUMNS",
     "AttendanceLine",
     "AttendanceReport",
     "CauseLine",
@@ -44,10 +54,13 @@ __all__ = [
     "failure_chart",
     "kaiqi_report",
     "kaiqi_table",
+    "lessons_table",
     "to_csv",
     "to_json",
+    "to_jsonl",
     "to_records",
     "to_text",
     "to_xlsx",
+    "to_xlsx_book",
     "weekly_delivery_chart",
 ]

@@ -7,11 +7,13 @@ import datetime as dt
 import io
 import json
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from coordinator.reporting.facts import Label
 from coordinator.reporting.tables import Cell, Column, Kind, Table
@@ -78,9 +80,26 @@ def _csv_cell(cell: Cell, column: Column, language: str) -> str:
 
 def to_xlsx(table: Table, language: str = "zh") -> bytes:
     """One sheet: a bold frozen header row, number formats per column, widths that fit."""
+    return to_xlsx_book((table,), language, title=table.title.text(language))
+
+
+def to_xlsx_book(tables: Sequence[Table], language: str = "zh", *, title: str = "") -> bytes:
+    """One sheet per table, in order, each written as `to_xlsx` writes its one sheet."""
     workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
+    first = workbook.active
+    assert first is not None
+    for index, table in enumerate(tables):
+        sheet = first if index == 0 else workbook.create_sheet()
+        _fill_sheet(sheet, table, language)
+    workbook.properties.created = WORKBOOK_TIME
+    workbook.properties.modified = WORKBOOK_TIME
+    workbook.properties.title = title
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _fill_sheet(sheet: Worksheet, table: Table, language: str) -> None:
     sheet.title = table.name[:31]
     for number, row in enumerate([headings(table, language), *all_rows(table)], start=1):
         for index, value in enumerate(row, start=1):
@@ -97,12 +116,6 @@ def to_xlsx(table: Table, language: str = "zh") -> bytes:
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
-    workbook.properties.created = WORKBOOK_TIME
-    workbook.properties.modified = WORKBOOK_TIME
-    workbook.properties.title = table.title.text(language)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
 
 
 def _xlsx_value(cell: Cell, language: str) -> str | int | float | None:
@@ -148,6 +161,11 @@ def to_json(table: Table) -> str:
         "rows": to_records(table),
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def to_jsonl(table: Table) -> str:
+    """JSON lines: one object per row, keyed by column key (what platforms ingest in bulk)."""
+    return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in to_records(table))
 
 
 def to_text(table: Table, language: str = "zh") -> str:

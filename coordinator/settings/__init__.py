@@ -51,6 +51,16 @@ class ServerSettings(Section):
     body_timeout_s: float = Field(default=30.0, gt=0)
 
 
+class DataSettings(Section):
+    """[data]: how much one uploaded or imported bundle file may hold (docs/data-format.md)."""
+
+    # The same defaults as coordinator.bundle.limits.ReadLimits (a test keeps them equal).
+    max_rows: int = Field(default=200_000, ge=1)
+    max_file_mb: float = Field(default=50, gt=0)
+    max_unpacked_mb: float = Field(default=400, gt=0)
+    max_ratio: int = Field(default=200, ge=1)
+
+
 class StoreSettings(Section):
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
     echo_sql: bool = False
@@ -124,6 +134,7 @@ class Settings(BaseSettings):
     secret_key_file: str = ".coordinator-secret"
     server: ServerSettings = ServerSettings()
     store: StoreSettings = StoreSettings()
+    data: DataSettings = DataSettings()
     solver: SolverSettings = SolverSettings()
     feeds: FeedSettings = FeedSettings()
     checkins: CheckinSettings = CheckinSettings()

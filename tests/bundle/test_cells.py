@@ -66,7 +66,12 @@ def test_weekdays_accepts_lists_and_ranges(cell: Cell, expected: tuple[int, ...]
         (cells.clock, "0820", "'0820' is not a clock time (HH:MM, 24-hour)"),
         (cells.date, "2026-02-30", "'2026-02-30' is not a date (YYYY-MM-DD)"),
         (cells.date, "10/1/2026", "'10/1/2026' is not a date (YYYY-MM-DD)"),
-        (cells.date, 46000, "'46000' is a number, not a date; format the cell as a date"),
+        (
+            cells.date,
+            123,
+            "'123' is a number, not a date (nor Excel's number of a day in 1950–2099); "
+            "type the date as YYYY-MM-DD or format the cell as a date",
+        ),
         (cells.positive, "0", "0 is less than 1"),
         (cells.positive, "2.5", "'2.5' is not a whole number"),
         (cells.non_negative, 2.5, "'2.5' is not a whole number"),

@@ -353,7 +353,9 @@ def test_read_bundle_path_of_another_kind_is_a_problem(tmp_path: Path) -> None:
 
     problems = [str(problem) for problem in read_bundle(path).problems]
 
-    assert problems == [f"{path}: is neither a folder of CSV files nor a .xlsx workbook"]
+    assert problems == [
+        f"{path}: is neither a folder of CSV files nor a workbook (.xlsx, .xls, .ods)"
+    ]
 
 
 def test_read_bundle_single_csv_file_asks_for_the_folder(small: BundleCopy) -> None:
@@ -366,15 +368,15 @@ def test_read_bundle_single_csv_file_asks_for_the_folder(small: BundleCopy) -> N
     ]
 
 
-def test_read_bundle_old_excel_file_asks_for_xlsx(tmp_path: Path) -> None:
+def test_read_bundle_damaged_old_excel_file_is_a_problem(tmp_path: Path) -> None:
     path = tmp_path / "bundle.xls"
     path.write_bytes(b"\xd0\xcf")
 
     problems = [str(problem) for problem in read_bundle(path).problems]
 
-    assert problems == [
-        f"{path}: is not a .xlsx workbook; save it in Excel Workbook (.xlsx) format"
-    ]
+    assert len(problems) == 1
+    assert problems[0].startswith("bundle.xls: is not a readable workbook: ")
+    assert problems[0].endswith("save it again as Excel Workbook (.xlsx)")
 
 
 def test_read_bundle_never_raises_on_a_nonsense_cell(small: BundleCopy) -> None:

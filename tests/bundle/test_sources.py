@@ -70,22 +70,32 @@ def test_read_bundle_quoted_line_break_counts_as_one_line(small: BundleCopy) -> 
     ]
 
 
-def test_read_bundle_gbk_file_names_the_line_and_the_encoding(small: BundleCopy) -> None:
+def test_read_bundle_gbk_file_is_read_and_named(small: BundleCopy) -> None:
     (small.folder / "regions.csv").write_bytes("id,name\nqingshan,青山县\n".encode("gbk"))
 
-    assert small.problems() == [
-        "regions.csv:2: is not UTF-8 text (byte 0xC7 on this line); it looks like GBK (GB18030) "
-        "text; save it as 'CSV UTF-8 (comma delimited)'"
-    ]
+    report = read_bundle(small.folder)
+
+    assert report.bundle == SMALL_BUNDLE
+    assert report.read_as["regions.csv"] == "GB18030 (GBK)"
 
 
-def test_read_bundle_utf16_file_is_reported(small: BundleCopy) -> None:
-    data = codecs.BOM_UTF16_LE + "id,name\n".encode("utf-16-le")
+def test_read_bundle_utf16_file_with_bom_is_read_and_named(small: BundleCopy) -> None:
+    data = codecs.BOM_UTF16_LE + "id,name\nqingshan,青山县\n".encode("utf-16-le")
     (small.folder / "regions.csv").write_bytes(data)
 
-    assert small.problems() == [
-        "regions.csv: is UTF-16 text, not UTF-8; save it as 'CSV UTF-8 (comma delimited)'"
-    ]
+    report = read_bundle(small.folder)
+
+    assert report.bundle == SMALL_BUNDLE
+    assert report.read_as["regions.csv"] == "UTF-16 LE with BOM"
+
+
+def test_read_bundle_bytes_of_no_known_encoding_name_the_line(small: BundleCopy) -> None:
+    (small.folder / "regions.csv").write_bytes(b"id,name\nqingshan,\xff\xff\xff\n")
+
+    assert small.problems()[0] == (
+        "regions.csv:2: is neither UTF-8, GBK/GB18030 nor UTF-16 text (byte 0xFF on this "
+        "line); save it from Excel or WPS as 'CSV UTF-8 (comma delimited)'"
+    )
 
 
 def test_read_bundle_bom_only_file_is_empty(small: BundleCopy) -> None:

@@ -2,4 +2,6 @@
 
 - `imports`: a validated bundle written all or nothing, history retired, never deleted
 - `directory`: who is who, looked up over the current data for feeds and pages
+- `timetables`: urban schools' own timetables (Excel grid, aSc, FET) previewed and stored as
+  busy blocks
 """

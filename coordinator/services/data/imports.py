@@ -13,13 +13,25 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coordinator import domain, models
-from coordinator.bundle import BundleReport, read_bundle, write_bundle_csv
+from coordinator.bundle import BundleReport, ReadLimits, read_bundle, write_bundle_csv
+from coordinator.bundle.limits import MIB
 from coordinator.services.counters import FEEDS, bump_counter
 from coordinator.services.data.tenancy import merge_region
+from coordinator.settings import DataSettings
 from coordinator.store import Store
 from coordinator.store.mirror import MIRRORS, Key, Mirror, Row, bundle_from_rows, row_values
 
 log = logging.getLogger(__name__)
+
+
+def read_limits(data: DataSettings) -> ReadLimits:
+    """The [data] settings as the bundle reader's limits."""
+    return ReadLimits(
+        max_rows=data.max_rows,
+        max_file_bytes=int(data.max_file_mb * MIB),
+        max_unpacked_bytes=int(data.max_unpacked_mb * MIB),
+        max_ratio=data.max_ratio,
+    )
 
 
 @dataclass(slots=True)

@@ -14,6 +14,7 @@ from aiohttp.web_exceptions import NotAppKeyWarning
 
 from coordinator.services.accounts.secret import secret_key
 from coordinator.services.accounts.users import DirectoryCache
+from coordinator.services.data.imports import read_limits
 from coordinator.settings import Settings
 from coordinator.web.csrf import csrf_protect
 from coordinator.web.i18n import CATALOGS, language, load_catalogs
@@ -69,7 +70,9 @@ def setup_pages(
     secure = settings.server.public_url.startswith("https://")
     session = sessions(lambda: secret_key(settings), secure=secure, skip=PAGE_EXEMPT)
     app.middlewares.append(pages_only([session, language, page_errors, csrf_protect]))
-    app[PAGES] = config or PagesConfig(trusted_proxies=settings.server.trusted_proxies)
+    app[PAGES] = config or PagesConfig(
+        trusted_proxies=settings.server.trusted_proxies, read_limits=read_limits(settings.data)
+    )
     # aiohttp-jinja2 keeps some state under str request keys; aiohttp warns about that.
     warnings.filterwarnings("ignore", category=NotAppKeyWarning, module="aiohttp_jinja2")
     app[CATALOGS] = load_catalogs()

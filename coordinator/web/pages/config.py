@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
+from coordinator.bundle.limits import DEFAULT_LIMITS, ReadLimits
 from coordinator.web.pages.ratelimit import SignInLimiter
 
 
@@ -23,6 +24,7 @@ class PagesConfig:
     limiter: SignInLimiter = field(default_factory=SignInLimiter)
     clock: Callable[[], dt.datetime] = utc_now
     upload_limit_bytes: int = 20 * 1024 * 1024
+    read_limits: ReadLimits = DEFAULT_LIMITS  # what one file of an uploaded bundle may hold
     today_refresh_s: int = 20  # how often the Today board refreshes itself
 
 

@@ -8,6 +8,7 @@ other county's (refused, naming them, before anything is written).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import tempfile
 from pathlib import Path
 
@@ -73,9 +74,10 @@ async def upload(request: web.Request) -> web.Response:
     reader = request[MULTIPART]
     try:
         upload_id, path = await uploads.receive(reader, request.app[PAGES].upload_limit_bytes)
-        report = await asyncio.to_thread(uploads.check, path)
+        report = await asyncio.to_thread(uploads.check, path, request.app[PAGES].read_limits)
         if report.bundle is not None:
-            report = await _merged(request, report.bundle)
+            read_as = report.read_as
+            report = dataclasses.replace(await _merged(request, report.bundle), read_as=read_as)
     except uploads.UploadError as error:
         return await _page(request, error=gettext_of(request, str(error)), status=400)
     except OutsideRegion as refused:
@@ -95,7 +97,9 @@ async def import_upload(request: web.Request) -> web.StreamResponse:
     if not upload_id or session.get("upload") != upload_id:
         return await _page(request, error=gettext_of(request, "Upload the file again."), status=400)
     try:
-        report = await asyncio.to_thread(uploads.check, uploads.staged_file(upload_id))
+        report = await asyncio.to_thread(
+            uploads.check, uploads.staged_file(upload_id), request.app[PAGES].read_limits
+        )
         if report.bundle is not None:
             report = await _merged(request, report.bundle)
     except uploads.UploadError as error:

@@ -8,16 +8,18 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 from aiohttp import BodyPartReader, MultipartReader
 
-from coordinator.bundle import BundleReport, read_bundle
+from coordinator.bundle import DEFAULT_LIMITS, BundleReport, ReadLimits, read_bundle
+from coordinator.bundle.packed import UnsafeZip, check_zip
 
 STAGING = Path(tempfile.gettempdir()) / "coordinator-uploads"
 MAX_FILES = 200
-MAX_UNPACKED = 100 * 1024 * 1024
+CHUNK = 1024 * 1024
 KEEP_S = 3600  # a staged upload older than this is removed
-SUFFIXES = (".zip", ".xlsx")
+SUFFIXES = (".zip", ".xlsx", ".xls", ".xlsm", ".ods")
 
 
 class UploadError(ValueError):
@@ -37,7 +39,7 @@ async def receive(reader: MultipartReader, limit: int) -> tuple[str, Path]:
         raise UploadError("choose a .zip or .xlsx file")
     suffix = PurePosixPath(part.filename).suffix.lower()
     if suffix not in SUFFIXES:
-        raise UploadError("only .zip (a CSV folder) or .xlsx files")
+        raise UploadError("only .zip (a CSV folder) or workbook (.xlsx, .xls, .ods) files")
     _clean_old()
     upload_id = secrets.token_hex(16)
     folder = staged_dir(upload_id)
@@ -62,12 +64,17 @@ def _clean_old() -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def unpack(archive: Path) -> Path:
-    """Extract a zip next to it, refusing absolute or `..` paths and zip bombs."""
+def unpack(archive: Path, limits: ReadLimits) -> Path:
+    """Extract a zip next to it, refusing absolute or `..` paths and zip bombs (checked on the
+    zip's directory first, then on the bytes actually unpacked)."""
     destination = archive.parent / "bundle"
+    try:
+        check_zip(archive, limits, scan_xml=False)
+    except UnsafeZip as error:
+        raise UploadError("the zip holds too many or too large files") from error
     with zipfile.ZipFile(archive) as zipped:
         members = [m for m in zipped.infolist() if not m.is_dir()]
-        if len(members) > MAX_FILES or sum(m.file_size for m in members) > MAX_UNPACKED:
+        if len(members) > MAX_FILES:
             raise UploadError("the zip holds too many or too large files")
         for member in members:
             name = PurePosixPath(member.filename)
@@ -78,8 +85,18 @@ def unpack(archive: Path) -> Path:
             target = destination.joinpath(*name.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             with zipped.open(member) as source, target.open("wb") as sink:
-                shutil.copyfileobj(source, sink)
+                copy_at_most(source, sink, member.file_size)
     return _bundle_root(destination)
+
+
+def copy_at_most(source: IO[bytes], sink: IO[bytes], size: int) -> None:
+    """Copy, refusing a member that unpacks to more than the zip's directory says."""
+    copied = 0
+    while chunk := source.read(CHUNK):
+        copied += len(chunk)
+        if copied > size:
+            raise UploadError("the zip holds too many or too large files")
+        sink.write(chunk)
 
 
 def _bundle_root(folder: Path) -> Path:
@@ -92,11 +109,11 @@ def _bundle_root(folder: Path) -> Path:
     return folder
 
 
-def check(path: Path) -> BundleReport:
+def check(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> BundleReport:
     """Validate a staged upload (blocking: run it in a thread)."""
     try:
-        return read_bundle(unpack(path) if path.suffix == ".zip" else path)
-    except zipfile.BadZipFile as error:
+        return read_bundle(unpack(path, limits) if path.suffix == ".zip" else path, limits)
+    except (zipfile.BadZipFile, OSError) as error:
         raise UploadError("not a valid zip file") from error
 
 

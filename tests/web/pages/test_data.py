@@ -91,3 +91,51 @@ async def test_upload_refuses_other_files_and_forged_imports_and_downloads(
     assert response.status == 200
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert "xl/workbook.xml" in zipfile.ZipFile(io.BytesIO(body)).namelist()
+
+
+async def test_gbk_zip_is_checked_and_its_encoding_named(
+    client: Client, arranged: Store, tmp_path: Path
+) -> None:
+    write_bundle_csv(region_part(county(), "xiao"), tmp_path / "csv")
+    for path in (tmp_path / "csv").glob("*.csv"):
+        path.write_bytes(path.read_text(encoding="utf-8-sig").encode("gbk"))
+    await sign_in(client, "admin")
+    token = await csrf_of(client, "/data")
+    response = await client.post(
+        "/data/upload", data=upload_form(token, "bundle.zip", zipped_folder(tmp_path / "csv"))
+    )
+    page = await response.text()
+    assert response.status == 200
+    assert 'name="upload"' in page  # the import button: no errors
+    assert re.search(r"<code>schools.csv</code></td><td>GB18030（GBK）</td>", page)
+
+
+async def test_hostile_uploads_are_refused_with_a_message_and_nothing_written(
+    client: Client, arranged: Store, tmp_path: Path
+) -> None:
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("bundle/schools.csv", b"\n" * (64 * 1024 * 1024))
+    write_bundle_xlsx(region_part(county(), "xiao"), tmp_path / "broken.xlsx")
+    with zipfile.ZipFile(tmp_path / "broken.xlsx") as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    members["xl/worksheets/sheet1.xml"] = b"<worksheet><sheetData><row><c r="
+    with zipfile.ZipFile(tmp_path / "broken.xlsx", "w") as target:
+        for name, data in members.items():
+            target.writestr(name, data)
+    before = await load_bundle(arranged)
+    await sign_in(client, "admin")
+    token = await csrf_of(client, "/data")
+
+    refused = await client.post("/data/upload", data=upload_form(token, "b.zip", bomb.getvalue()))
+    broken = await client.post(
+        "/data/upload",
+        data=upload_form(token, "broken.xlsx", (tmp_path / "broken.xlsx").read_bytes()),
+    )
+
+    page = await broken.text()
+    assert (refused.status, broken.status) == (400, 200)
+    assert "zip 中的文件过多或过大" in await refused.text()
+    assert "<code>bundle.xlsx</code>" in page
+    assert 'name="upload"' not in page
+    assert await load_bundle(arranged) == before
