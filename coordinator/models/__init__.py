@@ -28,6 +28,7 @@ from coordinator.models.columns import (
     json_list,
     utc_column,
 )
+from coordinator.models.enrolments import EnrolmentRow, OpenCourseRow
 from coordinator.models.imported import (
     AllianceMemberRow,
     AllianceRow,
@@ -84,6 +85,7 @@ __all__ = [
     "CalendarDayRow",
     "ChangeCounterRow",
     "ClassroomRow",
+    "EnrolmentRow",
     "EventRow",
     "FeedStateRow",
     "FeedTokenRow",
@@ -98,6 +100,7 @@ __all__ = [
     "NeedRow",
     "NetworkTeacherRow",
     "NotificationRow",
+    "OpenCourseRow",
     "PinnedSessionRow",
     "PlannedSessionClassroomRow",
     "PlannedSessionRow",

@@ -1,0 +1,5 @@
+"""Open courses schools pick themselves: what fits a classroom, joining and leaving.
+
+- `courses`: the open courses a classroom is offered, each judged by the solver's rules
+- `enrol`: joining (for the term or from a date) and leaving, stored as lesson changes
+"""
