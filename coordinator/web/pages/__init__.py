@@ -22,6 +22,7 @@ from coordinator.web.pages import (
     assistant,
     audit,
     calendars,
+    courses,
     data,
     lessons,
     rebalance,
@@ -93,5 +94,6 @@ def setup_pages(
         reports,
         rebalance,
         lessons,
+        courses,
     ):
         app.add_routes(module.routes())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from coordinator import domain
+from coordinator import domain, models
 from coordinator.enums import NetworkProfile, SchoolKind
 from coordinator.services.data.imports import import_bundle
 from coordinator.services.feeds.subscriptions import ensure_feed_tokens
@@ -21,7 +21,7 @@ from coordinator.settings import SolverSettings
 from coordinator.store import Store
 from coordinator.timetable.options import SolverOptions
 from tests.factories import periods
-from tests.web.pages.support import NOW, PLAN, SECRET, add_users, county
+from tests.web.pages.support import NOW, PASSWORD, PLAN, SECRET, TEST_HASHER, add_users, county
 
 COURSE = "p-open-music"
 TODAY = dt.date(2026, 11, 22)  # Sunday; the course's next date is Tuesday 24 November
@@ -78,4 +78,25 @@ async def arrange(store: Store, bundle: domain.Bundle | None = None) -> domain.B
     await publish_lessons(store, now=NOW, today=TODAY)
     await ensure_feed_tokens(store, secret=SECRET.encode(), language="zh", now=NOW)
     await add_users(store)
+    await add_catalogue_users(store)
     return bundle
+
+
+CATALOGUE_USERS = {"north": "a-north", "south": "a-south", "hill": "a-hill"}
+
+
+async def add_catalogue_users(store: Store) -> None:
+    """The three new schools' assistants, with the pages' password."""
+    password_hash = TEST_HASHER.hash(PASSWORD)
+    async with store.write() as session:
+        for username, assistant_id in CATALOGUE_USERS.items():
+            session.add(
+                models.UserRow(
+                    username=username,
+                    role="assistant",
+                    scope_kind="assistant",
+                    scope_id=assistant_id,
+                    password_hash=password_hash,
+                    created_at=NOW,
+                )
+            )

@@ -9,11 +9,16 @@ import pytest
 from icalendar import Calendar
 from sqlmodel import col, select
 
-from coordinator import models
+from coordinator import domain, models
 from coordinator.errors import NotFoundError
 from coordinator.services.accounts.users import Scope, User, scope_of
 from coordinator.services.catalogue.courses import catalogue
-from coordinator.services.catalogue.enrol import JoinRefused, join_course, leave_course
+from coordinator.services.catalogue.enrol import (
+    EnrolmentOutcome,
+    JoinRefused,
+    join_course,
+    leave_course,
+)
 from coordinator.services.data.directory import Directory
 from coordinator.services.feeds.render import render_feed
 from coordinator.services.feeds.tokens import FeedOwner
@@ -33,15 +38,17 @@ from tests.web.pages.support import NOW, settings
 LATER = NOW + dt.timedelta(hours=1)
 
 
-def admin(bundle: object) -> Scope:
+def admin(bundle: domain.Bundle) -> Scope:
     user = User(1, "admin", "admin", "region", "xiao", "zh", 0)
-    return scope_of(user, Directory.of(bundle))  # type: ignore[arg-type]
+    return scope_of(user, Directory.of(bundle))
 
 
-async def join(store: Store, bundle: object, classroom_id: str, **kwargs: object) -> object:
+async def join(
+    store: Store, bundle: domain.Bundle, classroom_id: str, from_date: dt.date | None = None
+) -> EnrolmentOutcome:
     return await join_course(
         store,
-        bundle,  # type: ignore[arg-type]
+        bundle,
         options(),
         admin(bundle),
         pinned_id=COURSE,
@@ -49,7 +56,7 @@ async def join(store: Store, bundle: object, classroom_id: str, **kwargs: object
         actor="admin",
         now=LATER,
         today=TODAY,
-        **kwargs,  # type: ignore[arg-type]
+        from_date=from_date,
     )
 
 
@@ -115,7 +122,7 @@ async def test_join_adds_classroom_to_future_lessons_with_revision_and_audit(sto
     outcome = await join(store, bundle, "c-north-3")
     rooms = await course_rooms(store)
     after = await revisions(store)
-    assert outcome.joined_from == TODAY  # type: ignore[attr-defined]
+    assert outcome.joined_from == TODAY
     assert all("c-north-3" in r for r in rooms.values())
     assert all(after[d] == before[d] + 1 for d in rooms)
     assert await enrolled(store) == [("c-north-3", TODAY, None)]
@@ -140,10 +147,10 @@ async def test_join_shows_in_teacher_feed_same_uid_sequence_up(store: Store) -> 
     assert classroom[uid]["status"] == "CONFIRMED"
 
 
-async def feed(store: Store, bundle: object, owner: str) -> dict[str, dict[str, str]]:
+async def feed(store: Store, bundle: domain.Bundle, owner: str) -> dict[str, dict[str, str]]:
     rendered = await render_feed(
         store,
-        Directory.of(bundle),  # type: ignore[arg-type]
+        Directory.of(bundle),
         FeedOwner.parse(owner),
         "zh",
         now=LATER,
