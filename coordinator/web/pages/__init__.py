@@ -22,6 +22,7 @@ from coordinator.web.pages import (
     assistant,
     audit,
     calendars,
+    course_host,
     courses,
     data,
     lessons,
@@ -95,5 +96,6 @@ def setup_pages(
         rebalance,
         lessons,
         courses,
+        course_host,
     ):
         app.add_routes(module.routes())
