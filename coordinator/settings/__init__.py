@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -103,6 +103,9 @@ class SolverSettings(Section):
     # the time (the whole rebalance stays near this plus a fraction of a second).
     change_penalty: int = Field(default=300, ge=0)
     rebalance_time_limit_s: float = Field(default=1.5, gt=0)
+    # Open courses schools joined themselves, when the admin solves again: "keep" those the
+    # new plan still fits (the others end today, audited), "drop" ends them all.
+    self_enrolments: Literal["keep", "drop"] = "keep"
     weights: SolverWeights = SolverWeights()
 
 

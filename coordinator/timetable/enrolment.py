@@ -10,6 +10,7 @@ classroom or its assistant, a need's weekly cap, the network's session size) ref
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -17,7 +18,7 @@ from coordinator.timetable.candidates import fits
 from coordinator.timetable.clock import local_weekday
 from coordinator.timetable.plan import Plan, Session
 from coordinator.timetable.problem import ClassroomInfo, PinnedInfo, Problem
-from coordinator.timetable.validate import validate_plan
+from coordinator.timetable.validate import Violation, validate_plan
 
 
 class Refusal(StrEnum):
@@ -95,8 +96,13 @@ def judge(
     *,
     closed: bool = False,
     cap: int | None = None,
+    broken: Callable[[], frozenset[Violation]] | None = None,
 ) -> Verdict:
-    """Whether `classroom_id` may join the open pinned session `pinned_id` of `plan` now."""
+    """Whether `classroom_id` may join the open pinned session `pinned_id` of `plan` now.
+
+    `broken`: gives `broken_rules(problem, plan)`, cached by the caller judging many joins on
+    one plan (the validator then runs once for the plan, once per join that gets that far).
+    """
     pinned = next(p for p in problem.pinned if p.id == pinned_id)
     room = problem.classrooms[problem.classroom_index()[classroom_id]]
     session = course_session(plan, pinned_id)
@@ -109,7 +115,8 @@ def judge(
     if session is None:
         refusals.append(Refusal.NOT_PLANNED)
     if not refusals and session is not None:
-        refusals = _validator_refusals(problem, plan, session, classroom_id)
+        before = broken() if broken is not None else broken_rules(problem, plan)
+        refusals = _validator_refusals(problem, plan, session, classroom_id, before)
     return dataclasses.replace(verdict, refusals=tuple(dict.fromkeys(refusals)))
 
 
@@ -136,15 +143,23 @@ def _plain_refusals(
     return found
 
 
+def broken_rules(problem: Problem, plan: Plan) -> frozenset[Violation]:
+    """The hard rules the plan breaks already (none for a stored plan, as a rule)."""
+    return frozenset(validate_plan(problem, plan))
+
+
 def _validator_refusals(
-    problem: Problem, plan: Plan, session: Session, classroom_id: str
+    problem: Problem,
+    plan: Plan,
+    session: Session,
+    classroom_id: str,
+    before: frozenset[Violation],
 ) -> list[Refusal]:
     """The hard rules the plan breaks only once the classroom is in the session."""
     joined = dataclasses.replace(session, classroom_ids=(*session.classroom_ids, classroom_id))
     after = dataclasses.replace(
         plan, sessions=tuple(joined if s is session else s for s in plan.sessions)
     )
-    before = set(validate_plan(problem, plan))
     return [
         VALIDATOR_RULES.get(v.rule, Refusal.OTHER)
         for v in validate_plan(problem, after)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from sqlmodel import col, or_, select
@@ -22,7 +23,7 @@ from coordinator.services.lessons.enrolled import Enrolment, lay_enrolments
 from coordinator.services.planning.plans import lesson_keys, load_plan
 from coordinator.store import Store
 from coordinator.timetable.build import build_problem
-from coordinator.timetable.enrolment import Verdict, course_session, judge
+from coordinator.timetable.enrolment import Verdict, broken_rules, course_session, judge
 from coordinator.timetable.options import SolverOptions
 from coordinator.timetable.plan import Plan
 
@@ -126,6 +127,7 @@ async def catalogue(
     async with store.read() as session:
         weekly = await weekly_state(session, today)
     problem = build_problem(bundle, options)
+    broken = functools.cache(lambda: broken_rules(problem, weekly.plan))
     offers = []
     for course in offered_to(bundle, classroom_id):
         state = weekly.courses.get(course.id)
@@ -136,6 +138,7 @@ async def catalogue(
             classroom_id,
             closed=bool(state and state.closed),
             cap=state.cap if state else None,
+            broken=broken,
         )
         own = [
             e
