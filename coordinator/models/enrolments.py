@@ -23,6 +23,8 @@ class OpenCourseRow(SQLModel, table=True):
 class EnrolmentRow(SQLModel, table=True):
     """A classroom that joined an open course from a date; leaving sets `left_from`.
 
+    Only `active` rows put the classroom in lessons; a refused request holds no date.
+
     Rows are never deleted: a left enrolment keeps who, when and from which date. At most one
     enrolment of a classroom in a course is current (`left_from` empty), a partial unique index.
     """
@@ -43,6 +45,8 @@ class EnrolmentRow(SQLModel, table=True):
     classroom_id: str = Field(foreign_key="classroom.id", index=True)
     joined_from: dt.date  # the first date the classroom takes the course
     left_from: dt.date | None = None  # the first date it no longer does
+    # active | requested (a county that approves joins: waits on the requests page) | refused
+    status: str = Field(default="active", sa_type=String(16), index=True)
     actor: str = Field(sa_type=String(64))  # who joined (a username)
     created_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
     left_by: str = Field(default="", sa_type=String(64))

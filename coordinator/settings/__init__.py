@@ -109,6 +109,14 @@ class SolverSettings(Section):
     weights: SolverWeights = SolverWeights()
 
 
+class CatalogueSettings(Section):
+    """`[catalogue]`: the open-course catalogue (docs/console.md)."""
+
+    # Regions (counties) whose schools' joins wait for an admin's approval on the requests
+    # page instead of being self-service; admins' own joins never wait.
+    approval_regions: tuple[str, ...] = ()
+
+
 class Settings(BaseSettings):
     """Every setting coordinator reads. Secrets come only from the environment."""
 
@@ -132,6 +140,7 @@ class Settings(BaseSettings):
     checkins: CheckinSettings = CheckinSettings()
     streams: StreamsSettings = StreamsSettings()
     notifications: NotificationSettings = NotificationSettings()
+    catalogue: CatalogueSettings = CatalogueSettings()
     # Addresses allowed to make nginx-rtmp's callbacks (on_publish, on_play, ...).
     stream_callbacks_from: tuple[str, ...] = ("127.0.0.1", "::1")
     # GET /metrics: from these addresses when no proxy forwarded the request, or from anywhere

@@ -28,6 +28,7 @@ class Refusal(StrEnum):
     NOT_PLANNED = "not_planned"  # the timetable does not hold the session
     CLOSED = "closed"  # the host closed enrolment
     ALREADY = "already"  # the classroom takes it already
+    PENDING = "pending"  # its request to join waits for an admin's approval
     GRADE = "grade"  # the classroom's grade is not among the course's grades
     SCHOOL_DAY = "school_day"  # the classroom's school has no live periods that weekday
     BELLS = "bells"  # the course does not lie inside one of its live periods (with overrun)

@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("classroom_id", sa.String(), nullable=False),
         sa.Column("joined_from", sa.Date(), nullable=False),
         sa.Column("left_from", sa.Date(), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("actor", sa.String(length=64), nullable=False),
         sa.Column("created_at", coordinator.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("left_by", sa.String(length=64), nullable=False),
@@ -46,6 +47,7 @@ def upgrade() -> None:
     with op.batch_alter_table("enrolment") as batch:
         batch.create_index(batch.f("ix_enrolment_classroom_id"), ["classroom_id"], unique=False)
         batch.create_index(batch.f("ix_enrolment_pinned_id"), ["pinned_id"], unique=False)
+        batch.create_index(batch.f("ix_enrolment_status"), ["status"], unique=False)
         batch.create_index(
             "uq_enrolment_current",
             ["pinned_id", "classroom_id"],
@@ -58,6 +60,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("enrolment") as batch:
         batch.drop_index("uq_enrolment_current")
+        batch.drop_index(batch.f("ix_enrolment_status"))
         batch.drop_index(batch.f("ix_enrolment_pinned_id"))
         batch.drop_index(batch.f("ix_enrolment_classroom_id"))
     op.drop_table("enrolment")

@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from coordinator import domain, models
 from coordinator.calendar import expand_sessions
 from coordinator.services.lessons.dated import last_term_day, weekly_sessions
-from coordinator.services.lessons.enrolled import Enrolment, lay_enrolments
+from coordinator.services.lessons.enrolled import ACTIVE, REQUESTED, Enrolment, lay_enrolments
 from coordinator.services.planning.plans import lesson_keys, load_plan
 from coordinator.store import Store
 from coordinator.timetable.build import build_problem
@@ -37,6 +37,7 @@ class Offer:
     dates: tuple[dt.date, ...]  # the dates this classroom takes or would take it, from today
     joined_from: dt.date | None  # its own current enrolment, None if it has none
     by_timetable: bool  # the timetable itself put the classroom in the course
+    requested: bool = False  # its request to join waits for an admin's approval
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ class Weekly:
     enrolments: tuple[Enrolment, ...]
     courses: dict[str, models.OpenCourseRow]
     timetable: dict[str, tuple[str, ...]]  # pinned id -> classrooms the timetable put there
+    requested: frozenset[tuple[str, str]] = frozenset()  # (course, classroom) awaiting approval
 
 
 def offered_to(bundle: domain.Bundle, classroom_id: str) -> list[domain.PinnedSession]:
@@ -73,19 +75,22 @@ async def weekly_state(session: AsyncSession, today: dt.date) -> Weekly:
     version_id, plan = await load_plan(session)
     keys = await lesson_keys(session, version_id)
     query = select(models.EnrolmentRow).where(
+        col(models.EnrolmentRow.status).in_([ACTIVE, REQUESTED]),
         or_(
             col(models.EnrolmentRow.left_from).is_(None),
             col(models.EnrolmentRow.left_from) > today,
-        )
+        ),
     )
     rows = (await session.exec(query)).all()
+    requested = frozenset((r.pinned_id, r.classroom_id) for r in rows if r.status == REQUESTED)
+    rows = [r for r in rows if r.status == ACTIVE]
     enrolments = tuple(
         Enrolment(r.pinned_id, r.classroom_id, r.joined_from, r.left_from) for r in rows
     )
     timetable = {s.pinned_id: s.classroom_ids for s in plan.sessions if s.pinned_id}
     laid, _ = lay_enrolments(plan, keys, enrolments)
     courses = {c.pinned_id: c for c in (await session.exec(select(models.OpenCourseRow))).all()}
-    return Weekly(laid, enrolments, courses, timetable)
+    return Weekly(laid, enrolments, courses, timetable, requested)
 
 
 def verdict_for(
@@ -152,6 +157,7 @@ async def catalogue(
                 course_dates(bundle, weekly.plan, course.id, classroom_id, today),
                 min((e.joined_from for e in own), default=None),
                 classroom_id in weekly.timetable.get(course.id, ()),
+                (course.id, classroom_id) in weekly.requested,
             )
         )
     return sorted(

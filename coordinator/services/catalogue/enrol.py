@@ -11,6 +11,7 @@ then on are taken out (its feeds show them cancelled), every other classroom kee
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from coordinator.services.accounts.users import Scope, audit_row
 from coordinator.services.catalogue.courses import offered_to, verdict_for, weekly_state
 from coordinator.services.counters import FEEDS, bump_counter
 from coordinator.services.lessons.dated import current_layers
+from coordinator.services.lessons.enrolled import ACTIVE, REQUESTED
 from coordinator.services.lessons.resync import course_keys, resync_sessions
 from coordinator.store import Store
 from coordinator.timetable.enrolment import Refusal, Verdict
@@ -91,8 +93,13 @@ async def join_course(
     now: dt.datetime,
     today: dt.date,
     from_date: dt.date | None = None,
+    request: bool = False,
 ) -> EnrolmentOutcome:
-    """Enrol the classroom from `from_date` (today if None) to the term's end, or JoinRefused."""
+    """Enrol the classroom from `from_date` (today if None) to the term's end, or JoinRefused.
+
+    `request`: the county approves joins; the checked join waits on the requests page
+    (`requests.decide_request`) and changes no lesson yet.
+    """
     _check_reach(bundle, scope, pinned_id, classroom_id)
     first = max(from_date or today, today)
     async with store.write() as session:
@@ -100,22 +107,29 @@ async def join_course(
         await locked_course(session, pinned_id, sqlite=store.is_sqlite, now=now)
         weekly = await weekly_state(session, today)
         verdict = verdict_for(bundle, options, weekly, pinned_id, classroom_id)
+        if (pinned_id, classroom_id) in weekly.requested:
+            verdict = dataclasses.replace(verdict, refusals=(Refusal.PENDING,))
         if not verdict.fits:
             raise JoinRefused(verdict)
+        status = REQUESTED if request else ACTIVE
         session.add(
             models.EnrolmentRow(
                 pinned_id=pinned_id,
                 classroom_id=classroom_id,
                 joined_from=first,
+                status=status,
                 actor=actor,
                 created_at=now,
             )
         )
         await session.flush()
-        changed = await _resync(session, bundle, pinned_id, now=now, today=today)
+        changed = (
+            [] if request else await resync_course(session, bundle, pinned_id, now=now, today=today)
+        )
         details = {"course": pinned_id, "from": first.isoformat(), "lessons": len(changed)}
-        session.add(audit_row(actor, "course.join", "classroom", classroom_id, details, now))
-    log.info("classroom %s joined course %s from %s", classroom_id, pinned_id, first)
+        action = "course.request" if request else "course.join"
+        session.add(audit_row(actor, action, "classroom", classroom_id, details, now))
+    log.info("classroom %s %s course %s from %s", classroom_id, status, pinned_id, first)
     return EnrolmentOutcome(pinned_id, classroom_id, first, None, tuple(changed))
 
 
@@ -140,6 +154,7 @@ async def leave_course(
             col(models.EnrolmentRow.pinned_id) == pinned_id,
             col(models.EnrolmentRow.classroom_id) == classroom_id,
             col(models.EnrolmentRow.left_from).is_(None),
+            col(models.EnrolmentRow.status) == ACTIVE,
         )
         row = (await session.exec(query)).first()
         if row is None:
@@ -151,7 +166,7 @@ async def leave_course(
         row.left_by, row.left_at = actor, now
         session.add(row)
         await session.flush()
-        changed = await _resync(session, bundle, pinned_id, now=now, today=today)
+        changed = await resync_course(session, bundle, pinned_id, now=now, today=today)
         details = {"course": pinned_id, "from": row.left_from.isoformat(), "lessons": len(changed)}
         session.add(audit_row(actor, "course.leave", "classroom", classroom_id, details, now))
         joined, left = row.joined_from, row.left_from
@@ -159,7 +174,7 @@ async def leave_course(
     return EnrolmentOutcome(pinned_id, classroom_id, joined, left, tuple(changed))
 
 
-async def _resync(
+async def resync_course(
     session: AsyncSession,
     bundle: domain.Bundle,
     pinned_id: str,

@@ -22,6 +22,7 @@ from coordinator.services.catalogue.courses import weekly_state
 from coordinator.services.catalogue.enrol import locked_course
 from coordinator.services.counters import FEEDS, bump_counter
 from coordinator.services.lessons.dated import current_layers
+from coordinator.services.lessons.enrolled import ACTIVE
 from coordinator.services.lessons.resync import course_keys
 from coordinator.store import Store
 
@@ -70,7 +71,10 @@ async def host_view(
         rows = (
             await session.exec(
                 select(models.EnrolmentRow)
-                .where(col(models.EnrolmentRow.pinned_id) == pinned_id)
+                .where(
+                    col(models.EnrolmentRow.pinned_id) == pinned_id,
+                    col(models.EnrolmentRow.status) == ACTIVE,
+                )
                 .order_by(col(models.EnrolmentRow.id).desc())
             )
         ).all()

@@ -35,6 +35,9 @@ class Enrolment:
         return self.joined_from <= date and (self.left_from is None or date < self.left_from)
 
 
+ACTIVE = "active"  # the enrolment statuses: active | requested | refused
+REQUESTED = "requested"
+REFUSED = "refused"
 Enrolled = Mapping[str, tuple[Enrolment, ...]]  # session key -> enrolments beyond the plan's own
 
 
@@ -43,10 +46,11 @@ async def stored_enrolments(session: AsyncSession) -> list[Enrolment]:
     query = (
         select(models.EnrolmentRow)
         .where(
+            col(models.EnrolmentRow.status) == ACTIVE,
             or_(
                 col(models.EnrolmentRow.left_from).is_(None),
                 col(models.EnrolmentRow.left_from) > col(models.EnrolmentRow.joined_from),
-            )
+            ),
         )
         .order_by(col(models.EnrolmentRow.id))
     )

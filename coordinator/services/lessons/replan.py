@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from coordinator import domain, models
 from coordinator.services.accounts.users import audit_row
 from coordinator.services.counters import FEEDS, bump_counter
-from coordinator.services.lessons.enrolled import Enrolment, lay_enrolments
+from coordinator.services.lessons.enrolled import ACTIVE, Enrolment, lay_enrolments
 from coordinator.services.planning.plans import lesson_keys, load_plan
 from coordinator.store import Store
 from coordinator.timetable.build import build_problem
@@ -61,8 +61,11 @@ async def replan_enrolments(
             row.left_from = max(today, row.joined_from)
             row.left_by, row.left_at = ACTOR, now
             session.add(row)
-            details = {"course": row.pinned_id, "from": row.left_from.isoformat()}
-            details["reasons"] = [r.value for r in reasons] if keep else ["drop"]
+            details = {
+                "course": row.pinned_id,
+                "from": row.left_from.isoformat(),
+                "reasons": [r.value for r in reasons] if keep else ["drop"],
+            }
             session.add(
                 audit_row(ACTOR, "course.leave", "classroom", row.classroom_id, details, now)
             )
@@ -75,10 +78,11 @@ async def _current(session: AsyncSession, today: dt.date) -> list[models.Enrolme
     query = (
         select(models.EnrolmentRow)
         .where(
+            col(models.EnrolmentRow.status) == ACTIVE,
             or_(
                 col(models.EnrolmentRow.left_from).is_(None),
                 col(models.EnrolmentRow.left_from) > today,
-            )
+            ),
         )
         .order_by(col(models.EnrolmentRow.id))
     )

@@ -6,12 +6,16 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from coordinator.services.catalogue.enrol import JoinRefused
 from coordinator.services.catalogue.host import EnrolmentSettingError, host_view, set_enrolment
+from coordinator.services.catalogue.requests import decide_request, pending_requests
+from coordinator.services.planning.solve import solver_options
 from coordinator.web.i18n import LANGUAGE, gettext_of
-from coordinator.web.keys import STORE
+from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages.access import VIEWER, allow
 from coordinator.web.pages.base import page_context, render, school_date
 from coordinator.web.pages.config import PAGES
+from coordinator.web.pages.courses import REASONS
 
 
 def host_path(course_id: str) -> str:
@@ -74,8 +78,60 @@ async def post_enrolment(request: web.Request) -> web.StreamResponse:
     raise web.HTTPSeeOther(host_path(course) + "?done=saved")
 
 
+async def _requests(request: web.Request, *, message: str = "", status: int = 200) -> web.Response:
+    """Requests to join waiting for this admin (counties that approve joins)."""
+    viewer = request[VIEWER]
+    pending = await pending_requests(request.app[STORE], viewer.scope)
+    directory = viewer.directory
+    courses = {p.id: p for p in directory.bundle.pinned_sessions}
+    context = await page_context(request)
+    context.update(
+        pending=pending,
+        courses=courses,
+        subjects=directory.subjects,
+        teachers=directory.teachers,
+        classrooms=directory.classrooms,
+        schools=directory.schools,
+        message=message,
+        done=request.query.get("done", ""),
+    )
+    return render("course_requests.html", request, context, status=status)
+
+
+@allow("admin")
+async def requests_page(request: web.Request) -> web.Response:
+    return await _requests(request)
+
+
+@allow("admin")
+async def post_decision(request: web.Request) -> web.StreamResponse:
+    """Approve (checked again) or refuse one request."""
+    viewer = request[VIEWER]
+    now = request.app[PAGES].clock()
+    decision = request.match_info["decision"]
+    try:
+        await decide_request(
+            request.app[STORE],
+            viewer.directory.bundle,
+            solver_options(request.app[SETTINGS].solver),
+            viewer.scope,
+            int(request.match_info["id"]),
+            approve=decision == "approve",
+            actor=viewer.user.username,
+            now=now,
+            today=school_date(request, now),
+        )
+    except JoinRefused as refused:
+        reasons = " ".join(gettext_of(request, REASONS[r]) for r in refused.refusals)
+        message = gettext_of(request, "Not joined: %(reasons)s") % {"reasons": reasons}
+        return await _requests(request, message=message, status=409)
+    raise web.HTTPSeeOther(f"/courses/requests?done={decision}")
+
+
 def routes() -> list[web.RouteDef]:
     return [
+        web.get("/courses/requests", requests_page),
+        web.post(r"/courses/requests/{id:\d+}/{decision:approve|refuse}", post_decision),
         web.get("/courses/{course}/host", host_page),
         web.post("/courses/{course}/enrolment", post_enrolment),
     ]

@@ -27,6 +27,7 @@ REASONS = {
     Refusal.NOT_PLANNED: N_("The timetable does not hold this course yet."),
     Refusal.CLOSED: N_("The host closed enrolment."),
     Refusal.ALREADY: N_("This classroom takes it already."),
+    Refusal.PENDING: N_("A request to join waits for approval already."),
     Refusal.GRADE: N_("It is not for this classroom's grade."),
     Refusal.SCHOOL_DAY: N_("Your school has no live lessons on that weekday."),
     Refusal.BELLS: N_("It does not fit your bell times: no live period of yours holds it."),
@@ -81,6 +82,14 @@ def _classrooms(viewer: Viewer) -> list[domain.Classroom]:
         ),
         key=lambda c: (directory.schools[c.school_id].name, c.grade, c.name),
     )
+
+
+def needs_approval(request: web.Request, viewer: Viewer, classroom_id: str) -> bool:
+    """Whether this viewer's joins for this classroom wait for an admin (`[catalogue]`)."""
+    room = viewer.directory.classrooms.get(classroom_id)
+    region = viewer.directory.schools[room.school_id].region_id if room else ""
+    approving = request.app[SETTINGS].catalogue.approval_regions
+    return viewer.user.role != "admin" and region in approving
 
 
 def _card(request: web.Request, viewer: Viewer, offer: Offer) -> Card:
@@ -138,6 +147,7 @@ async def _page(
         query=request.query,
         message=message,
         done=request.query.get("done", ""),
+        approval=needs_approval(request, viewer, classroom_id),
     )
     return render("courses.html", request, context, status=status)
 
@@ -169,6 +179,7 @@ async def post_join(request: web.Request) -> web.StreamResponse:
     course, classroom_id, first = await _form(request)
     viewer = request[VIEWER]
     now = request.app[PAGES].clock()
+    approval = needs_approval(request, viewer, classroom_id)
     try:
         await join_course(
             request.app[STORE],
@@ -181,12 +192,13 @@ async def post_join(request: web.Request) -> web.StreamResponse:
             now=now,
             today=school_date(request, now),
             from_date=first,
+            request=approval,
         )
     except JoinRefused as refused:
         reasons = " ".join(gettext_of(request, REASONS[r]) for r in refused.refusals)
         message = gettext_of(request, "Not joined: %(reasons)s") % {"reasons": reasons}
         return await _page(request, classroom_id, message=message, status=409)
-    raise _back(classroom_id, "joined")
+    raise _back(classroom_id, "requested" if approval else "joined")
 
 
 @allow("assistant", "admin")
