@@ -26,7 +26,8 @@ UID = f"{COURSE}@{FIRST_TUESDAY.isoformat()}@coordinator"
 
 
 async def county_store(tmp_path: Path, capacity: int) -> Store:
-    store = Store(str(tmp_path / "coordinator.db"))
+    # A generous lock wait: on a loaded machine another write's fsync may outlast 5 s.
+    store = Store(str(tmp_path / "coordinator.db"), busy_timeout_ms=60_000)
     async with store.writer.begin() as connection:
         await connection.run_sync(SQLModel.metadata.create_all)
     await arrange(store, catalogue_county(capacity=capacity))
@@ -57,6 +58,7 @@ async def on_phone(browser: Browser, server: TestServer, username: str) -> Page:
     await page.fill("input[name=username]", username)
     await page.fill("input[name=password]", PASSWORD)
     await page.click("button[type=submit]")
+    await page.wait_for_url(lambda address: "/signin" not in address)  # signed in and stored
     await page.goto(str(server.make_url("/courses")))
     return page
 

@@ -12,8 +12,9 @@ from coordinator.services.accounts.users import User, scope_of
 from coordinator.services.catalogue.enrol import join_course
 from coordinator.services.data.directory import Directory
 from coordinator.services.lessons.replan import replan_enrolments
-from coordinator.services.planning.plans import save_plan
+from coordinator.services.planning.plans import lesson_keys, load_plan, save_plan
 from coordinator.services.planning.solve import solve_and_publish
+from coordinator.services.rebalancing.dates import dated_changes, proposed_layer
 from coordinator.settings import SolverSettings
 from coordinator.store import Store
 from coordinator.timetable.plan import Session
@@ -78,3 +79,15 @@ async def test_solving_again_with_drop_ends_every_self_enrolment(store: Store) -
     async with store.read() as session:
         audit = (await session.exec(select(models.AuditRow))).all()
     assert [a.details["reasons"] for a in audit if a.action == "course.leave"] == [["drop"]]
+
+
+async def test_rebalance_preview_keeps_self_enrolled_classrooms(store: Store) -> None:
+    bundle = await arrange(store)
+    await joined(store, bundle, "c-north-3")
+    async with store.read() as session:
+        version_id, plan = await load_plan(session)
+        keys = await lesson_keys(session, version_id)
+        changes = await dated_changes(
+            session, bundle, proposed_layer(plan, keys, None), today=TODAY
+        )
+    assert changes == ()  # the same plan proposed again changes no lesson
