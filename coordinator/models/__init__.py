@@ -28,6 +28,7 @@ from coordinator.models.columns import (
     json_list,
     utc_column,
 )
+from coordinator.models.enrolments import EnrolmentRow, OpenCourseRow
 from coordinator.models.imported import (
     AllianceMemberRow,
     AllianceRow,
@@ -89,6 +90,7 @@ __all__ = [
     "CalendarDayRow",
     "ChangeCounterRow",
     "ClassroomRow",
+    "EnrolmentRow",
     "EventRow",
     "FeedStateRow",
     "FeedTokenRow",
@@ -104,6 +106,7 @@ __all__ = [
     "NeedRow",
     "NetworkTeacherRow",
     "NotificationRow",
+    "OpenCourseRow",
     "PinnedSessionRow",
     "PlannedSessionClassroomRow",
     "PlannedSessionRow",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -113,7 +113,18 @@ class SolverSettings(Section):
     # the time (the whole rebalance stays near this plus a fraction of a second).
     change_penalty: int = Field(default=300, ge=0)
     rebalance_time_limit_s: float = Field(default=1.5, gt=0)
+    # Open courses schools joined themselves, when the admin solves again: "keep" those the
+    # new plan still fits (the others end today, audited), "drop" ends them all.
+    self_enrolments: Literal["keep", "drop"] = "keep"
     weights: SolverWeights = SolverWeights()
+
+
+class CatalogueSettings(Section):
+    """`[catalogue]`: the open-course catalogue (docs/console.md)."""
+
+    # Regions (counties) whose schools' joins wait for an admin's approval on the requests
+    # page instead of being self-service; admins' own joins never wait.
+    approval_regions: tuple[str, ...] = ()
 
 
 class Settings(BaseSettings):
@@ -140,6 +151,7 @@ class Settings(BaseSettings):
     checkins: CheckinSettings = CheckinSettings()
     streams: StreamsSettings = StreamsSettings()
     notifications: NotificationSettings = NotificationSettings()
+    catalogue: CatalogueSettings = CatalogueSettings()
     # Addresses allowed to make nginx-rtmp's callbacks (on_publish, on_play, ...).
     stream_callbacks_from: tuple[str, ...] = ("127.0.0.1", "::1")
     # GET /metrics: from these addresses when no proxy forwarded the request, or from anywhere

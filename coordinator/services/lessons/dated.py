@@ -31,6 +31,12 @@ from coordinator.calendar.edits import HandEdit, apply_edit, double_bookings
 from coordinator.services.counters import FEEDS, bump_counter
 from coordinator.services.data.imports import load_bundle
 from coordinator.services.lessons.edit_rows import newest_edits
+from coordinator.services.lessons.enrolled import (
+    Enrolled,
+    keep_enrolled_dates,
+    lay_enrolments,
+    stored_enrolments,
+)
 from coordinator.services.planning.plans import lesson_keys, load_plan, temporary_versions
 from coordinator.store import Store
 from coordinator.timetable.plan import Plan
@@ -100,6 +106,7 @@ class Layer:
     plan: Plan
     keys: dict[str, str]
     dates: tuple[dt.date, dt.date] | None = None
+    enrolled: Enrolled = field(default_factory=dict)  # self-enrolments laid over (`enrolled`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,14 +118,19 @@ class Dated:
 
 async def current_layers(session: AsyncSession) -> list[Layer]:
     """The active version, then the temporary versions on top of it, oldest first."""
+    enrolments = await stored_enrolments(session)
     base_id, base = await load_plan(session)
-    layers = [Layer(base_id, base, await lesson_keys(session, base_id))]
+    keys = await lesson_keys(session, base_id)
+    base, enrolled = lay_enrolments(base, keys, enrolments)
+    layers = [Layer(base_id, base, keys, None, enrolled)]
     for version in await temporary_versions(session, base_id):
         if version.id is None or version.applies_from is None or version.applies_to is None:
             continue
         _, plan = await load_plan(session, version.id)
+        keys = await lesson_keys(session, version.id)
+        plan, enrolled = lay_enrolments(plan, keys, enrolments)
         dates = (version.applies_from, version.applies_to)
-        layers.append(Layer(version.id, plan, await lesson_keys(session, version.id), dates))
+        layers.append(Layer(version.id, plan, keys, dates, enrolled))
     return layers
 
 
@@ -142,6 +154,7 @@ def date_layers(
         subjects = {layer.keys.get(s.id, s.id): s.subject_id for s in layer.plan.sessions}
         sessions = weekly_sessions(bundle, layer.plan, layer.keys)
         for lesson in expand_sessions(sessions, max(begin, first), min(end, last)):
+            lesson = keep_enrolled_dates(lesson, layer.enrolled)
             if holder(lesson.date) == layer.version_id:
                 dated.append(Dated(lesson, subjects[lesson.session_key], layer.version_id))
     return dated
@@ -236,7 +249,7 @@ async def _reconcile(
         summary.conflicts += bool(lesson.conflicts)
         row = stored.pop(lesson.key, None)
         if row is None:
-            session.add(_new_row(lesson, item.subject_id, item.version_id, now))
+            session.add(new_lesson_row(lesson, item.subject_id, item.version_id, now))
             summary.added.append(lesson.key)
         elif _refresh(row, lesson, item.version_id, now):
             summary.changed.append(lesson.key)
@@ -255,7 +268,7 @@ def _fingerprint(lesson: DatedLesson, status: str) -> str:
     return lesson.fingerprint(status=status)
 
 
-def _new_row(
+def new_lesson_row(
     lesson: DatedLesson,
     subject_id: str,
     version_id: int,

@@ -16,6 +16,7 @@ from coordinator.services.accounts.secret import secret_key
 from coordinator.services.data.imports import load_bundle
 from coordinator.services.feeds.subscriptions import ensure_feed_tokens
 from coordinator.services.lessons.dated import PublishSummary, publish_lessons
+from coordinator.services.lessons.replan import replan_enrolments
 from coordinator.services.planning.plans import active_version, lesson_keys, load_plan, save_plan
 from coordinator.services.planning.session_keys import inherit_keys
 from coordinator.settings import Settings, SolverSettings
@@ -125,6 +126,14 @@ async def solve_and_publish(
     """Solve, store, then date the new plan and make sure everyone has a feed."""
     stored = await solve_and_store(
         store, settings.solver, now=now, time_limit_s=time_limit_s, bound=bound
+    )
+    await replan_enrolments(
+        store,
+        await load_bundle(store),
+        solver_options(settings.solver),
+        keep=settings.solver.self_enrolments == "keep",
+        now=now,
+        today=today,
     )
     lessons = await publish_lessons(store, now=now, today=today)
     await ensure_feed_tokens(

@@ -8,6 +8,7 @@ cancelled and which are new.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from coordinator.services.lessons.dated import (
     with_hand_edits,
 )
 from coordinator.services.lessons.edit_rows import newest_edits
+from coordinator.services.lessons.enrolled import lay_enrolments, stored_enrolments
 from coordinator.timetable.plan import Plan
 
 PROPOSED = -1  # the version id the proposed layer carries until it is stored
@@ -116,6 +118,8 @@ async def dated_changes(
     `proposed` replaces the active version (no dates) or goes on top of it for its dates.
     """
     current = await current_layers(session)
+    plan, enrolled = lay_enrolments(proposed.plan, proposed.keys, await stored_enrolments(session))
+    proposed = dataclasses.replace(proposed, plan=plan, enrolled=enrolled)  # as applying will
     layers = [proposed] if proposed.dates is None else [*current, proposed]
     rows, rooms = await _stored(session, today)
     dated = date_layers(bundle, layers, today, last_term_day(bundle, today))

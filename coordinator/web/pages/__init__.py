@@ -23,6 +23,8 @@ from coordinator.web.pages import (
     assistant,
     audit,
     calendars,
+    course_host,
+    courses,
     data,
     lessons,
     rebalance,
@@ -96,5 +98,7 @@ def setup_pages(
         reports,
         rebalance,
         lessons,
+        courses,
+        course_host,
     ):
         app.add_routes(module.routes())

@@ -46,6 +46,7 @@ class NavItem:
 NAV: list[NavItem] = [
     NavItem("/today", N_("Today"), ("admin",)),
     NavItem("/assistant", N_("My classes"), ("assistant",)),
+    NavItem("/courses", N_("Open courses"), ("assistant", "admin")),
     NavItem("/timetables", N_("Timetables")),
     NavItem("/calendars", N_("Calendars")),
     NavItem("/rebalance", N_("Rebalance"), ("admin",)),
