@@ -48,6 +48,7 @@ from coordinator.models.imported import (
     TeacherSubjectRow,
     TermRow,
 )
+from coordinator.models.jobs import JobRow
 from coordinator.models.lessons import (
     ChangeCounterRow,
     FeedStateRow,
@@ -90,6 +91,7 @@ __all__ = [
     "IdempotencyRecordRow",
     "ImportRunRow",
     "Imported",
+    "JobRow",
     "JobRunRow",
     "LessonClassroomRow",
     "LessonDepartureRow",
