@@ -71,13 +71,24 @@ async def install_schema(store: Store, app: procrastinate.App) -> None:
 
 
 class QueueRunner:
-    """Defers jobs to Procrastinate (the web process on PostgreSQL)."""
+    """Defers jobs to Procrastinate (the web process on PostgreSQL); connects at first use."""
 
-    def __init__(self, app: procrastinate.App) -> None:
-        self.app = app
+    def __init__(self, store: Store, app: procrastinate.App) -> None:
+        self.store, self.app = store, app
+        self._opened = False
+        self._lock = asyncio.Lock()
 
     async def submit(self, job_id: int) -> None:
+        async with self._lock:
+            if not self._opened:
+                await self.app.open_async()
+                self._opened = True
+                await install_schema(self.store, self.app)
         await self.app.tasks[TASK].defer_async(job_id=job_id)
+
+    async def close(self) -> None:
+        if self._opened:
+            await self.app.close_async()
 
 
 async def sweep_queue(
@@ -153,7 +164,8 @@ async def open_runner(store: Store, settings: Settings, clock: Clock) -> AsyncIt
         finally:
             await runner.close()
         return
-    app = queue_app(store, settings, clock)
-    async with app.open_async():
-        await install_schema(store, app)
-        yield QueueRunner(app)
+    queue = QueueRunner(store, queue_app(store, settings, clock))
+    try:
+        yield queue
+    finally:
+        await queue.close()

@@ -179,3 +179,28 @@ async def running_jobs(store: Store, *, worker: str) -> list[int]:
             select(table.id).where(col(table.state) == RUNNING, col(table.worker) == worker)
         )
         return [i for i in rows.all() if i is not None]
+
+
+async def jobs_of(
+    store: Store, *, requested_by: str, kind: str, limit: int = 10
+) -> list[models.JobRow]:
+    """A user's latest jobs of a kind, newest first."""
+    table = models.JobRow
+    async with store.read() as session:
+        rows = await session.exec(
+            select(table)
+            .where(col(table.requested_by) == requested_by, col(table.kind) == kind)
+            .order_by(col(table.id).desc())
+            .limit(limit)
+        )
+        return list(rows.all())
+
+
+async def add_to_result(store: Store, job_id: int, extra: dict[str, Any]) -> None:
+    """Note what became of an ended job's result (published as a version, discarded)."""
+    async with store.write() as session:
+        row = await session.get(models.JobRow, job_id)
+        if row is None:
+            raise NotFoundError(f"job {job_id} does not exist")
+        row.result = {**row.result, **extra}
+        session.add(row)

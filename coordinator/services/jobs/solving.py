@@ -2,7 +2,9 @@
 
 The solver runs in a thread (CP-SAT releases the interpreter lock; the greedy yields it), so
 the event loop keeps writing heartbeats with the latest progress and reading whether a stop
-was asked for. The plan is validated before it is kept; it is kept in the job's result with
+was asked for. A region admin's solve covers the region's part of the data; its plan is set
+into the rest of the active timetable (``timetable.part``). The plan is validated before it
+is kept; it is kept in the job's result with
 what it was made from (the stamp), for the console to show as a proposal and publish.
 """
 
@@ -16,14 +18,19 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from coordinator.errors import CoordinatorError
+from coordinator.domain import Bundle
+from coordinator.errors import CoordinatorError, NotFoundError
 from coordinator.services.data.imports import load_bundle
+from coordinator.services.data.tenancy import region_part
 from coordinator.services.jobs import records
+from coordinator.services.planning.plans import load_plan
 from coordinator.services.planning.solve import check_before_storing, solver_options
 from coordinator.services.rebalancing.proposals import read_stamp
 from coordinator.settings import Settings
 from coordinator.store import Store
 from coordinator.timetable.build import build_problem
+from coordinator.timetable.options import SolverOptions
+from coordinator.timetable.part import merge_part
 from coordinator.timetable.plan import Plan, plan_to_json
 from coordinator.timetable.problem import Problem
 from coordinator.timetable.progress import Progress, SolveControl
@@ -80,7 +87,9 @@ async def _solve(
         raise CoordinatorError("nothing to solve: import a bundle first")
     limit = float(job.params.get("time_limit_s", settings.solver.time_limit_s))
     options = solver_options(settings.solver, time_limit_s=limit)
-    problem = await asyncio.to_thread(build_problem, bundle, options)
+    kind, _, region = str(job.params.get("scope", "")).partition(":")
+    part = region_part(bundle, region) if kind == "region" else bundle
+    problem = await asyncio.to_thread(build_problem, part, options)
     control = SolveControl()
     if job.stop_requested:
         control.stop()
@@ -93,6 +102,9 @@ async def _solve(
         if await records.beat(store, job.id, worker=worker, progress=progress, now=clock()):
             control.stop()
     plan = running.result()
+    if part is not bundle:  # the region's plan, set into the rest of the active timetable
+        base = await _active_plan(store)
+        plan = await asyncio.to_thread(_merged, bundle, part, options, plan, base)
     progress = progress_json(control.last, limit, time.monotonic() - started)
     result = {"plan": plan_to_json(plan), "stamp": dataclasses.asdict(stamp)}
     return result, progress, control.stopped
@@ -103,6 +115,24 @@ def _solved(problem: Problem, limit: float, control: SolveControl) -> Plan:
     plan = solve(problem, time_limit_s=limit, control=control)
     check_before_storing(problem, plan)
     return plan
+
+
+async def _active_plan(store: Store) -> Plan:
+    async with store.read() as session:
+        try:
+            return (await load_plan(session))[1]
+        except NotFoundError:
+            return Plan(status="", sessions=())
+
+
+def _merged(bundle: Bundle, part: Bundle, options: SolverOptions, plan: Plan, base: Plan) -> Plan:
+    """The part's plan with the base plan's other sessions, validated on the whole data."""
+    problem = build_problem(bundle, options)
+    teachers = frozenset(t.id for t in part.network_teachers)
+    classrooms = frozenset(c.id for c in part.classrooms)
+    merged = merge_part(problem, plan, base, teachers=teachers, classrooms=classrooms)
+    check_before_storing(problem, merged)
+    return merged
 
 
 def progress_json(last: Progress | None, limit: float, elapsed: float) -> dict[str, Any]:

@@ -242,8 +242,13 @@ async def apply_rebalance(
     today: dt.date,
     actor: str,
     note: str = "",
+    kind: str = "rebalance",
+    action: str = AUDIT_ACTION,
 ) -> AppliedRebalance:
-    """Store the previewed plan, audit it and re-date the lessons; refuses a stale preview."""
+    """Store the previewed plan, audit it and re-date the lessons; refuses a stale preview.
+
+    A solve job's proposal is stored the same way, as ``kind="solve"`` under its own action.
+    """
     async with store.write() as session:
         # On PostgreSQL a second apply waits here until the first commits, then finds it.
         active_row = models.TimetableVersionRow
@@ -255,21 +260,21 @@ async def apply_rebalance(
                 f"timetable version {preview.base_version_id}): preview the change again"
             )
         active = await active_version(session)
-        assert active is not None
+        assert active is not None or kind == "solve"  # a first timetable is only solved
         version_id = await save_plan(
             session,
             preview.result.plan,
-            kind="rebalance",
+            kind=kind,
             now=now,
-            seed=active.seed,
+            seed=active.seed if active is not None else 0,
             time_limit_s=preview.result.wall_seconds,
-            parent_id=preview.base_version_id,
+            parent_id=preview.base_version_id or None,
             note=note,
             keys=preview.keys,
             applies=preview.dates,
         )
         details = {**audit_details(preview), "note": note}
-        audit = audit_row(actor, AUDIT_ACTION, "timetable", str(version_id), details, now)
+        audit = audit_row(actor, action, "timetable", str(version_id), details, now)
         session.add(audit)
         await session.flush()
         audit_id = audit.id

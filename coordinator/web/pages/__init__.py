@@ -27,6 +27,7 @@ from coordinator.web.pages import (
     rebalance,
     reports,
     signin,
+    solve,
     teacher,
     timetables,
     today,
@@ -92,6 +93,7 @@ def setup_pages(
         assistant,
         reports,
         rebalance,
+        solve,
         lessons,
     ):
         app.add_routes(module.routes())
