@@ -159,7 +159,9 @@ async def _proposal_page(
     now = request.app[PAGES].clock()
     today = school_date(request, now)
     assert job.id is not None
-    proposal = await solve_proposal(request.app[STORE], job.id, today=today)
+    proposal = await solve_proposal(
+        request.app[STORE], request.app[SETTINGS].solver, job.id, today=today
+    )
     gettext = translator(request).gettext
     viewer = request[VIEWER]
     view = preview_view(
@@ -199,7 +201,7 @@ async def publish(request: web.Request) -> web.StreamResponse:
     store, viewer = request.app[STORE], request[VIEWER]
     now = request.app[PAGES].clock()
     today = school_date(request, now)
-    proposal = await solve_proposal(store, job.id, today=today)
+    proposal = await solve_proposal(store, request.app[SETTINGS].solver, job.id, today=today)
     context = await page_context(request)
     context.update(job=job, progress=progress_of(request, job))
     gettext = translator(request).gettext
