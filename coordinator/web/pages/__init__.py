@@ -21,6 +21,7 @@ from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages import (
     assistant,
     audit,
+    busy,
     calendars,
     data,
     lessons,
@@ -94,6 +95,7 @@ def setup_pages(
         reports,
         rebalance,
         solve,
+        busy,
         lessons,
     ):
         app.add_routes(module.routes())
