@@ -115,7 +115,7 @@ async def queue_statuses(store: Store) -> list[str]:
 async def test_a_worker_killed_mid_solve_leaves_its_job_to_the_other(
     store: Store, runner: JobRunner, workers: list[ProcessGroup]
 ) -> None:
-    params = solve_params(time_limit_s=600.0, scope="region:all")
+    params = solve_params(time_limit_s=600.0, scope="")
     job_id = await records.create_job(
         store, kind=KIND, params=params, requested_by="a", now=utc_now()
     )
@@ -142,7 +142,7 @@ async def test_jobs_handed_to_the_queue_twice_run_once_each(
     store: Store, runner: JobRunner, workers: list[ProcessGroup]
 ) -> None:
     del workers
-    params = solve_params(time_limit_s=2.0, scope="region:all")
+    params = solve_params(time_limit_s=2.0, scope="")
     ids = [
         await records.create_job(store, kind=KIND, params=params, requested_by="a", now=utc_now())
         for _ in range(3)

@@ -89,6 +89,8 @@ async def _solve(
     options = solver_options(settings.solver, time_limit_s=limit)
     kind, _, region = str(job.params.get("scope", "")).partition(":")
     part = region_part(bundle, region) if kind == "region" else bundle
+    if not part.classrooms:
+        raise CoordinatorError(f"nothing to solve: region {region} has no classrooms")
     problem = await asyncio.to_thread(build_problem, part, options)
     control = SolveControl()
     if job.stop_requested:

@@ -51,7 +51,7 @@ async def reached(store: Store, job_id: int, phase: str) -> dict[str, Any]:
 
 async def test_a_solve_job_runs_to_a_valid_plan_with_its_progress(store: Store) -> None:
     await import_bundle(store, small_bundle(), source="test", now=NOW)
-    params = solve_params(time_limit_s=5.0, scope="region:r1")
+    params = solve_params(time_limit_s=5.0, scope="region:xiao")
     job_id = await records.create_job(store, kind=KIND, params=params, requested_by="a", now=NOW)
     runner = InProcessRunner(store, SETTINGS, clock)
     runner.start()
@@ -72,7 +72,7 @@ async def test_a_solve_job_runs_to_a_valid_plan_with_its_progress(store: Store) 
 async def test_a_stopped_solve_job_keeps_its_best_plan(store: Store) -> None:
     bundle = generate_bundle(classrooms=60, teachers=20, seed=3)
     await import_bundle(store, bundle, source="test", now=NOW)
-    params = solve_params(time_limit_s=600.0, scope="region:all")
+    params = solve_params(time_limit_s=600.0, scope="")
     job_id = await records.create_job(store, kind=KIND, params=params, requested_by="a", now=NOW)
     runner = InProcessRunner(store, SETTINGS, clock)
     runner.start()
@@ -95,7 +95,7 @@ async def test_a_stopped_solve_job_keeps_its_best_plan(store: Store) -> None:
 
 
 async def test_a_solve_job_without_data_fails_saying_why(store: Store) -> None:
-    params = solve_params(time_limit_s=5.0, scope="region:r1")
+    params = solve_params(time_limit_s=5.0, scope="region:xiao")
     job_id = await records.create_job(store, kind=KIND, params=params, requested_by="a", now=NOW)
     runner = InProcessRunner(store, SETTINGS, clock)
     runner.start()
@@ -105,3 +105,19 @@ async def test_a_solve_job_without_data_fails_saying_why(store: Store) -> None:
         await runner.close()
     assert row.state == records.FAILED
     assert "import a bundle first" in row.error
+
+
+async def test_a_solve_job_for_a_region_without_classrooms_fails_saying_which(
+    store: Store,
+) -> None:
+    await import_bundle(store, small_bundle(), source="test", now=NOW)
+    params = solve_params(time_limit_s=5.0, scope="region:nowhere")
+    job_id = await records.create_job(store, kind=KIND, params=params, requested_by="a", now=NOW)
+    runner = InProcessRunner(store, SETTINGS, clock)
+    runner.start()
+    try:
+        row = await ended(store, job_id)
+    finally:
+        await runner.close()
+    assert row.state == records.FAILED
+    assert row.error == "nothing to solve: region nowhere has no classrooms"
