@@ -48,7 +48,18 @@ async def _page(
     changes: TableChanges | None = None,
 ) -> web.Response:
     context = await page_context(request)
-    context.update(report=report, upload_id=upload_id, error=error, imported=None, changes=changes)
+    directory, scope = request[VIEWER].directory, request[VIEWER].scope
+    teachers = sorted(
+        (t for t in directory.teachers.values() if t.id in scope.teachers), key=lambda t: t.name
+    )
+    context.update(
+        report=report,
+        upload_id=upload_id,
+        error=error,
+        imported=None,
+        changes=changes,
+        busy_teachers=teachers,
+    )
     if "imported" in request.query:
         context["imported"] = request.query["imported"]
     return render("data.html", request, context, status=status)
