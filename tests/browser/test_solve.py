@@ -2,9 +2,9 @@
 
 On a generated county of 60 classrooms the admin starts a 60-second solve, watches the
 progress bar move (the page's script updates it, no reload) and stops it early: the proposal
-holds the best timetable found so far. On the arranged county the admin solves, publishes,
-and 王丽's feed is fetched over HTTP and parsed: a lesson that stayed keeps its UID and
-SEQUENCE, a lesson that moved keeps its UID with SEQUENCE up.
+holds the best timetable found so far. On the arranged county the admin edits 王丽's busy
+blocks in place, solves and publishes; her feed is fetched over HTTP and parsed: a lesson
+that stayed keeps its UID and SEQUENCE, a lesson that moved keeps its UID, SEQUENCE up.
 """
 
 from __future__ import annotations
@@ -21,12 +21,12 @@ from sqlmodel import SQLModel
 
 from coordinator import models
 from coordinator.bundle.synthetic import generate_bundle
-from coordinator.services.data.imports import import_bundle
+from coordinator.services.data.imports import import_bundle, load_bundle
 from coordinator.store import Store
 from coordinator.web.pages.config import PagesConfig
 from tests.browser.test_console import shoot, signed_in, url
 from tests.browser.test_rebalance import fetch_feed, screenshots
-from tests.web.pages.support import NOW, PASSWORD, TEST_HASHER, app_for
+from tests.web.pages.support import NOW, PASSWORD, TEST_HASHER, app_for, stamp_head
 from tests.web.pages.test_rebalance_page import lessons
 
 __all__ = ["screenshots"]
@@ -90,7 +90,19 @@ async def test_admin_solves_publishes_and_the_feed_keeps_uids(
 ) -> None:
     before = await lessons(browser_store)
     feed_before = await fetch_feed(server, browser_store, "teacher:t-wang")
+    await stamp_head(browser_store)  # saving busy blocks imports: the schema must be current
     page = await signed_in(browser, server, "admin")
+    # First the teacher's own school changed her timetable: edit her busy blocks in place.
+    await page.goto(url(server, "/data"))
+    await page.locator("select[name=teacher]").select_option("t-wang")
+    await page.click("form[action='/data/busy'] button")
+    await expect(page.locator("h1")).to_contain_text("王丽")
+    await page.locator("input[name=start-0]").fill("13:00")
+    await page.locator("input[name=end-0]").fill("14:00")
+    await page.click("text=保存（全部或都不）")
+    await expect(page.locator("p.ok")).to_be_visible()
+    blocks = [b for b in (await load_bundle(browser_store)).busy_blocks if b.teacher_id == "t-wang"]
+    assert [(f"{b.start:%H:%M}", f"{b.end:%H:%M}") for b in blocks][:1] == [("13:00", "14:00")]
     await start(page, server, "10")
     await expect(page.locator("h1")).to_contain_text("方案")  # the page follows the job
     await expect(page.locator("table.counts").first).to_contain_text("当前课表")
