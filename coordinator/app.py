@@ -10,13 +10,18 @@ from aiohttp import web
 from coordinator.attendance import Policy
 from coordinator.services.checkins import CheckinConfig
 from coordinator.services.feeds.render import FeedCache
+from coordinator.services.jobs.queue import open_runner
 from coordinator.settings import Settings
 from coordinator.store import Store
 from coordinator.web import api, feeds, health, openapi, streams
-from coordinator.web.keys import SETTINGS, STORE
+from coordinator.web.keys import JOB_RUNNER, SETTINGS, STORE
 from coordinator.web.middlewares import body_deadline, errors
 from coordinator.web.observe import metrics, observe
 from coordinator.web.pages import setup_pages
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 def open_store(settings: Settings) -> Store:
@@ -54,7 +59,14 @@ def create_app(settings: Settings, store: Store | None = None) -> web.Applicatio
         if store is None:
             await app[STORE].close()
 
+    async def job_runner(app: web.Application) -> AsyncIterator[None]:
+        """Solves and other long work: run here on SQLite, by queue workers on PostgreSQL."""
+        async with open_runner(app[STORE], settings, utc_now) as runner:
+            app[JOB_RUNNER] = runner
+            yield
+
     app.cleanup_ctx.append(store_context)
+    app.cleanup_ctx.append(job_runner)  # after the store: jobs read and write it
     app.cleanup_ctx.append(api.checkin_writer)  # after the store: it writes check-ins
     app.add_routes(health.routes())
     app.router.add_get("/metrics", metrics)

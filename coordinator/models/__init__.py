@@ -49,6 +49,7 @@ from coordinator.models.imported import (
     TeacherSubjectRow,
     TermRow,
 )
+from coordinator.models.jobs import JobRow
 from coordinator.models.lessons import (
     ChangeCounterRow,
     FeedStateRow,
@@ -97,6 +98,7 @@ __all__ = [
     "IdempotencyRecordRow",
     "ImportRunRow",
     "Imported",
+    "JobRow",
     "JobRunRow",
     "LessonAnnouncedRow",
     "LessonClassroomRow",

@@ -127,6 +127,15 @@ class CatalogueSettings(Section):
     approval_regions: tuple[str, ...] = ()
 
 
+class JobSettings(Section):
+    """Long work run as jobs (a solve from the console): heartbeats and the stale sweep."""
+
+    heartbeat_s: float = Field(default=1.0, gt=0)  # a running job stores progress this often
+    stale_after_s: float = Field(default=30.0, gt=0)  # silent this long: its worker is gone
+    sweep_every_s: float = Field(default=5.0, gt=0)  # how often runners look for stale jobs
+    max_attempts: int = Field(default=2, ge=1)  # tries before a job is marked failed
+
+
 class Settings(BaseSettings):
     """Every setting coordinator reads. Secrets come only from the environment."""
 
@@ -147,6 +156,7 @@ class Settings(BaseSettings):
     store: StoreSettings = StoreSettings()
     data: DataSettings = DataSettings()
     solver: SolverSettings = SolverSettings()
+    jobs: JobSettings = JobSettings()
     feeds: FeedSettings = FeedSettings()
     checkins: CheckinSettings = CheckinSettings()
     streams: StreamsSettings = StreamsSettings()

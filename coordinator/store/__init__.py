@@ -54,6 +54,7 @@ class Store:
         self.url = database_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         self.busy_timeout_ms, self.echo = busy_timeout_ms, echo
+        self.search_path = search_path  # PostgreSQL: the schema the tables live in
         connect_args: dict[str, Any] = {}
         if search_path is not None and not self.is_sqlite:
             connect_args["server_settings"] = {"search_path": search_path}

@@ -50,6 +50,13 @@ class NeedRemoved:
     subject_id: str
 
 
+@dataclass(frozen=True, slots=True)
+class WeekSolved:
+    """The whole week solved again from the data as it is (a solve job's proposal)."""
+
+    job_id: int
+
+
 Change = (
     TeacherUnavailable
     | BusyBlocksChanged
@@ -57,6 +64,7 @@ Change = (
     | ClassroomRemoved
     | NeedAdded
     | NeedRemoved
+    | WeekSolved
 )
 
 
@@ -92,6 +100,8 @@ def apply_change(bundle: Bundle, change: Change) -> Bundle:
                 if (n.classroom_id, n.subject_id) != (classroom_id, subject_id)
             )
             return replace(bundle, needs=needs)
+        case WeekSolved():
+            return bundle  # the data is as stored: only the plan is new
     raise TypeError(f"unknown change {change!r}")
 
 
@@ -106,4 +116,6 @@ def touched(change: Change) -> tuple[frozenset[str], frozenset[str]]:
             return frozenset(), frozenset({classroom_id})
         case NeedAdded(need):
             return frozenset(), frozenset({need.classroom_id})
+        case WeekSolved():
+            return frozenset(), frozenset()
     raise TypeError(f"unknown change {change!r}")

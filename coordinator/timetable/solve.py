@@ -13,9 +13,11 @@ from coordinator.timetable.broadcasts import construct
 from coordinator.timetable.cpsat import solve_scope
 from coordinator.timetable.explain import explain_unmet
 from coordinator.timetable.lns import improve
-from coordinator.timetable.plan import FEASIBLE, GREEDY, Draft, Plan, sessions_of
+from coordinator.timetable.plan import FEASIBLE, GREEDY, OPTIMAL, Draft, Plan, sessions_of
 from coordinator.timetable.problem import Problem
+from coordinator.timetable.progress import CONSTRUCT, DONE, FINISH, IMPROVE, Progress, SolveControl
 from coordinator.timetable.scope import full_scope
+from coordinator.timetable.score import served_by
 from coordinator.timetable.stats import plan_stats
 from coordinator.timetable.validate import validate_plan
 
@@ -23,25 +25,88 @@ logger = logging.getLogger(__name__)
 
 FINISH_SHARE = 0.05  # of the time limit, kept for validating and explaining the plan
 CONSTRUCTION_SHARE = 0.5  # of the time limit, at most, for the construction
+STEP_S = 2.0  # with a control: improve in steps this long, reporting and heeding stop between
 
 
 class InvalidPlanError(CoordinatorError):
     """The solver produced a plan that breaks a hard rule (a bug: the plan is not stored)."""
 
 
-def solve(problem: Problem, *, bound: bool = False, time_limit_s: float | None = None) -> Plan:
-    """The best plan found within the time limit; deterministic for a fixed seed and 1 worker."""
+def solve(
+    problem: Problem,
+    *,
+    bound: bool = False,
+    time_limit_s: float | None = None,
+    control: SolveControl | None = None,
+) -> Plan:
+    """The best plan found within the time limit; deterministic for a fixed seed and 1 worker.
+
+    With a ``control``, the solve reports its progress after each phase and step, and stops
+    early (returning its best plan) when asked to.
+    """
     started = time.monotonic()
     limit = problem.options.time_limit_s if time_limit_s is None else time_limit_s
     deadline = started + limit - max(0.2, FINISH_SHARE * limit)  # leave time to finish
+    reporter = _Reporter(problem, control, deadline)
+    reporter.report(CONSTRUCT, [])
     drafts = construct(problem, started + CONSTRUCTION_SHARE * limit)
     logger.info("construction: %d sessions in %.2f s", len(drafts), time.monotonic() - started)
-    if _whole_model_fits(problem):
+    reporter.report(IMPROVE, drafts)
+    if control is not None and problem.options.lns_steps is None:
+        drafts, status = _improve_in_steps(problem, drafts, deadline, reporter)
+    elif _whole_model_fits(problem):
         drafts, status = solve_scope(problem, full_scope(problem), drafts, deadline)
     else:
         drafts = improve(problem, drafts, deadline)
         status = FEASIBLE
-    return finish(problem, drafts, status, started=started, bound=bound)
+    reporter.report(FINISH, drafts)
+    plan = finish(problem, drafts, status, started=started, bound=bound)
+    reporter.report(DONE, drafts)
+    return plan
+
+
+def _improve_in_steps(
+    problem: Problem, drafts: list[Draft], deadline: float, reporter: _Reporter
+) -> tuple[list[Draft], str]:
+    """Improve in steps of at most STEP_S, each from the last one's plan, until stopped."""
+    status = GREEDY if _whole_model_fits(problem) else FEASIBLE
+    while not reporter.stopped and deadline - time.monotonic() > 0.05 and status != OPTIMAL:
+        step_deadline = min(deadline, time.monotonic() + STEP_S)
+        if _whole_model_fits(problem):
+            found, found_status = solve_scope(problem, full_scope(problem), drafts, step_deadline)
+            if found_status != GREEDY:
+                drafts, status = found, found_status
+        else:
+            drafts = improve(problem, drafts, step_deadline)
+        reporter.report(IMPROVE, drafts)
+    return drafts, status
+
+
+class _Reporter:
+    """Progress reports for a control (none without one)."""
+
+    def __init__(self, problem: Problem, control: SolveControl | None, deadline: float) -> None:
+        self.problem, self.control, self.deadline = problem, control, deadline
+        self.bound = quick_bound(problem) if control is not None else 0
+
+    @property
+    def stopped(self) -> bool:
+        return self.control is not None and self.control.stopped
+
+    def report(self, phase: str, drafts: list[Draft]) -> None:
+        if self.control is None:
+            return
+        needs = self.problem.needs
+        delivered = served_by(self.problem, drafts).delivered
+        progress = Progress(
+            phase=phase,
+            delivered=sum(min(count, needs[n].periods) for n, count in delivered.items()),
+            demand=self.problem.demand_periods,
+            bound=self.bound,
+            seconds_left=self.control.left(self.deadline) if phase != DONE else 0.0,
+            stopped=self.control.stopped,
+        )
+        self.control.report(progress)
 
 
 def _whole_model_fits(problem: Problem) -> bool:

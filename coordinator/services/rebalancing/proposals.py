@@ -243,8 +243,13 @@ async def apply_rebalance(
     today: dt.date,
     actor: str,
     note: str = "",
+    kind: str = "rebalance",
+    action: str = AUDIT_ACTION,
 ) -> AppliedRebalance:
-    """Store the previewed plan, audit it and re-date the lessons; refuses a stale preview."""
+    """Store the previewed plan, audit it and re-date the lessons; refuses a stale preview.
+
+    A solve job's proposal is stored the same way, as ``kind="solve"`` under its own action.
+    """
     proposed = Proposed(
         preview.base_version_id,
         preview.stamp,
@@ -255,7 +260,7 @@ async def apply_rebalance(
         audit_details(preview),
     )
     version_id, lessons = await store_proposed(
-        store, proposed, now=now, today=today, actor=actor, note=note
+        store, proposed, now=now, today=today, actor=actor, note=note, kind=kind, action=action
     )
     return AppliedRebalance(version_id, preview, lessons)
 
@@ -281,6 +286,8 @@ async def store_proposed(
     today: dt.date,
     actor: str,
     note: str = "",
+    kind: str = "rebalance",
+    action: str = AUDIT_ACTION,
     stored: Callable[[AsyncSession, int], Awaitable[None]] | None = None,
 ) -> tuple[int, PublishSummary]:
     """Store a proposed plan as a version, audit it and re-date the lessons; refuses it when
@@ -296,15 +303,15 @@ async def store_proposed(
                 f"timetable version {proposed.base_version_id}): preview the change again"
             )
         active = await active_version(session)
-        assert active is not None
+        assert active is not None or kind == "solve"  # a first timetable is only solved
         version_id = await save_plan(
             session,
             proposed.plan,
-            kind="rebalance",
+            kind=kind,
             now=now,
-            seed=active.seed,
+            seed=active.seed if active is not None else 0,
             time_limit_s=proposed.wall_seconds,
-            parent_id=proposed.base_version_id,
+            parent_id=proposed.base_version_id or None,
             note=note,
             keys=proposed.keys,
             applies=proposed.dates,
@@ -312,7 +319,7 @@ async def store_proposed(
         if stored is not None:
             await stored(session, version_id)
         details = {**proposed.details, "note": note}
-        audit = audit_row(actor, AUDIT_ACTION, "timetable", str(version_id), details, now)
+        audit = audit_row(actor, action, "timetable", str(version_id), details, now)
         session.add(audit)
         await session.flush()
         audit_id = audit.id

@@ -50,6 +50,7 @@ NAV: list[NavItem] = [
     NavItem("/timetables", N_("Timetables")),
     NavItem("/calendars", N_("Calendars")),
     NavItem("/rebalance", N_("Rebalance"), ("admin",)),
+    NavItem("/solve", N_("Solve"), ("admin",)),
     NavItem("/data", N_("Data"), ("admin",), region_only=True),
     NavItem("/reports", N_("Reports"), ("admin",)),
     NavItem("/audit", N_("Audit log"), ("admin",)),

@@ -17,8 +17,16 @@ from aiohttp_session import get_session
 
 from coordinator import domain
 from coordinator.bundle import BundleReport, write_bundle_xlsx
+from coordinator.bundle.schema import FILES
 from coordinator.services.accounts.users import record
 from coordinator.services.data.imports import import_into, load_bundle, merged_for_region
+from coordinator.services.data.one_table import (
+    TableChanges,
+    UnknownTableError,
+    check_one_table,
+    table_changes,
+    table_of,
+)
 from coordinator.services.data.tenancy import OutsideRegion, region_part
 from coordinator.web.csrf import MULTIPART
 from coordinator.web.i18n import gettext_of
@@ -38,9 +46,21 @@ async def _page(
     upload_id: str = "",
     error: str = "",
     status: int = 200,
+    changes: TableChanges | None = None,
 ) -> web.Response:
     context = await page_context(request)
-    context.update(report=report, upload_id=upload_id, error=error, imported=None)
+    directory, scope = request[VIEWER].directory, request[VIEWER].scope
+    teachers = sorted(
+        (t for t in directory.teachers.values() if t.id in scope.teachers), key=lambda t: t.name
+    )
+    context.update(
+        report=report,
+        upload_id=upload_id,
+        error=error,
+        imported=None,
+        changes=changes,
+        busy_teachers=teachers,
+    )
     if "imported" in request.query:
         context["imported"] = request.query["imported"]
     return render("data.html", request, context, status=status)
@@ -51,11 +71,37 @@ async def data_page(request: web.Request) -> web.Response:
     return await _page(request)
 
 
+async def _checked(
+    request: web.Request, upload_id: str, path: Path
+) -> tuple[BundleReport, TableChanges | None]:
+    """A staged upload checked with the stored data; for one table, what it changes."""
+    table = uploads.staged_table(upload_id)
+    if table is None:
+        report = await asyncio.to_thread(uploads.check, path, request.app[PAGES].read_limits)
+        if report.bundle is not None:
+            read_as = report.read_as
+            report = dataclasses.replace(await _merged(request, report.bundle), read_as=read_as)
+        return report, None
+    table = table_of(f"{table}.csv")  # UnknownTableError unless it names a table
+    current = await load_bundle(request.app[STORE])
+    region = request[VIEWER].user.scope_id
+    report = await asyncio.to_thread(check_one_table, current, region, table, path)
+    if report.bundle is None:
+        return report, None
+    return report, table_changes(current, report.bundle, table)
+
+
 async def _merged(request: web.Request, uploaded: domain.Bundle) -> BundleReport:
     """The stored data with the admin's region replaced by the upload, checked as a whole."""
     current = await load_bundle(request.app[STORE])
     region = request[VIEWER].user.scope_id
     return await asyncio.to_thread(merged_for_region, current, uploaded, region)
+
+
+def _unknown_table(request: web.Request) -> str:
+    names = ", ".join(f"{spec.name}.csv" for spec in FILES)
+    text = gettext_of(request, "Name the file after the table it replaces, one of: %(names)s")
+    return text % {"names": names}
 
 
 def _outside(request: web.Request, refused: OutsideRegion) -> str:
@@ -74,18 +120,19 @@ async def upload(request: web.Request) -> web.Response:
     reader = request[MULTIPART]
     try:
         upload_id, path = await uploads.receive(reader, request.app[PAGES].upload_limit_bytes)
-        report = await asyncio.to_thread(uploads.check, path, request.app[PAGES].read_limits)
-        if report.bundle is not None:
-            read_as = report.read_as
-            report = dataclasses.replace(await _merged(request, report.bundle), read_as=read_as)
+        report, changes = await _checked(request, upload_id, path)
     except uploads.UploadError as error:
         return await _page(request, error=gettext_of(request, str(error)), status=400)
+    except UnknownTableError:
+        uploads.discard(upload_id)
+        return await _page(request, error=_unknown_table(request), status=400)
     except OutsideRegion as refused:
         uploads.discard(upload_id)
         return await _page(request, error=_outside(request, refused), status=400)
     session = await get_session(request)
     session["upload"] = upload_id if report.ok else ""
-    return await _page(request, report=report, upload_id=upload_id if report.ok else "")
+    shown = upload_id if report.ok else ""
+    return await _page(request, report=report, upload_id=shown, changes=changes)
 
 
 @allow("admin", region_only=True)
@@ -97,13 +144,11 @@ async def import_upload(request: web.Request) -> web.StreamResponse:
     if not upload_id or session.get("upload") != upload_id:
         return await _page(request, error=gettext_of(request, "Upload the file again."), status=400)
     try:
-        report = await asyncio.to_thread(
-            uploads.check, uploads.staged_file(upload_id), request.app[PAGES].read_limits
-        )
-        if report.bundle is not None:
-            report = await _merged(request, report.bundle)
+        report, changes = await _checked(request, upload_id, uploads.staged_file(upload_id))
     except uploads.UploadError as error:
         return await _page(request, error=gettext_of(request, str(error)), status=400)
+    except UnknownTableError:
+        return await _page(request, error=_unknown_table(request), status=400)
     except OutsideRegion as refused:
         return await _page(request, error=_outside(request, refused), status=400)
     if report.bundle is None:
@@ -117,6 +162,8 @@ async def import_upload(request: web.Request) -> web.StreamResponse:
         "region": user.scope_id,
         "tables": summary.counts(),
     }
+    if changes is not None:
+        details["table"] = {"name": changes.table, **changes.counts}
     await record(
         store,
         actor=user.username,

@@ -19,7 +19,7 @@ STAGING = Path(tempfile.gettempdir()) / "coordinator-uploads"
 MAX_FILES = 200
 CHUNK = 1024 * 1024
 KEEP_S = 3600  # a staged upload older than this is removed
-SUFFIXES = (".zip", ".xlsx", ".xls", ".xlsm", ".ods")
+SUFFIXES = (".zip", ".xlsx", ".xls", ".xlsm", ".ods", ".csv")  # .csv: one table alone
 
 
 class UploadError(ValueError):
@@ -39,12 +39,16 @@ async def receive(reader: MultipartReader, limit: int) -> tuple[str, Path]:
         raise UploadError("choose a .zip or .xlsx file")
     suffix = PurePosixPath(part.filename).suffix.lower()
     if suffix not in SUFFIXES:
-        raise UploadError("only .zip (a CSV folder) or workbook (.xlsx, .xls, .ods) files")
+        raise UploadError(
+            "only .zip (a CSV folder), workbook (.xlsx, .xls, .ods) or one table as .csv"
+        )
     _clean_old()
     upload_id = secrets.token_hex(16)
     folder = staged_dir(upload_id)
     folder.mkdir(parents=True, mode=0o700)
     target = folder / f"bundle{suffix}"
+    if suffix == ".csv":  # which table it replaces, from its name (checked by the caller)
+        (folder / "table").write_text(PurePosixPath(part.filename).stem.lower(), encoding="utf-8")
     size = 0
     with target.open("wb") as stream:
         while chunk := await part.read_chunk():
@@ -127,3 +131,9 @@ def staged_file(upload_id: str) -> Path:
 
 def discard(upload_id: str) -> None:
     shutil.rmtree(staged_dir(upload_id), ignore_errors=True)
+
+
+def staged_table(upload_id: str) -> str | None:
+    """The table a staged single-CSV upload replaces (None: a whole bundle)."""
+    marker = staged_dir(upload_id) / "table"
+    return marker.read_text(encoding="utf-8") if marker.exists() else None
