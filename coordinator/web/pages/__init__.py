@@ -20,6 +20,7 @@ from coordinator.web.i18n import CATALOGS, language, load_catalogs
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages import (
     assistant,
+    assistant_app,
     audit,
     calendars,
     data,
@@ -90,6 +91,7 @@ def setup_pages(
         data,
         audit,
         assistant,
+        assistant_app,
         reports,
         rebalance,
         lessons,
