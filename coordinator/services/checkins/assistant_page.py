@@ -14,8 +14,10 @@ from coordinator.domain import DEFAULT_TIME_ZONE
 from coordinator.services.checkins import AssistantLesson, assistant_lessons
 from coordinator.services.data.directory import Directory
 from coordinator.services.streaming.links import classroom_url, links_of
+from coordinator.services.streaming.watch import watch_path
 from coordinator.store import Store
 from coordinator.streams import StreamsSettings
+from coordinator.streams.watch import WatchSigner
 
 WEEK_DAYS = 7  # today and the six days after
 
@@ -75,6 +77,7 @@ async def assistant_week(
     assistant_id: str,
     now: dt.datetime,
     language: str,
+    signer: WatchSigner | None = None,
 ) -> AssistantWeek:
     """The assistant's own classrooms' lessons from today (school clock) for a week."""
     zone_name = _zone_of(directory, assistant_id)
@@ -88,7 +91,8 @@ async def assistant_week(
     cards: dict[dt.date, list[LessonCard]] = {}
     for lesson in lessons:
         for classroom_id in lesson.classroom_ids:
-            card = _card(lesson, classroom_id, rows.get(lesson.key), directory, streams, language)
+            row = rows.get(lesson.key)
+            card = _card(lesson, classroom_id, row, directory, streams, language, signer)
             local = _in_zone(card, zone)
             cards.setdefault(local.start.date(), []).append(local)
     days = tuple(AssistantDay(day, tuple(cards[day])) for day in sorted(cards))
@@ -116,6 +120,7 @@ def _card(
     directory: Directory,
     streams: StreamsSettings,
     language: str,
+    signer: WatchSigner | None,
 ) -> LessonCard:
     classroom = directory.classrooms.get(classroom_id)
     links = links_of(streams, row, lesson.classroom_ids, directory) if row else None
@@ -130,7 +135,8 @@ def _card(
         subject=subject,
         teacher=lesson.teacher["name"],
         status=lesson.status,
-        link=classroom_url(links, classroom_id),
+        link=(signer and watch_path(signer, links, classroom_id))
+        or classroom_url(links, classroom_id),
         reported=tuple(sorted(set(lesson.reported.get(classroom_id, [])))),
     )
 

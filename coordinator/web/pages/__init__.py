@@ -31,6 +31,7 @@ from coordinator.web.pages import (
     teacher,
     timetables,
     today,
+    watch,
 )
 from coordinator.web.pages.access import DIRECTORY
 from coordinator.web.pages.base import PAGE_EXEMPT, page_errors
@@ -95,5 +96,6 @@ def setup_pages(
         reports,
         rebalance,
         lessons,
+        watch,
     ):
         app.add_routes(module.routes())

@@ -11,6 +11,7 @@ from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages.access import VIEWER, allow
 from coordinator.web.pages.base import page_context, render
 from coordinator.web.pages.config import PAGES
+from coordinator.web.pages.watch import signer
 
 NO_STORE = {"Cache-Control": "no-store"}
 LABEL_LIMIT = 60
@@ -28,6 +29,7 @@ async def assistant_page(request: web.Request) -> web.Response:
         assistant_id=viewer.user.scope_id,
         now=now,
         language=request[LANGUAGE],
+        signer=signer(request),  # the classroom's link opens the watch page
     )
     context = await page_context(request)
     context.update(
