@@ -74,6 +74,24 @@
       });
   }
 
+  var reportKey = '';  // one key per page: a second tap or a retry is the same report
+  function report() {
+    var said = document.getElementById('reported');
+    if (!reportKey) {
+      var bytes = new Uint8Array(16);
+      crypto.getRandomValues(bytes);
+      reportKey = Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join('');
+    }
+    fetch(root.dataset.reportUrl, {
+      method: 'POST', credentials: 'same-origin',
+      headers: {'Idempotency-Key': '"' + reportKey + '"', 'X-CSRF-Token': root.dataset.csrf}
+    }).then(function (response) {
+      said.textContent = response.ok ? '✓ ' + T.reported : T.report_failed;
+    }, function () { said.textContent = T.report_failed; });
+  }
+  var button = document.getElementById('no-signal');
+  if (button) button.addEventListener('click', report);
+
   var soundOnly = document.getElementById('audio-only');
   function sound() { root.classList.toggle('sound-only', !!(soundOnly && soundOnly.checked)); }
   if (soundOnly) soundOnly.addEventListener('change', function () { sound(); if (video) video.muted = false; });

@@ -10,6 +10,7 @@ import pytest
 from aiohttp.test_utils import TestServer
 from playwright.async_api import Browser, expect
 from pytest_aiohttp import AiohttpServer
+from sqlmodel import select
 
 from coordinator import models
 from coordinator.app import create_app
@@ -31,6 +32,16 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(missing_tools() is not None, reason=str(missing_tools())),
 ]
+
+
+async def no_signal_reports(store: Store, key: str) -> int:
+    async with store.read() as session:
+        rows = (await session.exec(select(models.ProblemReportRow))).all()
+    return sum(
+        1
+        for row in rows
+        if (row.lesson_key, row.classroom_id, row.problem) == (key, ROOM, "no_signal")
+    )
 
 
 class Clock:
@@ -82,6 +93,10 @@ async def test_watch_page_plays_the_pushed_lesson_and_shows_live_then_ended(
     assert watch.startswith("/watch/")
     await page.goto(str(server.make_url(watch)))
     await expect(page.locator("#state")).to_have_text("尚未开始：主讲教师还没有开始直播。")
+    for _ in range(2):  # one tap, then a second one: one report
+        await page.get_by_role("button", name="没有信号？一键报告").click()
+        await expect(page.locator("#reported")).to_have_text("✓ 已报告：没有信号")
+    assert await no_signal_reports(browser_store, key) == 1
 
     async with running_nginx(streams.rtmp, layout, tmp_path / "nginx"):
         pusher = asyncio.create_task(run(*push_command(links.teacher[0].url, 25), limit=90))

@@ -7,10 +7,15 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from coordinator.attendance.batch import Submission
+from coordinator.attendance.errors import IdempotencyKeyError, ReportError
+from coordinator.attendance.idempotency import fingerprint, parse_idempotency_key
+from coordinator.attendance.reports import parse_report
 from coordinator.services.accounts.secret import secret_key
 from coordinator.services.data.directory import Directory
 from coordinator.services.streaming.watch import WatchView, watch_view
 from coordinator.streams.watch import WatchSigner, WatchTicket
+from coordinator.web.api import CHECKIN_WRITER
 from coordinator.web.i18n import LANGUAGE
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages.access import DIRECTORY
@@ -71,8 +76,42 @@ async def watch_state(request: web.Request) -> web.Response:
     return web.json_response({"state": view.state}, headers=NO_STORE)
 
 
+async def no_signal(request: web.Request) -> web.Response:
+    """One tap: a "no signal" problem for this lesson and classroom, as its assistant's report.
+
+    The signed token stands for the classroom's assistant (as the link itself does); the page
+    sends an Idempotency-Key, so a repeated tap or a retry stores one problem report.
+    """
+    view, directory = await _view(request)
+    classroom = directory.classrooms.get(view.classroom_id)
+    if classroom is None:
+        raise web.HTTPNotFound()
+    clock = request.app[CHECKIN_WRITER].config.clock
+    body = {
+        "lesson_key": view.lesson_key,
+        "classroom_id": view.classroom_id,
+        "kind": "problem",
+        "device_time": clock().isoformat(),
+        "fields": {"problem": "no_signal", "note": "watch page"},
+    }
+    try:
+        submission = Submission(
+            token_hash="",
+            key=parse_idempotency_key(request.headers.get("Idempotency-Key")),
+            fingerprint=fingerprint("POST", request.path, body["fields"]),
+            report=parse_report(body),
+            received_at=clock(),
+            assistant_id=classroom.assistant_id,
+        )
+    except (ReportError, IdempotencyKeyError) as error:
+        return web.json_response({"error": str(error)}, status=400, headers=NO_STORE)
+    answer = await request.app[CHECKIN_WRITER].submit(submission)
+    return web.json_response(answer.body, status=answer.status, headers=NO_STORE)
+
+
 def routes() -> list[web.RouteDef]:
     return [
         web.get("/watch/{token}", watch_page),
         web.get("/watch/{token}/state.json", watch_state),
+        web.post("/watch/{token}/no-signal", no_signal),
     ]
