@@ -24,6 +24,7 @@ class WatchSigner:
     """Signs and reads `/watch/<token>`; the token is the whole credential, like the link."""
 
     secret: str
+    purpose: str = "watch"  # "go-live" for the teacher's page: tokens of one never open the other
 
     def token(self, ticket: WatchTicket) -> str:
         body = b64url(
@@ -36,7 +37,7 @@ class WatchSigner:
         return f"{body}.{self._signature(body)}"
 
     def path(self, ticket: WatchTicket) -> str:
-        return f"/watch/{self.token(ticket)}"
+        return f"/{self.purpose}/{self.token(ticket)}"
 
     def read(self, token: str, *, now: dt.datetime) -> WatchTicket:
         """The ticket of a token signed here and not expired; NotFoundError otherwise."""
@@ -55,4 +56,4 @@ class WatchSigner:
         return ticket
 
     def _signature(self, body: str) -> str:
-        return b64url(derive(self.secret, "watch", body))[:27]
+        return b64url(derive(self.secret, self.purpose, body))[:27]

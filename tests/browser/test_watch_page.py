@@ -16,13 +16,16 @@ from coordinator import models
 from coordinator.app import create_app
 from coordinator.services.data.directory import Directory
 from coordinator.services.data.imports import load_bundle
+from coordinator.services.streaming.go_live import go_live_path
 from coordinator.services.streaming.links import links_of
 from coordinator.settings import FeedSettings, Settings
 from coordinator.store import Store
 from coordinator.streams import StreamsSettings
 from coordinator.streams.nginx import NginxLayout
+from coordinator.streams.watch import WatchSigner
 from coordinator.web.pages.config import PAGES, PagesConfig
 from tests.browser.test_assistant_offline import ROOM, lesson_now, phone
+from tests.notify.support import add_lesson
 from tests.streams.factories import rtmp_settings
 from tests.streams.nginx_run import free_port, missing_tools, run, running_nginx
 from tests.web.pages.support import SECRET
@@ -111,3 +114,50 @@ async def test_watch_page_plays_the_pushed_lesson_and_shows_live_then_ended(
     clock.ahead = row.end - dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
     await expect(page.locator("#state")).to_have_text("本节课已结束。")
     await context.close()
+
+
+async def test_go_live_page_gives_server_and_key_and_says_you_are_live_when_the_push_starts(
+    aiohttp_server: AiohttpServer, browser: Browser, browser_store: Store, tmp_path: Path
+) -> None:
+    http_port, rtmp_port = free_port(), free_port()
+    streams = StreamsSettings(
+        provider="rtmp",
+        rtmp=rtmp_settings(
+            rtmp_url=f"rtmp://127.0.0.1:{rtmp_port}/live",
+            hls_url=f"http://127.0.0.1:{http_port}/hls",
+        ),
+    )
+    settings = Settings(streams=streams, secret_key=SECRET, feeds=FeedSettings(counter_ttl_s=0))
+    app = create_app(settings, browser_store)
+    app[PAGES] = PagesConfig()
+    server: TestServer = await aiohttp_server(app, host="127.0.0.1")
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(minutes=5)
+    rooms = (ROOM, "c-west-3")  # c-west-3's network is weak
+    row = await add_lesson(browser_store, start, key="go-live@now", rooms=rooms, changed_at=start)
+    links = links_of(streams, row, rooms, Directory.of(await load_bundle(browser_store)))
+    assert links is not None
+    assert streams.rtmp is not None
+    push = links.teacher[0]
+    layout = NginxLayout(
+        rtmp_listen=f"127.0.0.1:{rtmp_port}",
+        http_listen=f"127.0.0.1:{http_port}",
+        hls_path=str(tmp_path / "hls"),
+        callbacks=f"http://127.0.0.1:{server.port}/api/v1/streams",
+    )
+    path = go_live_path(WatchSigner(SECRET.encode().hex(), purpose="go-live"), links)
+    assert path.startswith("/go-live/")
+
+    page = await browser.new_page(locale="zh-CN")
+    await page.goto(str(server.make_url(path)))
+    await expect(page.locator("#state")).to_have_text("等待您开始推流")
+    await expect(page.locator("#server")).to_have_value(str(push.server))
+    await expect(page.locator("#stream-key")).to_have_value(str(push.stream_key))
+    await expect(page.locator(".receivers li")).to_have_text(["三年级（1）班", "三年级 网络差"])
+    async with running_nginx(streams.rtmp, layout, tmp_path / "nginx"):
+        server_url = await page.locator("#server").input_value()
+        stream_key = await page.locator("#stream-key").input_value()
+        pusher = asyncio.create_task(run(*push_command(f"{server_url}/{stream_key}", 8), limit=60))
+        await expect(page.locator("#state")).to_have_text("您正在直播", timeout=60_000)
+        code, errors = await pusher
+        assert code == 0, errors
+    await page.close()

@@ -24,6 +24,7 @@ from coordinator.web.pages import (
     audit,
     calendars,
     data,
+    go_live,
     lessons,
     rebalance,
     reports,
@@ -97,5 +98,6 @@ def setup_pages(
         rebalance,
         lessons,
         watch,
+        go_live,
     ):
         app.add_routes(module.routes())
