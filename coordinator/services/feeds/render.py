@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TypeAlias
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, or_, select
@@ -41,10 +43,12 @@ from coordinator.services.lessons.classrooms import classrooms_by_lesson
 from coordinator.services.streaming.links import classroom_url, links_of, teacher_url
 from coordinator.services.streaming.providers import ProviderEpoch, provider_epochs
 from coordinator.store import Store
-from coordinator.streams import StreamsSettings
+from coordinator.streams import LessonLinks, StreamsSettings
 
 KEEP_CANCELLED = dt.timedelta(days=14)
 MINUTE = dt.timedelta(minutes=1)
+
+TeacherLink: TypeAlias = Callable[[LessonLinks | None], str]  # what a teacher's event links to
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +116,7 @@ def _owner_items(
     language: Language,
     streams: StreamsSettings,
     epochs: dict[str, ProviderEpoch],
+    teacher_link: TeacherLink = teacher_url,
 ) -> list[FeedItem]:
     """Each lesson as the owner sees it; one only a departed classroom of the owner's had is
     shown cancelled (【已取消】) for `KEEP_CANCELLED`, as a cancelled lesson is. The SEQUENCE
@@ -124,7 +129,7 @@ def _owner_items(
         if left and lesson.teacher_id not in teachers and not classrooms & set(current):
             item = departed_item(directory, owner, lesson, left, language)
         else:
-            item = _lesson_item(directory, owner, lesson, current, language, streams)
+            item = _lesson_item(directory, owner, lesson, current, language, streams, teacher_link)
         epoch = epochs.get(_school_of(directory, lesson), ProviderEpoch())
         changed = max(item.last_modified, epoch.changed_at or item.last_modified)
         items.append(replace(item, sequence=item.sequence + epoch.epoch, last_modified=changed))
@@ -143,6 +148,7 @@ def _lesson_item(
     rooms: list[str],
     language: Language,
     streams: StreamsSettings,
+    teacher_link: TeacherLink = teacher_url,
 ) -> FeedItem:
     room_ids = sorted(rooms) or sorted(directory.classrooms_of(owner))[:1]
     links = links_of(streams, lesson, rooms, directory)
@@ -150,7 +156,7 @@ def _lesson_item(
         mine = [r for r in room_ids if r in directory.classrooms_of(owner)] or room_ids
         room, link = mine[0], classroom_url(links, mine[0])
     else:
-        room, link = "", teacher_url(links) if owner.kind == "teacher" else ""
+        room, link = "", teacher_link(links) if owner.kind == "teacher" else ""
     return owner_lesson_item(
         directory,
         owner,
@@ -206,6 +212,7 @@ async def render_feed(
     now: dt.datetime,
     today: dt.date,
     streams: StreamsSettings,
+    teacher_link: TeacherLink = teacher_url,
 ) -> RenderedFeed:
     """Build the feed's bytes and keep its Last-Modified moving forward only."""
     window = feed_window(today, max((t.end for t in directory.bundle.terms), default=None))
@@ -221,7 +228,9 @@ async def render_feed(
         }
     schools = {_school_of(directory, lesson) for lesson in lessons} - {""}
     epochs = await provider_epochs(store, streams, schools, now=now)
-    items = _owner_items(directory, owner, lessons, rooms, departures, language, streams, epochs)
+    items = _owner_items(
+        directory, owner, lessons, rooms, departures, language, streams, epochs, teacher_link
+    )
     items += _event_items(directory, owner, changed, language)
     items = select_items(items, window, now)
     name = feed_name(directory, owner, language)
@@ -284,6 +293,7 @@ class FeedCache:
     _feeds: dict[str, tuple[dt.date, RenderedFeed]] = field(default_factory=dict)
     _today_until: tuple[dt.datetime, dt.date] | None = None
     renders: int = 0  # feeds built since start (the rest were served from the cache)
+    teacher_link: TeacherLink = teacher_url  # the app gives the signed go-live page instead
 
     async def generation(self) -> int:
         """The change counter, asked at most every `counter_ttl_s` and by one request at a
@@ -329,7 +339,14 @@ class FeedCache:
             return None
         language: Language = "en" if row.language == "en" else "zh"
         rendered = await render_feed(
-            self.store, directory, owner, language, now=now, today=today, streams=self.streams
+            self.store,
+            directory,
+            owner,
+            language,
+            now=now,
+            today=today,
+            streams=self.streams,
+            teacher_link=self.teacher_link,
         )
         if self._generation == generation:  # else the data moved on while rendering
             self._feeds[key] = (today, rendered)
