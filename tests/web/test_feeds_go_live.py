@@ -1,4 +1,5 @@
-"""Teachers' feeds link to the signed go-live page, never to the raw RTMP push key."""
+"""Feeds link to coordinator's signed pages: the teacher's go-live page (never the raw push
+key), the classroom's watch page (never a bare HLS playlist)."""
 
 from __future__ import annotations
 
@@ -33,4 +34,8 @@ async def test_teacher_feed_carries_the_go_live_page_not_the_push_key(
     assert b"rtmp://" not in body
 
     classroom = await (await client.get(path_of(links["classroom:c-east-3"]))).read()
-    assert b"/go-live/" not in classroom  # classrooms get their own watch links, not this page
+    watched = [e for e in icalendar.Calendar.from_ical(classroom).walk("VEVENT") if "URL" in e]
+    assert watched
+    assert all(str(event["URL"]).startswith(f"{BASE}/watch/") for event in watched)
+    assert b".m3u8" not in classroom  # a bare playlist plays nowhere by itself
+    assert b"/go-live/" not in classroom

@@ -49,6 +49,7 @@ KEEP_CANCELLED = dt.timedelta(days=14)
 MINUTE = dt.timedelta(minutes=1)
 
 TeacherLink: TypeAlias = Callable[[LessonLinks | None], str]  # what a teacher's event links to
+ClassroomLink: TypeAlias = Callable[[LessonLinks | None, str], str]  # and a classroom's
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,7 @@ def _owner_items(
     streams: StreamsSettings,
     epochs: dict[str, ProviderEpoch],
     teacher_link: TeacherLink = teacher_url,
+    classroom_link: ClassroomLink = classroom_url,
 ) -> list[FeedItem]:
     """Each lesson as the owner sees it; one only a departed classroom of the owner's had is
     shown cancelled (【已取消】) for `KEEP_CANCELLED`, as a cancelled lesson is. The SEQUENCE
@@ -129,7 +131,9 @@ def _owner_items(
         if left and lesson.teacher_id not in teachers and not classrooms & set(current):
             item = departed_item(directory, owner, lesson, left, language)
         else:
-            item = _lesson_item(directory, owner, lesson, current, language, streams, teacher_link)
+            item = _lesson_item(
+                directory, owner, lesson, current, language, streams, teacher_link, classroom_link
+            )
         epoch = epochs.get(_school_of(directory, lesson), ProviderEpoch())
         changed = max(item.last_modified, epoch.changed_at or item.last_modified)
         items.append(replace(item, sequence=item.sequence + epoch.epoch, last_modified=changed))
@@ -149,12 +153,13 @@ def _lesson_item(
     language: Language,
     streams: StreamsSettings,
     teacher_link: TeacherLink = teacher_url,
+    classroom_link: ClassroomLink = classroom_url,
 ) -> FeedItem:
     room_ids = sorted(rooms) or sorted(directory.classrooms_of(owner))[:1]
     links = links_of(streams, lesson, rooms, directory)
     if owner.kind in CLASSROOM_VIEW:
         mine = [r for r in room_ids if r in directory.classrooms_of(owner)] or room_ids
-        room, link = mine[0], classroom_url(links, mine[0])
+        room, link = mine[0], classroom_link(links, mine[0])
     else:
         room, link = "", teacher_link(links) if owner.kind == "teacher" else ""
     return owner_lesson_item(
@@ -213,6 +218,7 @@ async def render_feed(
     today: dt.date,
     streams: StreamsSettings,
     teacher_link: TeacherLink = teacher_url,
+    classroom_link: ClassroomLink = classroom_url,
 ) -> RenderedFeed:
     """Build the feed's bytes and keep its Last-Modified moving forward only."""
     window = feed_window(today, max((t.end for t in directory.bundle.terms), default=None))
@@ -229,7 +235,16 @@ async def render_feed(
     schools = {_school_of(directory, lesson) for lesson in lessons} - {""}
     epochs = await provider_epochs(store, streams, schools, now=now)
     items = _owner_items(
-        directory, owner, lessons, rooms, departures, language, streams, epochs, teacher_link
+        directory,
+        owner,
+        lessons,
+        rooms,
+        departures,
+        language,
+        streams,
+        epochs,
+        teacher_link,
+        classroom_link,
     )
     items += _event_items(directory, owner, changed, language)
     items = select_items(items, window, now)
@@ -294,6 +309,7 @@ class FeedCache:
     _today_until: tuple[dt.datetime, dt.date] | None = None
     renders: int = 0  # feeds built since start (the rest were served from the cache)
     teacher_link: TeacherLink = teacher_url  # the app gives the signed go-live page instead
+    classroom_link: ClassroomLink = classroom_url  # and the signed watch page
 
     async def generation(self) -> int:
         """The change counter, asked at most every `counter_ttl_s` and by one request at a
@@ -347,6 +363,7 @@ class FeedCache:
             today=today,
             streams=self.streams,
             teacher_link=self.teacher_link,
+            classroom_link=self.classroom_link,
         )
         if self._generation == generation:  # else the data moved on while rendering
             self._feeds[key] = (today, rendered)

@@ -1,4 +1,4 @@
-"""What a teacher's calendar event links to: the signed go-live page, never the push key."""
+"""What feeds link to: the signed go-live page (never the push key) and the watch page."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import functools
 from collections.abc import Callable
 
 from coordinator.services.streaming.go_live import go_live_path
-from coordinator.services.streaming.links import teacher_url
-from coordinator.streams import LessonLinks
+from coordinator.services.streaming.links import classroom_url, teacher_url
+from coordinator.services.streaming.watch import watch_path
+from coordinator.streams import LessonLinks, LinkKind
 from coordinator.streams.watch import WatchSigner
 
 
@@ -22,5 +23,22 @@ def go_live_links(
     def link(links: LessonLinks | None) -> str:
         path = go_live_path(signer(), links)
         return f"{base}{path}" if path else teacher_url(links)
+
+    return link
+
+
+def watch_page_links(
+    secret: Callable[[], bytes], public_url: str
+) -> Callable[[LessonLinks | None, str], str]:
+    """A classroom's HLS or FLV stream becomes `<public_url>/watch/<token>` (a bare playlist
+    plays nowhere on its own); a meeting's join link stays as it is."""
+    signer = functools.cache(lambda: WatchSigner(secret().hex()))
+    base = public_url.rstrip("/")
+
+    def link(links: LessonLinks | None, classroom_id: str) -> str:
+        streams = links.for_classroom(classroom_id) if links else ()
+        if any(entry.kind in (LinkKind.HLS, LinkKind.FLV) for entry in streams):
+            return f"{base}{watch_path(signer(), links, classroom_id)}"
+        return classroom_url(links, classroom_id)
 
     return link
