@@ -40,6 +40,8 @@
     if (!source || !video) return;
     var nativeHls = video.canPlayType('application/vnd.apple.mpegurl');
     if (nativeHls && !window.MediaSource) {
+      stop();
+      player = {destroy: function () { video.removeAttribute('src'); video.load(); }};
       video.src = source;
       video.play().catch(function () { /* autoplay refused: the controls are there */ });
       return;
@@ -65,7 +67,8 @@
         if (!body) return;
         var was = root.dataset.state;
         show(body.state);
-        if (body.state === 'live' && (was !== 'live' || !player)) { wait = 2000; play(); }
+        var on = body.state === 'live' || body.state === 'open';
+        if (on && (was !== body.state || !player)) { wait = 2000; play(); }
         if (body.state === 'ended' || body.state === 'cancelled') stop();
       })
       .catch(function () { /* offline a moment: the next poll tells */ })
@@ -98,6 +101,6 @@
   if (video) video.addEventListener('playing', function () { root.dataset.playing = 'yes'; });
   sound();
   show(root.dataset.state);
-  if (root.dataset.state === 'live') play();
+  if (root.dataset.state === 'live' || root.dataset.state === 'open') play();
   poll();
 })();

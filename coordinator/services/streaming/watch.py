@@ -30,7 +30,7 @@ class WatchView:
     teacher: str
     start: dt.datetime
     end: dt.datetime
-    state: str  # not_started, live, interrupted, ended, cancelled
+    state: str  # not_started, live, interrupted, ended, cancelled; open (provider unobserved)
     sources: dict[str, str]  # link kind (hls, flv, join) -> url
     network: str  # the classroom's profile: good, weak, audio_only (audio first when not good)
 
@@ -81,19 +81,28 @@ async def watch_view(
         teacher=teacher.name if teacher else lesson.teacher_id,
         start=lesson.start,
         end=lesson.end,
-        state=_state(lesson, live=live, published=published, now=now),
+        state=_state(lesson, live=live, published=published, now=now, observed=_observed(links)),
         sources=_sources(links, ticket.classroom_id) if links else {},
         network=classroom.network.value if classroom else NetworkProfile.GOOD.value,
     )
 
 
-def _state(lesson: models.LessonRow, *, live: bool, published: bool, now: dt.datetime) -> str:
+def _observed(links: LessonLinks | None) -> bool:
+    """Whether coordinator hears when the teacher goes live: its own nginx-rtmp calls back."""
+    return links is not None and links.provider == "rtmp"
+
+
+def _state(
+    lesson: models.LessonRow, *, live: bool, published: bool, now: dt.datetime, observed: bool
+) -> str:
     if lesson.status == "cancelled":
         return "cancelled"
     if live:
         return "live"
     if now >= lesson.end:
         return "ended"
+    if not observed:  # a CDN or a meeting: nobody tells us; the page just tries to play
+        return "open"
     return "interrupted" if published else "not_started"
 
 
