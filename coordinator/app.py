@@ -8,9 +8,11 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from coordinator.attendance import Policy
+from coordinator.services.accounts.secret import secret_key
 from coordinator.services.checkins import CheckinConfig
 from coordinator.services.feeds.render import FeedCache
 from coordinator.services.jobs.queue import open_runner
+from coordinator.services.streaming.teacher_links import go_live_links, watch_page_links
 from coordinator.settings import Settings
 from coordinator.store import Store
 from coordinator.web import api, feeds, health, openapi, streams
@@ -54,6 +56,13 @@ def create_app(settings: Settings, store: Store | None = None) -> web.Applicatio
         app[STORE] = store or open_store(settings)
         app[feeds.FEED_CACHE] = FeedCache(
             app[STORE], settings.streams, settings.default_time_zone, settings.feeds.counter_ttl_s
+        )
+        public = (
+            settings.server.public_url or f"http://{settings.server.host}:{settings.server.port}"
+        )
+        app[feeds.FEED_CACHE].teacher_link = go_live_links(lambda: secret_key(settings), public)
+        app[feeds.FEED_CACHE].classroom_link = watch_page_links(
+            lambda: secret_key(settings), public
         )
         yield
         if store is None:

@@ -1,19 +1,84 @@
-/* The assistant's page: reports go into an outbox on the phone first, then to the server. */
+/* The assistant's page: reports go into an outbox on the phone first, then to the server.
+   The outbox is kept twice, in IndexedDB and in localStorage, so either one alone keeps it (a
+   WeChat log-out wipes localStorage; some in-app browsers refuse IndexedDB). A service worker
+   (/assistant/sw.js) keeps the page itself for reloads with no signal. */
 (function () {
   'use strict';
   var app = document.getElementById('app');
-  if (!app || !window.localStorage) return;
+  if (!app) return;
   var T = JSON.parse(document.getElementById('strings').textContent);
   var who = app.dataset.assistant;
   var BOX = 'coordinator.outbox.' + who;
   var TOKEN = 'coordinator.token.' + who;
+  var SYNCED = 'coordinator.synced.' + who;
   var BASE_MS = 2000, MAX_MS = 5 * 60 * 1000, TIMEOUT_MS = 15000;
+  var FRESH_MS = 2 * 60 * 1000, DAY_MS = 86400000;
   var busy = false, timer = 0, needSignin = false;
+  var memory = {};  // where localStorage is refused (private mode, some in-app browsers)
+
+  function get(name) {
+    try { return localStorage.getItem(name); } catch (e) { return memory[name] || null; }
+  }
+  function set(name, value) {
+    memory[name] = value;
+    try { localStorage.setItem(name, value); } catch (e) { /* memory and IndexedDB keep it */ }
+  }
+  function drop(name) {
+    delete memory[name];
+    try { localStorage.removeItem(name); } catch (e) { /* nothing kept there */ }
+  }
+
+  var db = new Promise(function (resolve) {
+    try {
+      var open = indexedDB.open(BOX, 1);
+      open.onupgradeneeded = function () { open.result.createObjectStore('items', {keyPath: 'key'}); };
+      open.onsuccess = function () { resolve(open.result); };
+      open.onerror = open.onblocked = function () { resolve(null); };
+    } catch (e) { resolve(null); }
+  });
+  function mirror(items) {  // IndexedDB holds what localStorage holds, in one transaction
+    db.then(function (d) {
+      if (!d) return;
+      var store = d.transaction('items', 'readwrite').objectStore('items');
+      store.clear();
+      items.forEach(function (item) { store.put(item); });
+    }).catch(function () { /* localStorage still holds it */ });
+  }
+  function restore() {  // reports only IndexedDB kept come back into the outbox
+    return db.then(function (d) {
+      if (!d) return [];
+      return new Promise(function (resolve) {
+        var all = d.transaction('items').objectStore('items').getAll();
+        all.onsuccess = function () { resolve(all.result || []); };
+        all.onerror = function () { resolve([]); };
+      });
+    }).catch(function () { return []; }).then(function (kept) {
+      var items = load(), keys = items.map(function (i) { return i.key; });
+      kept.forEach(function (item) { if (keys.indexOf(item.key) < 0) items.push(item); });
+      save(items);
+    });
+  }
 
   function load() {
-    try { return JSON.parse(localStorage.getItem(BOX)) || []; } catch (e) { return []; }
+    try { return JSON.parse(get(BOX)) || []; } catch (e) { return []; }
   }
-  function save(items) { localStorage.setItem(BOX, JSON.stringify(items)); }
+  function save(items) { set(BOX, JSON.stringify(items)); mirror(items); }
+  function synced() { set(SYNCED, String(Date.now())); }
+  function clock(ms) {  // {month, day, hour, minute} in the school's zone, as the lessons are
+    var parts = {}, d = new Date(ms);
+    try {
+      new Intl.DateTimeFormat('en-GB', {timeZone: app.dataset.zone, month: '2-digit', day: '2-digit',
+        hour: '2-digit', minute: '2-digit', hourCycle: 'h23'}).formatToParts(d)
+        .forEach(function (p) { parts[p.type] = p.value; });
+      return parts;
+    } catch (e) {
+      return {month: pad(d.getMonth() + 1), day: pad(d.getDate()), hour: pad(d.getHours()), minute: pad(d.getMinutes())};
+    }
+  }
+  function when(ms) {  // 14:05 today, 12-07 14:05 another day
+    var at = clock(ms), now = clock(Date.now()), hm = at.hour + ':' + at.minute;
+    return at.month === now.month && at.day === now.day ? hm : at.month + '-' + at.day + ' ' + hm;
+  }
   function pad(n) { return (n < 10 ? '0' : '') + n; }
   function deviceTime(d) {
     var off = -d.getTimezoneOffset(), sign = off < 0 ? '-' : '+';
@@ -46,6 +111,8 @@
     document.getElementById('outbox-count').textContent =
       (waiting ? T.waiting.replace('{n}', waiting) : T.none) + (waiting && needSignin ? ' · ' + T.signin : '');
     app.classList.toggle('pending', waiting > 0);
+    var last = Math.max(Date.parse(app.dataset.synced) || 0, +get(SYNCED) || 0);
+    document.getElementById('synced').textContent = last ? T.synced.replace('{time}', when(last)) : T.never;
     var list = document.getElementById('outbox-list');
     list.textContent = '';
     items.forEach(function (item) {
@@ -71,7 +138,7 @@
   function remove(key) { save(load().filter(function (i) { return i.key !== key; })); }
 
   async function token() {
-    var held = localStorage.getItem(TOKEN);
+    var held = get(TOKEN);
     if (held) return held;
     var res = await fetch(app.dataset.tokenUrl, {
       method: 'POST', credentials: 'same-origin',
@@ -79,7 +146,8 @@
     });
     if (res.status === 201) {
       held = (await res.json()).token;
-      localStorage.setItem(TOKEN, held);
+      set(TOKEN, held);
+      synced();
       return held;
     }
     if (res.status === 401 || res.status === 403 || res.redirected) throw new Error(T.signin);
@@ -99,8 +167,9 @@
         body: JSON.stringify(item.body)
       });
     } finally { clearTimeout(stop); }
+    synced();
     if (res.ok) return {sent: true};
-    if (res.status === 401) { localStorage.removeItem(TOKEN); return {retry: true}; }
+    if (res.status === 401) { drop(TOKEN); return {retry: true}; }
     if (res.status >= 500 || res.status === 408 || res.status === 429) return {retry: true};
     var message = res.status + '';
     try { message = (await res.json()).error.message; } catch (e) { /* not JSON */ }
@@ -190,13 +259,49 @@
     event.preventDefault();
     report(event.target.closest('.card'), event.target);
   });
-  window.addEventListener('online', function () {
+  function retryNow() {
     save(load().map(function (i) { i.next = 0; return i; }));
     flush();
+  }
+  window.addEventListener('online', retryNow);
+  document.addEventListener('visibilitychange', function () {
+    if (document.visibilityState === 'visible') retryNow();
   });
+
+  /* A copy from the phone (offline, or a slow network gave way) says how old its lessons are;
+     past the week it covered, its lessons are hidden and only the outbox remains. */
+  function age() {
+    var synced = Date.parse(app.dataset.synced), stale = document.getElementById('stale');
+    var end = Date.parse(app.dataset.today + 'T00:00:00') + (+app.dataset.days) * DAY_MS;
+    if (!synced) return;
+    if (Date.now() >= end) {
+      stale.textContent = T.expired.replace('{time}', when(synced));
+      document.getElementById('lessons').hidden = true;
+      stale.hidden = false;
+    } else if (!navigator.onLine || Date.now() - synced > FRESH_MS) {
+      stale.textContent = T.stale.replace('{time}', when(synced));
+      stale.hidden = false;
+    }
+  }
+  window.addEventListener('offline', age);
+
+  function worker() {
+    var hint = document.getElementById('no-offline');
+    if (!('serviceWorker' in navigator)) { hint.hidden = false; return; }
+    navigator.serviceWorker.register('/assistant/sw.js', {scope: '/assistant'})
+      .then(function () { return navigator.serviceWorker.ready; })
+      .then(function () { app.dataset.offline = 'ready'; }, function () { hint.hidden = false; });
+  }
+
   window.coordinatorOutbox = {flush: flush, load: load, save: save};
+  age();
   render();
-  token().then(function () { app.dataset.token = 'ready'; },
+  worker();
+  restore().then(function () {
+    render();
+    app.dataset.outbox = 'ready';
+    flush();
+  });
+  token().then(function () { app.dataset.token = 'ready'; render(); },
     function () { /* offline now: fetched before the first send */ });
-  flush();
 })();

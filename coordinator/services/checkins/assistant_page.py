@@ -15,8 +15,10 @@ from coordinator.services.checkins import AssistantLesson, assistant_lessons
 from coordinator.services.data.directory import Directory
 from coordinator.services.streaming.links import classroom_url, links_of
 from coordinator.services.streaming.meetings import platform_meetings
+from coordinator.services.streaming.watch import watch_path
 from coordinator.store import Store
 from coordinator.streams import StreamsSettings
+from coordinator.streams.watch import WatchSigner
 
 WEEK_DAYS = 7  # today and the six days after
 
@@ -76,6 +78,7 @@ async def assistant_week(
     assistant_id: str,
     now: dt.datetime,
     language: str,
+    signer: WatchSigner | None = None,
 ) -> AssistantWeek:
     """The assistant's own classrooms' lessons from today (school clock) for a week."""
     zone_name = _zone_of(directory, assistant_id)
@@ -90,7 +93,7 @@ async def assistant_week(
     for lesson in lessons:
         for classroom_id in lesson.classroom_ids:
             row = rows.get(lesson.key)
-            card = _card(lesson, classroom_id, row, directory, streams, language, meetings)
+            card = _card(lesson, classroom_id, row, directory, streams, language, meetings, signer)
             local = _in_zone(card, zone)
             cards.setdefault(local.start.date(), []).append(local)
     days = tuple(AssistantDay(day, tuple(cards[day])) for day in sorted(cards))
@@ -123,6 +126,7 @@ def _card(
     streams: StreamsSettings,
     language: str,
     meetings: dict[str, models.PlatformMeetingRow],
+    signer: WatchSigner | None,
 ) -> LessonCard:
     classroom = directory.classrooms.get(classroom_id)
     meeting = meetings.get(lesson.key)
@@ -138,7 +142,8 @@ def _card(
         subject=subject,
         teacher=lesson.teacher["name"],
         status=lesson.status,
-        link=classroom_url(links, classroom_id),
+        link=(signer and watch_path(signer, links, classroom_id))
+        or classroom_url(links, classroom_id),
         reported=tuple(sorted(set(lesson.reported.get(classroom_id, [])))),
     )
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import TypeAlias
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, or_, select
@@ -43,10 +44,13 @@ from coordinator.services.streaming.links import classroom_url, links_of, teache
 from coordinator.services.streaming.meetings import platform_meetings
 from coordinator.services.streaming.providers import ProviderEpoch, provider_epochs
 from coordinator.store import Store
-from coordinator.streams import StreamsSettings
+from coordinator.streams import LessonLinks, StreamsSettings
 
 KEEP_CANCELLED = dt.timedelta(days=14)
 MINUTE = dt.timedelta(minutes=1)
+
+TeacherLink: TypeAlias = Callable[[LessonLinks | None], str]  # what a teacher's event links to
+ClassroomLink: TypeAlias = Callable[[LessonLinks | None, str], str]  # and a classroom's
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +119,8 @@ def _owner_items(
     streams: StreamsSettings,
     epochs: dict[str, ProviderEpoch],
     meetings: Mapping[str, models.PlatformMeetingRow],
+    teacher_link: TeacherLink = teacher_url,
+    classroom_link: ClassroomLink = classroom_url,
 ) -> list[FeedItem]:
     """Each lesson as the owner sees it; one only a departed classroom of the owner's had is
     shown cancelled (【已取消】) for `KEEP_CANCELLED`, as a cancelled lesson is. The SEQUENCE
@@ -127,8 +133,17 @@ def _owner_items(
         if left and lesson.teacher_id not in teachers and not classrooms & set(current):
             item = departed_item(directory, owner, lesson, left, language)
         else:
-            meeting = meetings.get(lesson.key)
-            item = _lesson_item(directory, owner, lesson, current, language, streams, meeting)
+            item = _lesson_item(
+                directory,
+                owner,
+                lesson,
+                current,
+                language,
+                streams,
+                meetings.get(lesson.key),
+                teacher_link,
+                classroom_link,
+            )
         epoch = epochs.get(_school_of(directory, lesson), ProviderEpoch())
         changed = max(item.last_modified, epoch.changed_at or item.last_modified)
         sequence = item.sequence + epoch.epoch
@@ -152,14 +167,16 @@ def _lesson_item(
     language: Language,
     streams: StreamsSettings,
     meeting: models.PlatformMeetingRow | None = None,
+    teacher_link: TeacherLink = teacher_url,
+    classroom_link: ClassroomLink = classroom_url,
 ) -> FeedItem:
     room_ids = sorted(rooms) or sorted(directory.classrooms_of(owner))[:1]
     links = links_of(streams, lesson, rooms, directory, meeting)
     if owner.kind in CLASSROOM_VIEW:
         mine = [r for r in room_ids if r in directory.classrooms_of(owner)] or room_ids
-        room, link = mine[0], classroom_url(links, mine[0])
+        room, link = mine[0], classroom_link(links, mine[0])
     else:
-        room, link = "", teacher_url(links) if owner.kind == "teacher" else ""
+        room, link = "", teacher_link(links) if owner.kind == "teacher" else ""
     return owner_lesson_item(
         directory,
         owner,
@@ -215,6 +232,8 @@ async def render_feed(
     now: dt.datetime,
     today: dt.date,
     streams: StreamsSettings,
+    teacher_link: TeacherLink = teacher_url,
+    classroom_link: ClassroomLink = classroom_url,
 ) -> RenderedFeed:
     """Build the feed's bytes and keep its Last-Modified moving forward only."""
     window = feed_window(today, max((t.end for t in directory.bundle.terms), default=None))
@@ -232,7 +251,17 @@ async def render_feed(
     schools = {_school_of(directory, lesson) for lesson in lessons} - {""}
     epochs = await provider_epochs(store, streams, schools, now=now)
     items = _owner_items(
-        directory, owner, lessons, rooms, departures, language, streams, epochs, meetings
+        directory,
+        owner,
+        lessons,
+        rooms,
+        departures,
+        language,
+        streams,
+        epochs,
+        meetings,
+        teacher_link,
+        classroom_link,
     )
     items += _event_items(directory, owner, changed, language)
     items = select_items(items, window, now)
@@ -296,6 +325,8 @@ class FeedCache:
     _feeds: dict[str, tuple[dt.date, RenderedFeed]] = field(default_factory=dict)
     _today_until: tuple[dt.datetime, dt.date] | None = None
     renders: int = 0  # feeds built since start (the rest were served from the cache)
+    teacher_link: TeacherLink = teacher_url  # the app gives the signed go-live page instead
+    classroom_link: ClassroomLink = classroom_url  # and the signed watch page
 
     async def generation(self) -> int:
         """The change counter, asked at most every `counter_ttl_s` and by one request at a
@@ -341,7 +372,15 @@ class FeedCache:
             return None
         language: Language = "en" if row.language == "en" else "zh"
         rendered = await render_feed(
-            self.store, directory, owner, language, now=now, today=today, streams=self.streams
+            self.store,
+            directory,
+            owner,
+            language,
+            now=now,
+            today=today,
+            streams=self.streams,
+            teacher_link=self.teacher_link,
+            classroom_link=self.classroom_link,
         )
         if self._generation == generation:  # else the data moved on while rendering
             self._feeds[key] = (today, rendered)

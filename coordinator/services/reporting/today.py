@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -19,7 +20,7 @@ from coordinator.services.streaming.callbacks import live_lessons
 from coordinator.services.streaming.links import links_of, teacher_url
 from coordinator.services.streaming.meetings import platform_meetings
 from coordinator.store import Store
-from coordinator.streams import StreamsSettings
+from coordinator.streams import LessonLinks, StreamsSettings
 
 GRACE = dt.timedelta(minutes=5)  # after the start, a missing teacher or classroom is late
 
@@ -243,6 +244,7 @@ async def teacher_week(
     teacher_id: str,
     week: dt.date,
     language: str,
+    go_live: Callable[[LessonLinks | None], str] = teacher_url,
 ) -> list[TeacherLesson]:
     """A network teacher's lessons of the week: classrooms, assistants' phones, go-live links."""
     monday = monday_of(week)
@@ -262,9 +264,7 @@ async def teacher_week(
                 end=row.end.astimezone(zone),
                 status=row.status,
                 rooms=tuple(_room(directory, room, None) for room in rooms),
-                go_live=teacher_url(
-                    links_of(streams, row, rooms, directory, meetings.get(row.key))
-                ),
+                go_live=go_live(links_of(streams, row, rooms, directory, meetings.get(row.key))),
             )
         )
     return week_lessons

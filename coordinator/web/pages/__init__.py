@@ -21,12 +21,14 @@ from coordinator.web.i18n import CATALOGS, language, load_catalogs
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages import (
     assistant,
+    assistant_app,
     audit,
     busy,
     calendars,
     course_host,
     courses,
     data,
+    go_live,
     lessons,
     rebalance,
     reports,
@@ -35,6 +37,7 @@ from coordinator.web.pages import (
     teacher,
     timetables,
     today,
+    watch,
 )
 from coordinator.web.pages.access import DIRECTORY
 from coordinator.web.pages.base import PAGE_EXEMPT, page_errors
@@ -97,6 +100,7 @@ def setup_pages(
         data,
         audit,
         assistant,
+        assistant_app,
         reports,
         rebalance,
         solve,
@@ -104,5 +108,7 @@ def setup_pages(
         lessons,
         courses,
         course_host,
+        watch,
+        go_live,
     ):
         app.add_routes(module.routes())

@@ -5,12 +5,13 @@ from __future__ import annotations
 from aiohttp import web
 
 from coordinator.services.accounts.api_tokens import issue_token
-from coordinator.services.checkins.assistant_page import assistant_week
+from coordinator.services.checkins.assistant_page import WEEK_DAYS, assistant_week
 from coordinator.web.i18n import LANGUAGE
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages.access import VIEWER, allow
 from coordinator.web.pages.base import page_context, render
 from coordinator.web.pages.config import PAGES
+from coordinator.web.pages.watch import signer
 
 NO_STORE = {"Cache-Control": "no-store"}
 LABEL_LIMIT = 60
@@ -20,16 +21,23 @@ LABEL_LIMIT = 60
 async def assistant_page(request: web.Request) -> web.Response:
     """Today's and the coming days' lessons of the signed-in assistant's own classrooms."""
     viewer = request[VIEWER]
+    now = request.app[PAGES].clock()
     week = await assistant_week(
         request.app[STORE],
         viewer.directory,
         request.app[SETTINGS].streams,
         assistant_id=viewer.user.scope_id,
-        now=request.app[PAGES].clock(),
+        now=now,
         language=request[LANGUAGE],
+        signer=signer(request),  # the classroom's link opens the watch page
     )
     context = await page_context(request)
-    context.update(week=week, assistant=viewer.directory.assistants.get(week.assistant_id))
+    context.update(
+        week=week,
+        assistant=viewer.directory.assistants.get(week.assistant_id),
+        synced=now.isoformat(timespec="seconds"),  # a copy on the phone says how old it is
+        week_days=WEEK_DAYS,
+    )
     response = render("assistant.html", request, context)
     response.headers.update(NO_STORE)
     return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 from aiohttp import web
 
@@ -10,6 +11,7 @@ from coordinator.services.accounts.secret import secret_key
 from coordinator.services.feeds.subscriptions import list_feeds
 from coordinator.services.feeds.tokens import FeedOwner
 from coordinator.services.reporting.today import teacher_week
+from coordinator.services.streaming.teacher_links import go_live_links
 from coordinator.web.i18n import LANGUAGE
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages.access import VIEWER, allow, require_object
@@ -33,6 +35,7 @@ async def teacher_page(request: web.Request) -> web.Response:
         teacher_id=teacher_id,
         week=week,
         language=request[LANGUAGE],
+        go_live=go_live_links(functools.partial(secret_key, settings), ""),  # the signed page
     )
     if viewer.user.role == "admin":  # the teacher sees every assistant; an admin their scope's
         lessons = [

@@ -13,11 +13,14 @@ from coordinator import models
 from coordinator.services.checkins import CheckinConfig
 from coordinator.store import Store
 from coordinator.web.api import CHECKIN_CONFIG
-from tests.web.pages.support import MONDAY, NOW, Client, app_for, sign_in
+from coordinator.web.pages.assistant_app import MANIFEST, SHELL
+from tests.web.pages.support import MEETING, MONDAY, NOW, Client, app_for, sign_in
 
 CARD = re.compile(r'data-lesson="([^"]+)" data-classroom="([^"]+)"')
 CSRF = re.compile(r'data-csrf="([^"]+)"')
 ASSETS = re.compile(r'(?:href|src)="(/static/[^"]+)"')
+APP = re.compile(r'href="(/assistant/[^"]+)"')
+WATCH = re.compile(r'class="room-link" href="(/watch/[^"]+)"')
 BUDGET = 60 * 1024
 
 
@@ -144,13 +147,31 @@ async def test_check_in_for_another_assistants_lesson_is_refused(
 async def test_assistant_page_with_its_assets_stays_under_60_kb(
     aiohttp_client: AiohttpClient, arranged: Store
 ) -> None:
+    """First load: the page, its assets, the worker, the manifest, and the page once more (the
+    worker keeps a copy when it installs), counted uncompressed, so stricter than on the wire."""
     client = await _client(aiohttp_client, arranged)
     page = await _page(client, "li")
-    assets = sorted(set(ASSETS.findall(page)))
-    sizes = {"/assistant": len(page.encode())}
-    for path in assets:
+    assets = sorted({*ASSETS.findall(page), *APP.findall(page), *SHELL})
+    sizes = {"/assistant": 2 * len(page.encode())}
+    for path in [*assets, "/assistant/sw.js"]:
         response = await client.get(path, headers={hdrs.ACCEPT_ENCODING: "identity"})
-        assert response.status == 200
+        assert response.status == 200, path
         sizes[path] = len(await response.read())
-    assert {"/static/assistant.js", "/static/assistant.css"} <= set(assets)
+    assert {"/static/assistant.js", "/static/assistant.css", MANIFEST} <= set(assets)
     assert sum(sizes.values()) <= BUDGET, sizes
+
+
+async def test_classroom_link_opens_the_watch_page_with_the_meeting_to_join(
+    aiohttp_client: AiohttpClient, arranged: Store
+) -> None:
+    client = await _client(aiohttp_client, arranged)
+    page = await _page(client, "li")
+    links = WATCH.findall(page)  # today's lessons in time order: the last one is not over
+    assert links
+    watch = await client.get(links[-1])
+    body = await watch.text()
+    assert watch.status == 200
+    assert f'href="{MEETING}"' in body  # a meeting provider: its join link, in the page
+    assert "上课时间：主讲教师开始后将在这里播放" in body  # nobody reports its liveness
+    assert (await client.get(links[-1][:-3] + "xyz")).status == 404  # an altered signature
+    assert (await client.get(links[0])).status == 404  # a lesson over with its margin: expired

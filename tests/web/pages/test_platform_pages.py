@@ -3,6 +3,8 @@ number, what to install, and the join link once the platform has made the meetin
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from icalendar import Calendar
 from pytest_aiohttp.plugin import AiohttpClient
@@ -86,7 +88,11 @@ async def test_teacher_and_assistant_pages_link_to_the_platforms_meeting(
     await sign_in(platform_client, "li")
     assistant = await (await platform_client.get("/assistant")).text()
     assert f'href="{JOIN.format("806000001")}"' in teacher  # go live
-    assert f'class="room-link" href="{JOIN.format("806000001")}"' in assistant
+    # The classroom's link opens coordinator's watch page, which offers the platform's meeting.
+    watch = re.search(r'class="room-link" href="(/watch/[^"]+)"', assistant)
+    assert watch is not None
+    page = await (await platform_client.get(watch.group(1))).text()
+    assert JOIN.format("806000001") in page
 
 
 async def test_feeds_carry_the_join_link_with_a_higher_sequence(arranged: Store) -> None:
