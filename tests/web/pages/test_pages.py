@@ -112,5 +112,17 @@ async def test_rotating_ones_own_feed_and_revoking_are_audited(client: Client) -
     audit = await (await client.get("/audit")).text()
     only_revokes = await (await client.get("/audit?action=feed.revoke")).text()
     assert statuses == (404, 200)
-    assert ("feed.rotate" in audit, "teacher:t-wang" in audit) == (True, True)
-    assert ("assistant:a-zhao" in only_revokes, "feed.rotate" in only_revokes) == (True, False)
+    # Sentences and names, not codes and ids; the time in the county's zone, not UTC.
+    assert ("更换日历订阅地址" in audit, "王丽" in audit) == (True, True)
+    table = audit.split("<table", 1)[1]  # the filter's options carry the action codes
+    assert ("feed.rotate" in table, "teacher:t-wang" in table, "UTC" in audit) == (
+        False,
+        False,
+        False,
+    )
+    revokes = only_revokes.split("<table", 1)[1]
+    assert ("赵老师" in revokes, "作废日历订阅地址" in revokes, "更换" in revokes) == (
+        True,
+        True,
+        False,
+    )
