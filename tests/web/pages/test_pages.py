@@ -19,6 +19,21 @@ async def check_in(store: Store) -> None:
         session.add(attendance(live.key, "c-east-3", "a-li", at, quality="good", students=28))
         session.add(attendance(west.key, "c-west-3", "a-zhao", at, quality="failed", students=9))
         session.add(
+            models.ProblemReportRow(
+                id="p-west-1",
+                lesson_key=west.key,
+                classroom_id="c-west-3",
+                assistant_id="a-zhao",
+                problem="no_signal",
+                note="画面黑屏",
+                device_time=at,
+                received_at=at,
+                skew_seconds=0,
+                late=False,
+                idempotency_key="p-west-1",
+            )
+        )
+        session.add(
             models.StreamEventRow(
                 lesson_key=live.key,
                 kind="publish",
@@ -65,6 +80,8 @@ async def test_today_shows_every_state_problems_first(client: Client, arranged: 
     ]
     assert "主讲在线" in page
     assert "28 名学生" in page
+    assert "上报： 没有信号：画面黑屏" in page  # the kind in words, not no_signal
+    assert "no_signal" not in page
     assert fragment.startswith("\n<table") or fragment.lstrip().startswith("<table")
 
 
