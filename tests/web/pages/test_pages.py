@@ -143,3 +143,27 @@ async def test_rotating_ones_own_feed_and_revoking_are_audited(client: Client) -
         True,
         False,
     )
+
+
+async def test_calendars_group_feeds_by_owner_kind_by_name_with_copy_and_qr(
+    client: Client,
+) -> None:
+    await sign_in(client, "admin")
+    page = await (await client.get("/calendars")).text()
+    groups = re.findall(r"<summary><h3>([^<]+) <small>", page)
+    assert (groups[0], groups[-1]) == ("本县", "教室")
+    assert {"主讲教师", "助教", "学校"} <= set(groups)
+    listed = page.split('id="feed-search"', 1)[1]
+    assert ("王丽" in listed, "teacher:t-wang</" in listed, "<small>teacher:" in listed) == (
+        True,
+        False,
+        False,
+    )
+    assert listed.count('class="copy secondary"') == listed.count('class="feed-row"') > 5
+    qr = await client.get("/calendars/qr", params={"owner": "teacher:t-wang"})
+    assert (qr.status, qr.content_type) == (200, "image/svg+xml")
+    assert (await qr.text()).startswith("<svg")
+    client.session.cookie_jar.clear()
+    await sign_in(client, "li")  # an assistant: another's feed is not theirs to see
+    other = await client.get("/calendars/qr", params={"owner": "teacher:t-wang"})
+    assert other.status == 404
