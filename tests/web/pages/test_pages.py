@@ -163,6 +163,8 @@ async def test_calendars_group_feeds_by_owner_kind_by_name_with_copy_and_qr(
     qr = await client.get("/calendars/qr", params={"owner": "teacher:t-wang"})
     assert (qr.status, qr.content_type) == (200, "image/svg+xml")
     assert (await qr.text()).startswith("<svg")
+    assert '<link rel="icon" href="/static/favicon.svg"' in page  # no missing favicon
+    assert (await client.get("/static/favicon.svg")).status == 200
     client.session.cookie_jar.clear()
     await sign_in(client, "li")  # an assistant: another's feed is not theirs to see
     other = await client.get("/calendars/qr", params={"owner": "teacher:t-wang"})
