@@ -73,12 +73,15 @@ class AuditWords:
             return ident
 
     def clock(self, moment: dt.datetime | str) -> str:
+        """A time in the county's zone; an ISO text from the details is read first."""
         if isinstance(moment, str):
             try:
-                moment = dt.datetime.fromisoformat(moment)
+                when = dt.datetime.fromisoformat(moment)
             except ValueError:
                 return moment
-        return moment.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
+        else:
+            when = moment
+        return when.astimezone(self.zone).strftime("%Y-%m-%d %H:%M")
 
     def join(self, parts: list[str]) -> str:
         return ("；" if self.lang == "zh" else "; ").join(part for part in parts if part)
