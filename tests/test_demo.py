@@ -94,6 +94,17 @@ def test_demo_imports_solves_serves_and_prints_working_urls(tmp_path: Path) -> N
             assert get(url, deadline)[0] == 200, url
         calendar = icalendar.Calendar.from_ical(get(feeds[0], deadline)[1])
         assert calendar.walk("VEVENT")
+        assert "The term so far (from " in output
+        assert "was ill from" in output  # the sick week, rebalanced
+        link = re.search(
+            rf"assistant 李秀英's personal sign-in link.*\n\s+(http://127\.0\.0\.1:{port}/a/\S+)",
+            output,
+        )
+        assert link is not None, output
+        assert "▄" in output  # its QR code
+        status, body = get(link.group(1), deadline)
+        assert status == 200
+        assert "李秀英" in body.decode()
         admin = re.search(r"^\s+admin\s+password (\S+)", output, re.MULTILINE)
         assert admin is not None, output
         page = sign_in(f"http://127.0.0.1:{port}", "admin", admin.group(1))

@@ -25,7 +25,7 @@ from coordinator.jobs import Worker
 from coordinator.notify import Channel, Delivery, build_channels
 from coordinator.services.data.imports import load_bundle
 from coordinator.services.demo.day import SCRIPT_STEPS, DemoDay, Timing, place_demo_day
-from coordinator.services.demo.setup import CONSOLE_CHANNEL
+from coordinator.services.demo.setup import CONSOLE_CHANNEL, names_of
 from coordinator.services.notifications.reminders import Notifier
 from coordinator.services.scheduler.leader import Leadership, leadership_for
 from coordinator.settings import Settings
@@ -46,13 +46,15 @@ def utc_now() -> dt.datetime:
 class ConsoleChannel:
     """The demo's visible channel: each message as one line in the terminal."""
 
-    def __init__(self, echo: Echo, time_zone: str) -> None:
-        self.echo, self.zone = echo, ZoneInfo(time_zone)
+    def __init__(self, echo: Echo, time_zone: str, names: dict[str, str] | None = None) -> None:
+        self.echo, self.zone, self.names = echo, ZoneInfo(time_zone), names or {}
 
     async def send(self, delivery: Delivery) -> None:
         data = delivery.data
         clock = utc_now().astimezone(self.zone).strftime("%H:%M:%S")
-        who = data.get("recipient", "?")
+        recipient = str(data.get("recipient", "?"))
+        _, _, ident = recipient.partition(":")  # "assistant:a-hexi-2": say 李秀英
+        who = self.names.get(ident, recipient) if ident else recipient
         self.echo(f"{clock}  message {data.get('kind', '?')} to {who}: {delivery.subject}")
 
 
@@ -190,7 +192,8 @@ async def _scheduler_running(app: web.Application, run: DemoRun) -> AsyncIterato
     timeout = aiohttp.ClientTimeout(total=settings.notifications.send_timeout_s)
     async with aiohttp.ClientSession(timeout=timeout) as http:
         channels: dict[str, Channel] = dict(build_channels(settings.notifications, http))
-        channels[CONSOLE_CHANNEL] = ConsoleChannel(run.echo, settings.default_time_zone)
+        names = names_of(await load_bundle(store))
+        channels[CONSOLE_CHANNEL] = ConsoleChannel(run.echo, settings.default_time_zone, names)
         task = asyncio.create_task(Worker(store, notifier, leadership, channels).run(stop))
         task.add_done_callback(_report_end(run.echo, "scheduler"))
         try:

@@ -94,7 +94,18 @@ def build_problem(bundle: Bundle, options: SolverOptions) -> Problem:
         affinity=affinity,
         subject_names={s.id: (s.name_zh, s.name_en) for s in bundle.subjects},
         need_of={(n.classroom, n.subject_id): i for i, n in enumerate(needs)},
+        names=names_of(bundle),
     )
+
+
+def names_of(bundle: Bundle) -> dict[str, str]:
+    """Teachers by name; classrooms by school and room name (e.g. 河西小学三年级（1）班)."""
+    schools = {school.id: school.name for school in bundle.schools}
+    names = {teacher.id: teacher.name for teacher in bundle.network_teachers}
+    names.update(
+        {room.id: f"{schools.get(room.school_id, '')}{room.name}" for room in bundle.classrooms}
+    )
+    return names
 
 
 def _teacher(lookup: Lookup, teacher: NetworkTeacher) -> TeacherInfo:

@@ -22,9 +22,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "没有能教{grade}年级{subject_zh}的主讲教师。请增加教师或扩展教师的任教年级。",
     ),
     NO_COMMON_TIME: (
-        "None of the {count} qualified teachers ({teachers}) is free during {classroom}'s live "
+        "None of the {count} qualified teachers ({teachers_en}) is free during {classroom}'s live "
         "periods. Open more live periods or free a teacher's busy block.",
-        "{count}位可任教的教师（{teachers}）在{classroom}的直播节次都没有空。"
+        "{count}位可任教的教师（{teachers_zh}）在{classroom}的直播节次都没有空。"
         "请开放更多直播节次，或调整教师的本校课表。",
     ),
     CLASSROOM_FULL: (
@@ -33,9 +33,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{classroom}可用的直播节次已被其他直播课占满（每周{taken}节）。请开放更多直播节次或减少其他需求。",
     ),
     TEACHERS_FULL: (
-        "The qualified teachers are full at the times {classroom} could take: {loads}. "
+        "The qualified teachers are full at the times {classroom} could take: {loads_en}. "
         "Raise a teacher's weekly maximum or add a teacher.",
-        "可任教的教师在{classroom}能上课的时间都已排满：{loads}。请提高教师每周上限或增加教师。",
+        "可任教的教师在{classroom}能上课的时间都已排满：{loads_zh}。请提高教师每周上限或增加教师。",
     ),
     NOT_CHOSEN: (
         "A teacher could still take {classroom} for {subject}, but only by moving other lessons; "
@@ -87,7 +87,8 @@ def explain_need(
     info = problem.needs[need]
     room = problem.classrooms[info.classroom]
     params: dict[str, Any] = {
-        "classroom": room.id,
+        "classroom_id": room.id,
+        "classroom": problem.name(room.id),
         "subject": problem.subject_names.get(info.subject_id, (info.subject_id, ""))[1]
         or info.subject_id,
         "subject_zh": problem.subject_names.get(info.subject_id, (info.subject_id, ""))[0],
@@ -96,12 +97,12 @@ def explain_need(
     qualified = problem.qualified[need]
     if not qualified:
         return _reason(NO_QUALIFIED_TEACHER, params)
-    names = [problem.teachers[t].id for t in qualified]
+    ids = [problem.teachers[t].id for t in qualified]
+    names = [problem.name(ident) for ident in ids]
     options = problem.options_for(need)
     if not options and not _pinned_fits(problem, need):
-        return _reason(
-            NO_COMMON_TIME, {**params, "count": len(names), "teachers": ", ".join(names)}
-        )
+        listed = {"teachers_en": ", ".join(names), "teachers_zh": "、".join(names)}
+        return _reason(NO_COMMON_TIME, {**params, "count": len(ids), "teachers": ids, **listed})
     room_busy = by_assistant.get(room.assistant_id, [])
     usable = [
         (t, s) for t, s in options if not any(overlaps(problem.slots[s], b) for b in room_busy)
@@ -110,7 +111,11 @@ def explain_need(
         return _reason(CLASSROOM_FULL, {**params, "taken": len(room_busy)})
     if all(_teacher_taken(problem, booked[t], t, s) for t, s in usable):
         loads = _loads(problem, booked, sorted({t for t, _ in usable}))
-        return _reason(TEACHERS_FULL, {**params, "teachers": loads, "loads": _loads_text(loads)})
+        texts = {
+            "loads_en": _loads_text(problem, loads, ", "),
+            "loads_zh": _loads_text(problem, loads, "、"),
+        }
+        return _reason(TEACHERS_FULL, {**params, "teachers": loads, **texts})
     return _reason(NOT_CHOSEN, params)
 
 
@@ -153,5 +158,8 @@ def _loads(
     ]
 
 
-def _loads_text(loads: list[dict[str, Any]]) -> str:
-    return ", ".join(f"{x['teacher_id']} {x['sessions']}/{x['max_per_week']}" for x in loads)
+def _loads_text(problem: Problem, loads: list[dict[str, Any]], separator: str) -> str:
+    """Each teacher's name and sessions of their weekly maximum: 王丽 5/5."""
+    return separator.join(
+        f"{problem.name(x['teacher_id'])} {x['sessions']}/{x['max_per_week']}" for x in loads
+    )

@@ -13,7 +13,7 @@ teacher's school is closed is given as a busy block; dated closures belong to th
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from coordinator.errors import CoordinatorError
 from coordinator.timetable.options import SolverOptions
@@ -89,6 +89,11 @@ class Problem:
     affinity: Mapping[tuple[str, str], int]  # (teacher school, classroom school) -> weight
     subject_names: Mapping[str, tuple[str, str]]  # id -> (zh, en)
     need_of: Mapping[tuple[int, str], int]  # (classroom index, subject) -> need index
+    # id -> what people call it: teachers by name, classrooms by school and room (explanations)
+    names: Mapping[str, str] = field(default_factory=dict)
+
+    def name(self, ident: str) -> str:
+        return self.names.get(ident, ident)
 
     def day_of(self, teacher: int, slot: int) -> int:
         """The teacher's local weekday of a slot."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from coordinator.timetable import Plan, build_problem
@@ -62,7 +63,7 @@ def test_explain_qualified_teachers_full_names_them_and_their_load() -> None:
     assert unmet.reason.params["teachers"] == [
         {"teacher_id": "t1", "sessions": 1, "max_per_week": 1}
     ]
-    assert "t1 1/1" in unmet.reason.text_en
+    assert "t1 1/1" in unmet.reason.text_en  # the factory names a teacher by the id
     assert "t1 1/1" in unmet.reason.text_zh
 
 
@@ -76,3 +77,30 @@ def test_explain_traded_off_when_a_free_option_remains() -> None:
     problem = build_problem(bundle, with_options())
     [unmet] = explain_unmet(problem, Plan("FEASIBLE", ()))
     assert (unmet.periods, unmet.reason.code) == (1, "traded_off")
+
+
+def test_explanations_name_teachers_and_classrooms_never_their_ids() -> None:
+    named = dataclasses.replace(teacher("t-xuli"), name="徐丽")
+    classroom = dataclasses.replace(room("c-dazhai-5-1"), name="五年级（1）班")
+    bundle = make_bundle(
+        teachers=[named],
+        classrooms=[classroom],
+        needs=[need("c-dazhai-5-1")],
+        periods=ONE_PERIOD,
+        busy_blocks=(busy("t-xuli", 1, "08:30", "10:30"),),
+    )
+    bundle = dataclasses.replace(
+        bundle,
+        schools=tuple(
+            dataclasses.replace(s, name="大寨村小") if s.id == "r1" else s for s in bundle.schools
+        ),
+    )
+    _, plan = solved(bundle)
+    [unmet] = plan.unmet
+    assert unmet.reason.text_zh == (
+        "1位可任教的教师（徐丽）在大寨村小五年级（1）班的直播节次都没有空。"
+        "请开放更多直播节次，或调整教师的本校课表。"
+    )
+    assert "(徐丽) is free during 大寨村小五年级（1）班's" in unmet.reason.text_en
+    assert unmet.reason.params["teachers"] == ["t-xuli"]  # the ids stay in the data
+    assert unmet.reason.params["classroom_id"] == "c-dazhai-5-1"

@@ -5,20 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import io
 import logging
 import secrets
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import segno
 from pydantic import SecretStr
 
 from coordinator import bundle as bundles
 from coordinator import domain
 from coordinator.errors import CoordinatorError
 from coordinator.services.accounts.secret import secret_key
-from coordinator.services.accounts.users import add_user
+from coordinator.services.accounts.sign_in_links import issue_link, link_url
+from coordinator.services.accounts.users import User, add_user
 from coordinator.services.data.imports import ImportSummary, import_into, shift_for_today
+from coordinator.services.demo import history as term
 from coordinator.services.feeds.subscriptions import FeedLink, list_feeds
 from coordinator.services.planning.solve import PublishedPlan, solve_and_publish
 from coordinator.settings import Settings
@@ -47,6 +51,9 @@ class DemoResult:
     county: str  # the region with the most schools: the admin's scope
     teacher_id: str  # the network teacher who can sign in
     assistant_id: str  # the assistant who can sign in
+    history: term.History  # the weeks of the term before today, played out
+    assistant_link: str  # the assistant's personal sign-in link (once, for the phone)
+    names: dict[str, str]  # every person's and classroom's name by id, for the terminal
 
 
 async def run_demo(
@@ -67,10 +74,18 @@ async def run_demo(
     bundle, shift = shift_for_today(report.bundle, today)
     summary = await import_into(store, bundle, source=str(bundle_path), now=now, shift_days=shift)
     counts = {name: len(changes.added) for name, changes in summary.tables.items()}
-    published = await solve_and_publish(store, settings, now=now, today=today)
-    feeds = await list_feeds(store, secret=secret_key(settings), base_url=base_url)
+    first = term.first_term_day(bundle, today)
+    # Dated from the first day of the term: the weeks before today are the demo's history.
+    published = await solve_and_publish(store, settings, now=now, today=first)
     county = Counter(school.region_id for school in bundle.schools).most_common(1)[0][0]
-    sign_ins = await _demo_users(store, bundle, county, now)
+    zone = next(s.time_zone for s in bundle.schools if s.region_id == county)
+    users = await _demo_users(
+        store, bundle, county, term.morning(first - dt.timedelta(days=7), zone, hour=9)
+    )
+    await term.audit_term_start(store, bundle, first, time_zone=zone, actor="admin", run=1)
+    history = await _history(store, settings, bundle, published, first, today, zone)
+    feeds = await list_feeds(store, secret=secret_key(settings), base_url=base_url)
+    link = await issue_link(store, users[2][0], secret_key(settings), now=now)
     return DemoResult(
         store.describe(),
         bundle.name,
@@ -79,11 +94,47 @@ async def run_demo(
         summary,
         published,
         feeds,
-        sign_ins,
+        [(who, user.username, password) for user, who, password in users],
         county,
         bundle.network_teachers[0].id,
         bundle.assistants[0].id,
+        history,
+        link_url(base_url, link),
+        names_of(bundle),
     )
+
+
+async def _history(
+    store: Store,
+    settings: Settings,
+    bundle: domain.Bundle,
+    published: PublishedPlan,
+    first: dt.date,
+    today: dt.date,
+    zone: str,
+) -> term.History:
+    """The sick week rebalanced, then every lesson before today reported."""
+    sick = term.sick_teacher(published.plan, bundle, bundle.network_teachers[0].id)
+    week = term.sick_week(first, today)
+    rebalanced = 0
+    if week is not None:
+        rebalanced = await term.rebalance_sick_week(
+            store, settings.solver, sick, week, time_zone=zone, actor="admin"
+        )
+    lessons, fates = await term.play_reports(store, bundle, first, today)
+    return term.History(first, lessons, fates, sick.name, week, rebalanced)
+
+
+def names_of(bundle: domain.Bundle) -> dict[str, str]:
+    """Who and what is who, by id: people, classrooms (with their school) and schools."""
+    schools = {school.id: school.name for school in bundle.schools}
+    names = dict(schools)
+    names.update({teacher.id: teacher.name for teacher in bundle.network_teachers})
+    names.update({assistant.id: assistant.name for assistant in bundle.assistants})
+    names.update(
+        {room.id: f"{schools.get(room.school_id, '')}{room.name}" for room in bundle.classrooms}
+    )
+    return names
 
 
 def demo_settings(settings: Settings, secret: bytes) -> Settings:
@@ -125,19 +176,21 @@ def _derived(secret: bytes, purpose: str) -> str:
 
 async def _demo_users(
     store: Store, bundle: domain.Bundle, region: str, now: dt.datetime
-) -> list[tuple[str, str, str]]:
-    """A county admin, a network teacher and an assistant, with fresh random passwords."""
+) -> list[tuple[User, str, str]]:
+    """A county admin, a network teacher and an assistant, with fresh random passwords: (the
+    user, who they are, the password)."""
     teacher = bundle.network_teachers[0]
     assistant = bundle.assistants[0]
+    county = next((r.name for r in bundle.regions if r.id == region), region)
     wanted = [
-        (f"admin of {region}", "admin", "admin", f"region:{region}"),
+        (f"admin of {county}", "admin", "admin", f"region:{region}"),
         (f"network teacher {teacher.name}", teacher.id, "teacher", f"teacher:{teacher.id}"),
         (f"assistant {assistant.name}", assistant.id, "assistant", f"assistant:{assistant.id}"),
     ]
     made = []
     for who, username, role, scope in wanted:
         password = secrets.token_urlsafe(9)
-        await add_user(
+        user = await add_user(
             store,
             username=username,
             password=password,
@@ -146,7 +199,7 @@ async def _demo_users(
             now=now,
             actor="demo",
         )
-        made.append((who, username, password))
+        made.append((user, who, password))
     return made
 
 
@@ -201,14 +254,50 @@ def describe(result: DemoResult, base_url: str, running: list[str] | None = None
         f"  {base_url}/assistant      the assistant's phone page (assistant)",
         f"  {base_url}/healthz",
     ]
+    lines += _history_lines(result.history)
     lines += _feed_lines(result)
     lines.append("")
     lines.append(f"Sign in at {base_url}/signin as")
     for who, username, password in result.sign_ins:
         lines.append(f"  {username:<14} password {password:<14} ({who})")
+    lines += _link_lines(result)
     if running:
         lines += ["", *running]
     return "\n".join(lines)
+
+
+def _history_lines(history: term.History) -> list[str]:
+    """The term so far, in figures."""
+    fates = history.fates
+    reported = history.classroom_lessons - fates[term.Fate.MISSED]
+    failed = sum(fates[kind] for kind in term.FAILING)
+    lines = [
+        "",
+        f"The term so far (from {history.first_day}): {history.lessons} lessons in "
+        f"{history.classroom_lessons} classrooms, {reported} reported "
+        f"({fates[term.Fate.LATE]} late from the phones' outboxes), "
+        f"{fates[term.Fate.MISSED]} missed, {failed} failed with a problem report",
+    ]
+    if history.sick_week is not None:
+        first, last = history.sick_week
+        lines.append(
+            f"  {history.sick_teacher} was ill from {first} to {last}: that week was rebalanced "
+            f"({history.rebalanced} dated lessons changed; see the audit log)"
+        )
+    return lines
+
+
+def _link_lines(result: DemoResult) -> list[str]:
+    """The assistant's personal sign-in link, and its QR code to scan with a phone."""
+    text = io.StringIO()
+    segno.make(result.assistant_link, error="m").terminal(out=text, compact=True)
+    name = result.names.get(result.assistant_id, result.assistant_id)
+    return [
+        "",
+        f"Or, on a phone, assistant {name}'s personal sign-in link (once, 7 days):",
+        f"  {result.assistant_link}",
+        text.getvalue().rstrip("\n"),
+    ]
 
 
 def _feed_lines(result: DemoResult) -> list[str]:

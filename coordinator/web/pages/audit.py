@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from coordinator.errors import CoordinatorError
 from coordinator.services.accounts.users import AuditFilter, audit_entries
-from coordinator.web.keys import STORE
-from coordinator.web.pages.access import VIEWER, allow
+from coordinator.services.data.directory import Directory
+from coordinator.web.i18n import LANGUAGE, translator
+from coordinator.web.keys import SETTINGS, STORE
+from coordinator.web.pages.access import DIRECTORY, VIEWER, allow
+from coordinator.web.pages.audit_text import ACTIONS, AuditWords
 from coordinator.web.pages.base import page_context, render
 
 
@@ -37,8 +42,19 @@ async def audit_page(request: web.Request) -> web.Response:
     entries = await audit_entries(
         request.app[STORE], viewer.scope, region_admin=viewer.region_admin, wanted=wanted
     )
+    directory: Directory | None
+    try:
+        directory = await request.app[DIRECTORY].directory()
+    except CoordinatorError:  # nothing imported yet
+        directory = None
+    zone = ZoneInfo(request.app[SETTINGS].default_time_zone)
+    words = AuditWords(translator(request).gettext, directory, zone, request.get(LANGUAGE, "zh"))
     context = await page_context(request)
-    context.update(entries=entries, query=dict(request.query))
+    context.update(
+        entries=[words.line(row) for row in entries],
+        actions=list(ACTIONS.items()),
+        query=dict(request.query),
+    )
     return render("audit.html", request, context)
 
 

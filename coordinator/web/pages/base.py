@@ -11,11 +11,13 @@ import aiohttp_jinja2
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from coordinator.errors import NotFoundError
+from coordinator.errors import CoordinatorError, NotFoundError
+from coordinator.services.accounts.users import User
+from coordinator.services.feeds.tokens import FeedOwner
 from coordinator.web.csrf import CsrfError, csrf_token
 from coordinator.web.i18n import LANGUAGE, long_date, short_date, translator
 from coordinator.web.keys import SETTINGS
-from coordinator.web.pages.access import ALL_ROLES
+from coordinator.web.pages.access import ALL_ROLES, DIRECTORY
 from coordinator.web.session import current_user
 
 PAGE_EXEMPT = ("/api/", "/feeds/", "/healthz", "/readyz", "/static/")
@@ -77,6 +79,17 @@ def hhmm(moment: dt.datetime | dt.time) -> str:
     return moment.strftime("%H:%M")
 
 
+async def person_name(request: web.Request, user: User) -> str:
+    """Who a user is as people say it: a teacher's or an assistant's name, an admin's county
+    (or alliance, group); the user name only when the data does not know them."""
+    kind = "alliance" if user.scope_kind == "group" else user.scope_kind
+    try:
+        directory = await request.app[DIRECTORY].directory()
+        return directory.owner_name(FeedOwner(kind, user.scope_id))
+    except (KeyError, CoordinatorError):
+        return user.username
+
+
 async def page_context(request: web.Request) -> dict[str, Any]:
     """Given to every template: the translation, the user, the CSRF token, the navigation."""
     lang = request.get(LANGUAGE, "zh")
@@ -86,6 +99,7 @@ async def page_context(request: web.Request) -> dict[str, Any]:
         "_": translator(request).gettext,
         "lang": lang,
         "user": user,
+        "user_name": await person_name(request, user) if user else "",
         "csrf_token": await csrf_token(request),
         "nav": nav,
         "path": request.path,

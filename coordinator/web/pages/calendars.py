@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 import segno
@@ -13,10 +14,25 @@ from coordinator.services.accounts.secret import secret_key
 from coordinator.services.accounts.users import User, record
 from coordinator.services.feeds.subscriptions import FeedLink, list_feeds, revoke_feed, rotate_feed
 from coordinator.services.feeds.tokens import FeedOwner
+from coordinator.web.collation import pinyin_key
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages.access import ALL_ROLES, VIEWER, Viewer, allow
 from coordinator.web.pages.base import page_context, render
 from coordinator.web.pages.config import PAGES
+
+
+def N_(message: str) -> str:  # marks a message for extraction
+    return message
+
+
+KINDS = (
+    ("region", N_("The county")),
+    ("alliance", N_("Alliances and education groups")),
+    ("school", N_("Schools")),
+    ("teacher", N_("Network teachers")),
+    ("assistant", N_("Assistant teachers")),
+    ("classroom", N_("Classrooms")),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +63,38 @@ def own_owners(user: User, viewer: Viewer) -> list[FeedOwner]:
     return [FeedOwner(kind, user.scope_id)]
 
 
+def grouped(links: list[FeedLink]) -> list[tuple[str, list[FeedLink]]]:
+    """The feeds by owner kind (the county first, classrooms last), each in pinyin order."""
+    groups = []
+    for kind, label in KINDS:
+        mine = [link for link in links if link.owner.kind == kind]
+        if mine:
+            groups.append((label, sorted(mine, key=lambda link: pinyin_key(link.name))))
+    return groups
+
+
+@allow(*ALL_ROLES)
+async def qr_code(request: web.Request) -> web.Response:
+    """One feed's QR code as SVG, loaded only when its row is opened (a county has 100+)."""
+    viewer = request[VIEWER]
+    try:
+        owner = FeedOwner.parse(request.query.get("owner", ""))
+    except NotFoundError as error:
+        raise web.HTTPNotFound() from error
+    if not may_rotate(viewer, owner):
+        raise web.HTTPNotFound()
+    settings = request.app[SETTINGS]
+    links = await list_feeds(
+        request.app[STORE], secret=secret_key(settings), base_url=base_url(request)
+    )
+    link = next((link for link in links if link.owner == owner), None)
+    if link is None:
+        raise web.HTTPNotFound()
+    svg = io.BytesIO()
+    segno.make(link.https, error="m").save(svg, kind="svg", scale=4, xmldecl=False)
+    return web.Response(body=svg.getvalue(), content_type="image/svg+xml")
+
+
 def may_rotate(viewer: Viewer, owner: FeedOwner) -> bool:
     if owner in own_owners(viewer.user, viewer):
         return True
@@ -69,6 +117,7 @@ async def calendars_page(request: web.Request) -> web.Response:
     context.update(
         own=[(owner, with_qr(by_owner[owner]) if owner in by_owner else None) for owner in own],
         names={owner: viewer.directory.owner_name(owner) for owner in own},
+        groups=grouped(managed),
         managed=managed,
     )
     return render("calendars.html", request, context)
@@ -121,6 +170,7 @@ async def revoke(request: web.Request) -> web.StreamResponse:
 def routes() -> list[web.RouteDef]:
     return [
         web.get("/calendars", calendars_page),
+        web.get("/calendars/qr", qr_code),
         web.post("/calendars/rotate", rotate),
         web.post("/calendars/revoke", revoke),
     ]

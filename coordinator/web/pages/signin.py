@@ -17,7 +17,7 @@ from coordinator.services.accounts.users import User, authenticate
 from coordinator.web.i18n import COOKIE, LANGUAGES, gettext_of
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages.access import home_of, safe_next
-from coordinator.web.pages.base import page_context, render
+from coordinator.web.pages.base import page_context, person_name, render
 from coordinator.web.pages.config import PAGES
 from coordinator.web.pages.ratelimit import client_address
 from coordinator.web.session import current_user, sign_in, sign_out
@@ -115,7 +115,7 @@ async def link_page(request: web.Request) -> web.StreamResponse:
     if signed_in is not None and signed_in.id == user.id:
         raise web.HTTPSeeOther(home_of(user))
     context = await page_context(request)
-    context.update(link_user=user, reason="")
+    context.update(link_user=user, link_name=await person_name(request, user), reason="")
     return render("link.html", request, context)
 
 

@@ -19,6 +19,21 @@ async def check_in(store: Store) -> None:
         session.add(attendance(live.key, "c-east-3", "a-li", at, quality="good", students=28))
         session.add(attendance(west.key, "c-west-3", "a-zhao", at, quality="failed", students=9))
         session.add(
+            models.ProblemReportRow(
+                id="p-west-1",
+                lesson_key=west.key,
+                classroom_id="c-west-3",
+                assistant_id="a-zhao",
+                problem="no_signal",
+                note="画面黑屏",
+                device_time=at,
+                received_at=at,
+                skew_seconds=0,
+                late=False,
+                idempotency_key="p-west-1",
+            )
+        )
+        session.add(
             models.StreamEventRow(
                 lesson_key=live.key,
                 kind="publish",
@@ -65,6 +80,8 @@ async def test_today_shows_every_state_problems_first(client: Client, arranged: 
     ]
     assert "主讲在线" in page
     assert "28 名学生" in page
+    assert "上报： 没有信号：画面黑屏" in page  # the kind in words, not no_signal
+    assert "no_signal" not in page
     assert fragment.startswith("\n<table") or fragment.lstrip().startswith("<table")
 
 
@@ -112,5 +129,43 @@ async def test_rotating_ones_own_feed_and_revoking_are_audited(client: Client) -
     audit = await (await client.get("/audit")).text()
     only_revokes = await (await client.get("/audit?action=feed.revoke")).text()
     assert statuses == (404, 200)
-    assert ("feed.rotate" in audit, "teacher:t-wang" in audit) == (True, True)
-    assert ("assistant:a-zhao" in only_revokes, "feed.rotate" in only_revokes) == (True, False)
+    # Sentences and names, not codes and ids; the time in the county's zone, not UTC.
+    assert ("更换日历订阅地址" in audit, "王丽" in audit) == (True, True)
+    table = audit.split("<table", 1)[1]  # the filter's options carry the action codes
+    assert ("feed.rotate" in table, "teacher:t-wang" in table, "UTC" in audit) == (
+        False,
+        False,
+        False,
+    )
+    revokes = only_revokes.split("<table", 1)[1]
+    assert ("赵老师" in revokes, "作废日历订阅地址" in revokes, "更换" in revokes) == (
+        True,
+        True,
+        False,
+    )
+
+
+async def test_calendars_group_feeds_by_owner_kind_by_name_with_copy_and_qr(
+    client: Client,
+) -> None:
+    await sign_in(client, "admin")
+    page = await (await client.get("/calendars")).text()
+    groups = re.findall(r"<summary><h3>([^<]+) <small>", page)
+    assert (groups[0], groups[-1]) == ("本县", "教室")
+    assert {"主讲教师", "助教", "学校"} <= set(groups)
+    listed = page.split('id="feed-search"', 1)[1]
+    assert ("王丽" in listed, "teacher:t-wang</" in listed, "<small>teacher:" in listed) == (
+        True,
+        False,
+        False,
+    )
+    assert listed.count('class="copy secondary"') == listed.count('class="feed-row"') > 5
+    qr = await client.get("/calendars/qr", params={"owner": "teacher:t-wang"})
+    assert (qr.status, qr.content_type) == (200, "image/svg+xml")
+    assert (await qr.text()).startswith("<svg")
+    assert '<link rel="icon" href="/static/favicon.svg"' in page  # no missing favicon
+    assert (await client.get("/static/favicon.svg")).status == 200
+    client.session.cookie_jar.clear()
+    await sign_in(client, "li")  # an assistant: another's feed is not theirs to see
+    other = await client.get("/calendars/qr", params={"owner": "teacher:t-wang"})
+    assert other.status == 404

@@ -57,11 +57,12 @@ async def test_a_link_signs_the_assistant_in_after_one_button(
 ) -> None:
     token = await issue_link(arranged, await active(arranged, "li"), KEY, now=NOW)
     status, page = await open_link(client, token)
-    assert (status, "li" in page) == (200, True)
+    assert (status, "以 李老师 登录" in page) == (200, True)  # the name, not the user name
     assert (await client.get("/assistant", allow_redirects=False)).status == 303  # not yet
     assert await follow_link(client, token) == "/assistant"
     assistant_page = await client.get("/assistant", allow_redirects=False)
     assert assistant_page.status == 200
+    assert "李老师 · 助教" in await assistant_page.text()  # the header names the person
     again = await client.get(f"/a/{token}", allow_redirects=False)  # already signed in: home
     assert (again.status, again.headers["Location"]) == (303, "/assistant")
 
