@@ -63,6 +63,7 @@ class InProcessRunner:
         self._wake = asyncio.Event()
         self._running: dict[int, asyncio.Task[str | None]] = {}
         self._loop: asyncio.Task[None] | None = None
+        self._closing = False
 
     def start(self) -> None:
         self._loop = asyncio.get_running_loop().create_task(self._poll())
@@ -72,7 +73,8 @@ class InProcessRunner:
         self._wake.set()
 
     async def _poll(self) -> None:
-        while True:
+        # Never cancelled: a query cut off mid-way would leave its connection unreturned.
+        while not self._closing:
             try:
                 await sweep_stale(self.store, self.settings, self.clock)
                 for job_id in await records.queued_jobs(self.store, kinds=tuple(RUNS)):
@@ -93,9 +95,9 @@ class InProcessRunner:
     async def close(self) -> None:
         """Stop the running jobs (each stores its best result), then stop polling."""
         if self._loop is not None:
-            self._loop.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._loop
+            self._closing = True
+            self._wake.set()
+            await self._loop
         tasks = list(self._running.values())
         for job_id in list(self._running):
             await records.request_stop(self.store, job_id)
