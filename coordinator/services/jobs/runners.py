@@ -105,3 +105,5 @@ class InProcessRunner:
             _, pending = await asyncio.wait(tasks, timeout=CLOSE_WAIT_S)
             for task in pending:
                 task.cancel()
+            # Awaited, so a cancelled job's session is closed before the store is disposed.
+            await asyncio.gather(*pending, return_exceptions=True)
