@@ -6,11 +6,14 @@ import asyncio
 import contextlib
 import os
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from pytest_aiohttp import AiohttpClient, AiohttpServer
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
@@ -21,6 +24,55 @@ from coordinator.store.schema import upgrade
 POSTGRES_URL = os.environ.get(
     "COORDINATOR_TEST_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
+
+
+Closer = Callable[[], Awaitable[None]]
+
+
+@pytest.fixture
+def apps_on_the_store() -> list[Closer]:
+    """The test servers and clients of one test, closed before its store is.
+
+    A test's store fixture may be torn down before pytest-aiohttp's fixtures: the app's job runner
+    could then be mid-query when the store's pool is disposed, and its connection, returned to the
+    disposed pool, would be left to the garbage collector, which warns during some later test.
+    """
+    return []
+
+
+async def close_apps_then(store: Store, apps: list[Closer]) -> None:
+    """Close the apps built on ``store`` (newest first), then the store."""
+    while apps:
+        await apps.pop()()
+    await store.close()
+
+
+@pytest.fixture
+async def aiohttp_client(
+    aiohttp_client: AiohttpClient, apps_on_the_store: list[Closer]
+) -> AiohttpClient:
+    """pytest-aiohttp's client factory; each client is closed before the test's store."""
+
+    async def make(*args: Any, **kwargs: Any) -> TestClient[Any, Any]:
+        client: TestClient[Any, Any] = await aiohttp_client(*args, **kwargs)
+        apps_on_the_store.append(client.close)
+        return client
+
+    return make
+
+
+@pytest.fixture
+async def aiohttp_server(
+    aiohttp_server: AiohttpServer, apps_on_the_store: list[Closer]
+) -> AiohttpServer:
+    """pytest-aiohttp's server factory; each server is closed before the test's store."""
+
+    async def make(*args: Any, **kwargs: Any) -> TestServer:
+        server = await aiohttp_server(*args, **kwargs)
+        apps_on_the_store.append(server.close)
+        return server
+
+    return make
 
 
 async def postgres_schema_store(schema: str) -> Store:
@@ -44,17 +96,19 @@ async def drop_postgres_schema(schema: str) -> None:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def empty_store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+async def empty_store(
+    request: pytest.FixtureRequest, tmp_path: Path, apps_on_the_store: list[Closer]
+) -> AsyncIterator[Store]:
     """A store on an empty database, no schema yet."""
     if request.param == "sqlite":
         store = Store(str(tmp_path / "coordinator.db"))
         yield store
-        await store.close()
+        await close_apps_then(store, apps_on_the_store)
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
     store = await postgres_schema_store(schema)
     yield store
-    await store.close()
+    await close_apps_then(store, apps_on_the_store)
     await drop_postgres_schema(schema)
 
 
@@ -92,6 +146,7 @@ async def store(
     request: pytest.FixtureRequest,
     tmp_path: Path,
     shared_postgres_schema: str | None,
+    apps_on_the_store: list[Closer],
 ) -> AsyncIterator[Store]:
     """A store with every table of the models, empty (tests/test_store.py proves the
     migrations build exactly these tables; `migrated_store` goes through them)."""
@@ -105,7 +160,7 @@ async def store(
         store = Store(POSTGRES_URL, search_path=shared_postgres_schema)
         await truncate_all(store)
     yield store
-    await store.close()
+    await close_apps_then(store, apps_on_the_store)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from pytest_aiohttp import AiohttpServer
 from coordinator.services.accounts import users as accounts
 from coordinator.store import Store
 from coordinator.web.pages.config import PagesConfig
+from tests.conftest import Closer, close_apps_then
 from tests.web.pages.conftest import sqlite_template
 from tests.web.pages.support import NOW, TEST_HASHER, app_for
 
@@ -44,13 +45,15 @@ def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-async def browser_store(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[Store]:
+async def browser_store(
+    tmp_path: Path, sqlite_template: Path, apps_on_the_store: list[Closer]
+) -> AsyncIterator[Store]:
     """A copy of the arranged county (built once per run by tests/web/pages/conftest.py)."""
     path = tmp_path / "coordinator.db"
     shutil.copyfile(sqlite_template, path)
     store = Store(str(path))
     yield store
-    await store.close()
+    await close_apps_then(store, apps_on_the_store)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from sqlmodel import SQLModel
 from coordinator.services.feeds.subscriptions import list_feeds
 from coordinator.store import Store
 from coordinator.web.pages.config import PagesConfig
+from tests.conftest import Closer, close_apps_then
 from tests.services.catalogue.support import COURSE, FIRST_TUESDAY, arrange, catalogue_county
 from tests.web.pages.support import NOW, PASSWORD, SECRET, app_for, lessons_received
 
@@ -35,17 +36,17 @@ async def county_store(tmp_path: Path, capacity: int) -> Store:
 
 
 @pytest.fixture
-async def course_store(tmp_path: Path) -> AsyncIterator[Store]:
+async def course_store(tmp_path: Path, apps_on_the_store: list[Closer]) -> AsyncIterator[Store]:
     store = await county_store(tmp_path, 8)
     yield store
-    await store.close()
+    await close_apps_then(store, apps_on_the_store)
 
 
 @pytest.fixture
-async def full_store(tmp_path: Path) -> AsyncIterator[Store]:
+async def full_store(tmp_path: Path, apps_on_the_store: list[Closer]) -> AsyncIterator[Store]:
     store = await county_store(tmp_path, 2)
     yield store
-    await store.close()
+    await close_apps_then(store, apps_on_the_store)
 
 
 async def serve(aiohttp_server: AiohttpServer, store: Store) -> TestServer:

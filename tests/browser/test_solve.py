@@ -26,6 +26,7 @@ from coordinator.store import Store
 from coordinator.web.pages.config import PagesConfig
 from tests.browser.test_console import shoot, signed_in, url
 from tests.browser.test_rebalance import fetch_feed, screenshots
+from tests.conftest import Closer, close_apps_then
 from tests.web.pages.support import NOW, PASSWORD, TEST_HASHER, app_for, stamp_head
 from tests.web.pages.test_rebalance_page import lessons
 
@@ -33,7 +34,9 @@ __all__ = ["screenshots"]
 
 
 @pytest.fixture
-async def large_server(aiohttp_server: AiohttpServer, tmp_path: Path) -> AsyncIterator[TestServer]:
+async def large_server(
+    aiohttp_server: AiohttpServer, tmp_path: Path, apps_on_the_store: list[Closer]
+) -> AsyncIterator[TestServer]:
     """A generated county large enough that a solve runs until stopped; one region admin."""
     store = Store(str(tmp_path / "large.db"))
     async with store.writer.begin() as connection:
@@ -52,7 +55,7 @@ async def large_server(aiohttp_server: AiohttpServer, tmp_path: Path) -> AsyncIt
             )
         )
     yield await aiohttp_server(app_for(store, PagesConfig(clock=lambda: NOW)), host="127.0.0.1")
-    await store.close()
+    await close_apps_then(store, apps_on_the_store)
 
 
 async def start(page: Page, server: TestServer, seconds: str) -> None:

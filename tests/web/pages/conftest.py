@@ -22,7 +22,13 @@ from sqlmodel import SQLModel
 
 from coordinator.services.accounts import users as accounts
 from coordinator.store import Store
-from tests.conftest import POSTGRES_URL, drop_postgres_schema, postgres_schema_store
+from tests.conftest import (
+    POSTGRES_URL,
+    Closer,
+    close_apps_then,
+    drop_postgres_schema,
+    postgres_schema_store,
+)
 from tests.web.pages.support import TEST_HASHER, Client, app_for, arrange
 
 
@@ -94,14 +100,16 @@ async def copy_rows(store: Store, template: str) -> None:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-async def arranged(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
+async def arranged(
+    request: pytest.FixtureRequest, tmp_path: Path, apps_on_the_store: list[Closer]
+) -> AsyncIterator[Store]:
     """A fresh copy of the arranged county, on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
         path = tmp_path / "coordinator.db"
         shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
         store = Store(str(path))
         yield store
-        await store.close()
+        await close_apps_then(store, apps_on_the_store)
         return
     template = request.getfixturevalue("postgres_template")
     schema = f"t_{uuid.uuid4().hex[:12]}"
@@ -110,7 +118,7 @@ async def arranged(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         await connection.run_sync(SQLModel.metadata.create_all, checkfirst=False)
     await copy_rows(store, template)
     yield store
-    await store.close()
+    await close_apps_then(store, apps_on_the_store)
     await drop_postgres_schema(schema)
 
 
