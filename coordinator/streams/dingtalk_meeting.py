@@ -69,6 +69,11 @@ class DingtalkMeetingPlatform(PlatformBase):
             raise PlatformError(f"DingTalk oauth2/accessToken: no accessToken in {data!r}")
         return Token(str(data["accessToken"]), dt.timedelta(seconds=int(data["expireIn"])))
 
+    def token_key(self) -> tuple[str, str]:
+        """The notification channel's key (`dingtalk`, appkey): an internal app's token is
+        the same for the new (api.dingtalk.com) and the old (oapi) API."""
+        return "dingtalk", self.settings.app_key
+
     def _call(self, method: str, path: str, payload: dict[str, Any], s: Signing) -> ApiCall:
         headers = (
             ("Content-Type", "application/json"),

@@ -151,6 +151,10 @@ class MeetingPlatform(Protocol):
 
     def read_token(self, answer: ApiAnswer) -> Token: ...
 
+    # (provider, app) of its token in the shared `access_token` table (the notification
+    # channels' key, so the same WeCom or DingTalk app shares one token)
+    def token_key(self) -> tuple[str, str]: ...
+
     def create(self, request: LinkRequest, signing: Signing) -> ApiCall: ...
 
     def read_created(self, answer: ApiAnswer) -> PlatformMeeting: ...
@@ -211,6 +215,9 @@ class PlatformBase:
 
     def read_token(self, answer: ApiAnswer) -> Token:  # noqa: ARG002
         raise PlatformError(f"{self.label} signs every call with its keys: it has no token")
+
+    def token_key(self) -> tuple[str, str]:
+        return self.name, ""
 
     def follow_up(
         self,

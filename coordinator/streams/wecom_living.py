@@ -43,6 +43,8 @@ class WecomLivingSettings(PlatformSettings):
     corp_id: str
     secret: SecretStr
     living_type: Literal[1, 2] = 2  # LARGE_CLASS
+    # the app's AgentId: the same app as `[notifications.wecom]` then shares its token
+    agent_id: str = "living"
     remind_minutes: int = 15
 
 
@@ -66,6 +68,10 @@ class WecomLivingPlatform(PlatformBase):
         if not data.get("access_token"):
             raise PlatformError(f"WeCom gettoken: no access_token in {data!r}")
         return Token(str(data["access_token"]), dt.timedelta(seconds=int(data["expires_in"])))
+
+    def token_key(self) -> tuple[str, str]:
+        """The notification channel's key (`wecom`, corpid:agentid): one token per app."""
+        return "wecom", f"{self.settings.corp_id}:{self.settings.agent_id}"
 
     def _call(self, call: str, payload: dict[str, Any], signing: Signing) -> ApiCall:
         url = f"{self.settings.api_url}/cgi-bin/living/{call}?access_token={signing.token}"

@@ -18,8 +18,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
+from coordinator.jobs import send_with
+from coordinator.services.notifications.access_tokens import DatabaseTokens
+from coordinator.services.streaming.meetings import MeetingSync
+from coordinator.settings.person_channels import TokenSettings
+from coordinator.store import Store
 from coordinator.streams import StreamsSettings
 from coordinator.streams.classin import ClassinSettings
 from coordinator.streams.dingtalk_meeting import DingtalkMeetingSettings
@@ -375,3 +381,8 @@ async def serving(now: dt.datetime) -> AsyncIterator[tuple[FakePlatforms, str]]:
         yield fake, f"http://127.0.0.1:{port}"
     finally:
         await runner.cleanup()
+
+
+def meeting_sync(store: Store, http: aiohttp.ClientSession) -> MeetingSync:
+    """What one worker process holds: its HTTP session, and the tokens shared in `store`."""
+    return MeetingSync(send_with(http), DatabaseTokens(store, TokenSettings()))

@@ -11,13 +11,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlmodel import select
 
 from coordinator import models
-from coordinator.jobs import Jobs, send_with
+from coordinator.jobs import Jobs
 from coordinator.services.notifications.reminders import Notifier
 from coordinator.services.streaming.evidence import evidence_jobs, pull_evidence
-from coordinator.services.streaming.meetings import MeetingSync
 from coordinator.store import Store
 from tests.notify.support import NOW, add_lesson, seed, settings
-from tests.services.streaming.platforms import FakePlatforms, serving, streams_for
+from tests.services.streaming.platforms import FakePlatforms, meeting_sync, serving, streams_for
 
 START = NOW + dt.timedelta(hours=1)
 OPEN = START - dt.timedelta(minutes=10)
@@ -47,7 +46,7 @@ async def test_participants_are_read_matched_to_classrooms_and_stored_once(
     await add_lesson(store, START)
     notifier = Notifier(settings("http://127.0.0.1:9"), streams_for(platform, api_url))
     async with aiohttp.ClientSession() as http:
-        sync = MeetingSync(send_with(http))
+        sync = meeting_sync(store, http)
         await sync.sync(store, notifier.streams, directory, lesson_key=KEY, revision=0, now=OPEN)
         [meeting_id] = server.meetings
         server.attendance[meeting_id] = [("wangli", "王丽", 2400), ("east-pc", "东村三(1)", 2280)]
@@ -83,7 +82,7 @@ async def test_the_worker_reads_attendance_once_after_the_lesson(
     await add_lesson(store, START)
     notifier = Notifier(settings("http://127.0.0.1:9"), streams_for("wemeet", api_url))
     async with aiohttp.ClientSession() as http:
-        sync = MeetingSync(send_with(http))
+        sync = meeting_sync(store, http)
         await sync.sync(store, notifier.streams, directory, lesson_key=KEY, revision=0, now=OPEN)
         [meeting_id] = server.meetings
         server.attendance[meeting_id] = [("wangli", "王丽", 2400), ("east-pc", "东村", 2000)]
