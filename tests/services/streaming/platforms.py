@@ -68,6 +68,7 @@ class FakePlatforms:
     # who joined each meeting: (account, name, seconds present) -- set by a test
     attendance: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
     viewers: int = 0
+    pages: int = 0  # pages of participants answered
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1001))
 
     def expire_tokens(self) -> None:
@@ -138,19 +139,28 @@ class FakePlatforms:
         return web.json_response({})
 
     def _participants(self, request: web.Request, meeting_id: str) -> web.Response:
+        """A page from `pos` of at most `size` (the API's largest: 100), as documented."""
         assert request.query["userid"] == "wangli"
+        pos, size = int(request.query.get("pos", 0)), int(request.query.get("size", 20))
+        if size > 100:
+            return _tc_error(400, 190004, "参数非法: size")
         start = self.meetings[meeting_id].start
+        everyone = self.attendance.get(meeting_id, [])
         people = [
             {
                 "userid": account,
                 "user_name": base64.b64encode(name.encode()).decode(),
-                "join_time": str(start + n),
-                "left_time": str(start + n + seconds),
+                "join_time": str(start),
+                "left_time": str(start + seconds),
             }
-            for account, name, seconds in self.attendance.get(meeting_id, [])
-            for n in (0,)
+            for account, name, seconds in everyone[pos : pos + size]
         ]
-        return web.json_response({"meeting_id": meeting_id, "participants": people})
+        self.pages += 1
+        remaining = pos + size < len(everyone)
+        page = {"participants": people, "has_remaining": remaining, "total_count": len(everyone)}
+        if remaining:
+            page["next_pos"] = pos + size
+        return web.json_response({"meeting_id": meeting_id, **page})
 
     # WeCom 直播 -----------------------------------------------------------------------------
     def _issue(self) -> str:
@@ -187,12 +197,7 @@ class FakePlatforms:
         data = await request.json()
         call = request.match_info["call"]
         if call == "get_watch_stat":
-            users = [
-                {"userid": account, "watch_time": seconds, "is_comment": 0, "is_mic": 0}
-                for account, _, seconds in self.attendance.get(data["livingid"], [])
-            ]
-            stat = {"users": users, "external_users": []}
-            return web.json_response({"errcode": 0, "ending": 1, "next_key": "", "stat_info": stat})
+            return self._watch_stat(data)
         if call == "create":
             if data["anchor_userid"] != "wangli" or data["type"] not in (1, 2):
                 return web.json_response({"errcode": 40003, "errmsg": f"bad living {data}"})
@@ -208,6 +213,25 @@ class FakePlatforms:
             meeting.cancelled = True
         self.calls.append(("wecom_living", "update" if call == "modify" else "cancel"))
         return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    def _watch_stat(self, data: dict[str, Any]) -> web.Response:
+        """Pages of 100 watchers; `next_key` goes on, `ending` 1 on the last page."""
+        offset = int(data["next_key"] or 0)
+        everyone = self.attendance.get(data["livingid"], [])
+        users = [
+            {"userid": account, "watch_time": seconds, "is_comment": 0, "is_mic": 0}
+            for account, _, seconds in everyone[offset : offset + 100]
+        ]
+        self.pages += 1
+        ending = int(offset + 100 >= len(everyone))
+        return web.json_response(
+            {
+                "errcode": 0,
+                "ending": ending,
+                "next_key": "" if ending else str(offset + 100),
+                "stat_info": {"users": users, "external_users": []},
+            }
+        )
 
     # DingTalk 视频会议 ------------------------------------------------------------------------
     async def ding_token(self, request: web.Request) -> web.Response:
@@ -251,20 +275,32 @@ class FakePlatforms:
         if request.headers.get("x-acs-dingtalk-access-token") not in self.tokens:
             return web.json_response({"code": "InvalidAuthentication", "message": "x"}, status=401)
         if "members" in request.path:
-            scheduled = request.match_info["id"].removeprefix("held-")
-            start = self.meetings[scheduled].start * 1000
-            members = [
-                {
-                    "unionId": account,
-                    "userNick": name,
-                    "joinTime": start,
-                    "leaveTime": start + seconds * 1000,
-                }
-                for account, name, seconds in self.attendance.get(scheduled, [])
-            ]
-            return web.json_response({"memberModels": members, "totalCount": len(members)})
+            return self._members(request)
         held = [{"conferenceId": "held-" + request.match_info["id"], "status": 2}]
         return web.json_response({"conferenceList": held, "totalCount": 1})
+
+    def _members(self, request: web.Request) -> web.Response:
+        """Pages of `maxResults` (at most 300) members, with a `nextToken` while more remain."""
+        scheduled = request.match_info["id"].removeprefix("held-")
+        size, offset = int(request.query["maxResults"]), int(request.query.get("nextToken", 0))
+        if size > 300:
+            return web.json_response({"code": "InvalidParameter", "message": "x"}, status=400)
+        start = self.meetings[scheduled].start * 1000
+        everyone = self.attendance.get(scheduled, [])
+        members = [
+            {
+                "unionId": account,
+                "userNick": name,
+                "joinTime": start,
+                "leaveTime": start + seconds * 1000,
+            }
+            for account, name, seconds in everyone[offset : offset + size]
+        ]
+        self.pages += 1
+        page: dict[str, Any] = {"memberModels": members, "totalCount": len(everyone)}
+        if offset + size < len(everyone):
+            page["nextToken"] = str(offset + size)
+        return web.json_response(page)
 
     @staticmethod
     def _ding_creator(data: dict[str, Any]) -> None:
