@@ -125,8 +125,8 @@ async def test_join_links_and_classin_sub_classes_are_what_the_platform_gave(
     classin = server.meetings[max(server.meetings)]
     assert (row.join_url, row.code) == ("https://meeting.tencent.com/dm/1001", "8061001")
     assert classin.sub_classes == [
-        {"courseId": 31, "className": "东村小学 三年级（1）班", "teacherUid": "2000001"},
-        {"courseId": 32, "className": "西村教学点 三年级", "teacherUid": "2000002"},
+        {"courseId": 31, "className": "东村小学 三年级（1）班", "assistantUids": [2000001]},
+        {"courseId": 32, "className": "西村教学点 三年级", "assistantUids": [2000002]},
     ]
 
 
@@ -183,7 +183,7 @@ async def test_worker_processes_share_one_token_through_the_access_token_table(
     ("platform", "message"),
     [
         ("wemeet", "200003: 签名校验失败 \\(check \\[streams.wemeet\\] secret_id/secret_key\\)"),
-        ("classin", "code 104: 安全验证失败 \\(check \\[streams.classin\\] sid/secret\\)"),
+        ("classin", "code 101002005: 签名异常 \\(check \\[streams.classin\\] sid/secret\\)"),
     ],
 )
 async def test_rotated_keys_are_reported_and_nothing_is_stored(
