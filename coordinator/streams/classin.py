@@ -34,6 +34,13 @@ OK = 1
 SIGN_ERRORS = frozenset({101002005, 101002006, 101002008, 104, 105, 106})
 LONGEST_SIGNED = 1024
 LONGEST_NAME = 50  # a class's name, in characters
+EXISTS = 398  # 数据已存在: a class with this uniqueIdentity was made before; its id comes back
+
+
+def identity(*parts: str) -> str:
+    """A class's `uniqueIdentity` (32 characters): ClassIn makes no second class with it, so a
+    call repeated after its answer was lost (a worker killed) finds the first class."""
+    return hashlib.md5("/".join(parts).encode()).hexdigest()
 
 
 def uid(value: str, where: str) -> int:
@@ -105,6 +112,7 @@ class ClassinPlatform(PlatformBase):
             ),
             "startTime": int(request.start.timestamp()),
             "endTime": int(request.end.timestamp()),
+            "uniqueIdentity": identity(request.lesson_key),
         }
         return self._call("/lms/activity/createClass", payload, signing)
 
@@ -132,6 +140,7 @@ class ClassinPlatform(PlatformBase):
                     "courseId": course_id,
                     "className": room.name[:LONGEST_NAME],
                     "assistantUids": [uid(assistant, f"assistants.{room.id}")],
+                    "uniqueIdentity": identity(request.lesson_key, room.id),
                 }
             )
         payload = {
@@ -167,6 +176,8 @@ class ClassinPlatform(PlatformBase):
         code = data.get("code")
         if 200 <= answer.status < 300 and code == OK:
             return data
+        if code == EXISTS and (data.get("data") or {}).get("classId"):
+            return data  # made by the same call before, whose answer was lost
         text = f"ClassIn {what}: HTTP {answer.status}, code {code}: {data.get('msg', '')}"
         if code in SIGN_ERRORS:
             raise CredentialRejected(f"{text} (check [streams.classin] sid/secret)")

@@ -69,6 +69,7 @@ class FakePlatforms:
     attendance: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
     viewers: int = 0
     pages: int = 0  # pages of participants answered
+    identities: dict[str, str] = field(default_factory=dict)  # ClassIn uniqueIdentity -> id
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1001))
 
     def expire_tokens(self) -> None:
@@ -328,14 +329,23 @@ class FakePlatforms:
         action = request.path.removeprefix("/lms/")
         if action == "activity/createClass":
             assert (data["courseId"], data["unitId"], data["teacherUid"]) == (30, 7, 1000090)
+            made = self.identities.get(data["uniqueIdentity"])
+            if made is not None:  # as documented: no second class, the first one's id
+                found = {"classId": int(made)}
+                return web.json_response({"code": 398, "msg": "数据已存在", "data": found})
             key = self._new(Meeting("classin", data["name"], data["startTime"], data["endTime"]))
+            self.identities[data["uniqueIdentity"]] = key
             self.calls.append(("classin", "create"))
             return web.json_response(
                 {"code": 1, "msg": "程序正常执行", "data": {"classId": int(key)}}
             )
         if action == "onlineDoubleTeacher/addClass":
             assert data["mainCourseId"] == 30
-            self.meetings[str(data["mainClassId"])].sub_classes = data["subClassJson"]
+            main = self.meetings[str(data["mainClassId"])]
+            known = {sub["uniqueIdentity"] for sub in main.sub_classes}
+            main.sub_classes += [
+                s for s in data["subClassJson"] if s["uniqueIdentity"] not in known
+            ]
             self.calls.append(("classin", "sub_classes"))
             return web.json_response({"code": 1, "msg": "程序正常执行"})
         meeting = self.meetings[str(data["classId"])]

@@ -124,10 +124,32 @@ async def test_join_links_and_classin_sub_classes_are_what_the_platform_gave(
     await sync(meeting_sync(store, http), store, directory, "classin", api_url, 0)
     classin = server.meetings[max(server.meetings)]
     assert (row.join_url, row.code) == ("https://meeting.tencent.com/dm/1001", "8061001")
-    assert classin.sub_classes == [
+    assert [
+        {k: v for k, v in sub.items() if k != "uniqueIdentity"} for sub in classin.sub_classes
+    ] == [
         {"courseId": 31, "className": "东村小学 三年级（1）班", "assistantUids": [2000001]},
         {"courseId": 32, "className": "西村教学点 三年级", "assistantUids": [2000002]},
     ]
+
+
+async def test_a_classin_class_whose_answer_was_lost_is_found_not_made_again(
+    store: Store, fake: tuple[FakePlatforms, str], http: aiohttp.ClientSession
+) -> None:
+    """ClassIn's uniqueIdentity: a worker killed after ClassIn made the class but before it
+    wrote the row asks again and gets the first class back, sub-classes not added twice."""
+    server, api_url = fake
+    directory = await seed(store)
+    await add_lesson(store, START)
+    await sync(meeting_sync(store, http), store, directory, "classin", api_url, 0)
+    [first] = await stored(store)
+    async with store.write() as session:  # the write that the killed worker never made
+        await session.delete(await session.get(models.PlatformMeetingRow, KEY))
+    again = await sync(meeting_sync(store, http), store, directory, "classin", api_url, 0)
+    [row] = await stored(store)
+    [meeting] = server.meetings.values()
+    assert again == 2  # asked again (create, sub-classes) ...
+    assert (row.meeting_id, row.state) == (first.meeting_id, "active")  # ... the same class
+    assert len(meeting.sub_classes) == 2
 
 
 @pytest.mark.parametrize("platform", ["wecom_living", "dingtalk_meeting"])
