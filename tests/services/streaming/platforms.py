@@ -171,7 +171,8 @@ class FakePlatforms:
         return token
 
     async def wecom_token(self, request: web.Request) -> web.Response:
-        if request.query.get("corpid") != CORP or request.query.get("corpsecret") != CORP_SECRET:
+        secret = "rotated" if self.keys_revoked else CORP_SECRET
+        if request.query.get("corpid") != CORP or request.query.get("corpsecret") != secret:
             return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
         return web.json_response(
             {"errcode": 0, "errmsg": "ok", "access_token": self._issue(), "expires_in": 7200}
@@ -237,7 +238,8 @@ class FakePlatforms:
     # DingTalk 视频会议 ------------------------------------------------------------------------
     async def ding_token(self, request: web.Request) -> web.Response:
         data = await request.json()
-        if data != {"appKey": DING_KEY, "appSecret": DING_SECRET}:
+        secret = "rotated" if self.keys_revoked else DING_SECRET
+        if data != {"appKey": DING_KEY, "appSecret": secret}:
             return web.json_response({"code": "invalidClientSecret", "message": "bad"}, status=400)
         return web.json_response({"accessToken": self._issue(), "expireIn": 7200})
 

@@ -206,6 +206,8 @@ async def test_worker_processes_share_one_token_through_the_access_token_table(
     [
         ("wemeet", "200003: 签名校验失败 \\(check \\[streams.wemeet\\] secret_id/secret_key\\)"),
         ("classin", "code 101002005: 签名异常 \\(check \\[streams.classin\\] sid/secret\\)"),
+        ("wecom_living", "WeCom gettoken: HTTP 200, errcode 40001: invalid credential"),
+        ("dingtalk_meeting", "DingTalk oauth2/accessToken: HTTP 400, invalidClientSecret: bad"),
     ],
 )
 async def test_rotated_keys_are_reported_and_nothing_is_stored(
@@ -225,15 +227,28 @@ async def test_rotated_keys_are_reported_and_nothing_is_stored(
     assert server.meetings == {}
 
 
-async def test_a_clock_five_minutes_off_is_refused_by_tencent_meeting(
-    store: Store, fake: tuple[FakePlatforms, str], http: aiohttp.ClientSession
+@pytest.mark.parametrize(
+    ("platform", "message"),
+    [
+        ("wemeet", "190303: 时间戳过期"),
+        ("classin", "code 101002006: 验签时间戳过期 \\(check \\[streams.classin\\]"),
+    ],
+)
+async def test_a_signature_five_minutes_old_is_refused_as_the_platform_says(
+    store: Store,
+    fake: tuple[FakePlatforms, str],
+    http: aiohttp.ClientSession,
+    platform: str,
+    message: str,
 ) -> None:
-    _, api_url = fake
+    """An expired signature (the server's clock off): said with the platform's own words."""
+    server, api_url = fake
     directory = await seed(store)
     await add_lesson(store, START)
     skewed = OPEN + dt.timedelta(minutes=6)
-    with pytest.raises(MeetingNotSyncedError, match="190303: 时间戳过期"):
-        await sync(meeting_sync(store, http), store, directory, "wemeet", api_url, 0, skewed)
+    with pytest.raises(MeetingNotSyncedError, match=message):
+        await sync(meeting_sync(store, http), store, directory, platform, api_url, 0, skewed)
+    assert server.meetings == {}
 
 
 @pytest.mark.parametrize(
