@@ -30,7 +30,7 @@ DISAGREEMENT_LABELS = {
 # The platforms by their own names, as the lesson page names them (never the setting's id).
 PLATFORM_LABELS = {
     "wemeet": Label("腾讯会议", "Tencent Meeting"),
-    "wecom_living": Label("企业微信直播", "WeCom Live"),
+    "wecom_living": Label("企业微信直播", "WeCom live"),
     "dingtalk_meeting": Label("钉钉视频会议", "DingTalk video meeting"),
     "classin": Label("ClassIn 在线双师", "ClassIn double-teacher class"),
 }
