@@ -72,9 +72,10 @@ class DingtalkMeetingPlatform(PlatformBase):
         return Token(str(data["accessToken"]), dt.timedelta(seconds=int(data["expireIn"])))
 
     def token_key(self) -> tuple[str, str]:
-        """The notification channel's key (`dingtalk`, appkey): an internal app's token is
-        the same for the new (api.dingtalk.com) and the old (oapi) API."""
-        return "dingtalk", self.settings.app_key
+        """In the notification channels' table, beside their `dingtalk` tokens but under a key
+        of its own: this token comes from the new API (`/v1.0/oauth2/accessToken`), theirs
+        from the old one (`gettoken`), and DingTalk does not promise that one takes the other's."""
+        return "dingtalk", f"{self.settings.app_key}/v1.0"
 
     def _call(self, method: str, path: str, payload: dict[str, Any], s: Signing) -> ApiCall:
         headers = (

@@ -171,7 +171,10 @@ async def test_an_expired_token_is_renewed_once_and_the_call_made(
 
 @pytest.mark.parametrize(
     ("platform", "key"),
-    [("wecom_living", ("wecom", f"{CORP}:living")), ("dingtalk_meeting", ("dingtalk", DING_KEY))],
+    [
+        ("wecom_living", ("wecom", f"{CORP}:living")),
+        ("dingtalk_meeting", ("dingtalk", f"{DING_KEY}/v1.0")),
+    ],
 )
 async def test_worker_processes_share_one_token_through_the_access_token_table(
     store: Store,
