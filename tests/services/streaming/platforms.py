@@ -7,6 +7,7 @@ documents), so a wrong string to sign is refused as the real platform would refu
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import hashlib
@@ -70,6 +71,9 @@ class FakePlatforms:
     viewers: int = 0
     pages: int = 0  # pages of participants answered
     identities: dict[str, str] = field(default_factory=dict)  # ClassIn uniqueIdentity -> id
+    hold_answer: bool = False  # ClassIn: make the next class, then never answer
+    holding: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)  # when the server stops
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1001))
 
     def expire_tokens(self) -> None:
@@ -338,6 +342,10 @@ class FakePlatforms:
             key = self._new(Meeting("classin", data["name"], data["startTime"], data["endTime"]))
             self.identities[data["uniqueIdentity"]] = key
             self.calls.append(("classin", "create"))
+            if self.hold_answer:  # made, but the caller dies before it hears so
+                self.hold_answer = False
+                self.holding.set()
+                await self.released.wait()
             return web.json_response(
                 {"code": 1, "msg": "程序正常执行", "data": {"classId": int(key)}}
             )
@@ -428,6 +436,7 @@ async def serving(now: dt.datetime) -> AsyncIterator[tuple[FakePlatforms, str]]:
     try:
         yield fake, f"http://127.0.0.1:{port}"
     finally:
+        fake.released.set()  # a held answer goes (to nobody) so the server stops at once
         await runner.cleanup()
 
 

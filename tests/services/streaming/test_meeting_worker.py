@@ -182,3 +182,41 @@ async def test_one_meeting_per_lesson_across_a_killed_and_restarted_worker(
     assert len(server.meetings) == 1
     [meeting] = server.meetings.values()
     assert meeting.start == int((now + dt.timedelta(minutes=15)).timestamp())
+
+
+async def test_classin_class_made_while_the_worker_died_waiting_is_not_made_twice(
+    tmp_path: Path,
+) -> None:
+    """Killed while ClassIn had made the class but not yet answered: the new worker asks with
+    the same uniqueIdentity and gets that class back (398), so there is still one."""
+    now = dt.datetime.now(dt.UTC)
+    database, log = tmp_path / "coordinator.db", tmp_path / "worker.log"
+    async with serving(now) as (server, api_url), migrated_store(database) as store:
+        await seed(store)
+        await add_lesson(store, now + dt.timedelta(minutes=10), day=now.date())
+        config, env = settings_file(tmp_path, "classin", api_url)
+        server.hold_answer = True
+
+        async def made_not_answered() -> bool:
+            return server.holding.is_set()
+
+        async def meeting_made() -> bool:
+            return await meeting_state(store) == "active"
+
+        with worker(config, database, env, log) as first:
+            await eventually(made_not_answered, log)
+            first.send_signal(signal.SIGKILL)
+            first.wait()
+        stored_before = await meeting_state(store)
+        with worker(config, database, env, log) as second:
+            await eventually(meeting_made, log)
+            second.send_signal(signal.SIGTERM)
+            assert second.wait(timeout=30) == 0
+        async with store.read() as session:
+            row = await session.get(models.PlatformMeetingRow, KEY)
+    assert stored_before == ""  # the dead worker wrote nothing
+    assert [action for _, action in server.calls] == ["create", "sub_classes"]
+    [(class_id, meeting)] = server.meetings.items()
+    assert row is not None
+    assert row.meeting_id == f"30:{class_id}"
+    assert len(meeting.sub_classes) == 2
