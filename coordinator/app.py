@@ -15,7 +15,7 @@ from coordinator.services.jobs.queue import open_runner
 from coordinator.services.streaming.teacher_links import go_live_links, watch_page_links
 from coordinator.settings import Settings
 from coordinator.store import Store
-from coordinator.web import api, feeds, health, openapi, streams
+from coordinator.web import api, feeds, health, openapi, platform_events, streams
 from coordinator.web.keys import JOB_RUNNER, SETTINGS, STORE
 from coordinator.web.middlewares import body_deadline, errors
 from coordinator.web.observe import metrics, observe
@@ -83,5 +83,6 @@ def create_app(settings: Settings, store: Store | None = None) -> web.Applicatio
     app.add_routes(api.routes())
     app.add_routes(feeds.routes())
     app.add_routes(streams.routes())
+    app.add_routes(platform_events.routes())
     setup_pages(app, settings)  # sessions, CSRF, languages, templates, page routes
     return app

@@ -351,6 +351,6 @@ async def run_worker(
             channels,
             keep_answers=keep_answers,
             fetch=fetch_with(http),
-            sync=meetings.MeetingSync(send_with(http)),
+            sync=meetings.MeetingSync(send_with(http), tokens),
         )
         await worker.run(stop)

@@ -27,6 +27,18 @@ DISAGREEMENT_LABELS = {
     Disagreement.NO_CHECK_IN: Label("平台显示已进入，未签到", "joined, no check-in"),
 }
 
+# The platforms by their own names, as the lesson page names them (never the setting's id).
+PLATFORM_LABELS = {
+    "wemeet": Label("腾讯会议", "Tencent Meeting"),
+    "wecom_living": Label("企业微信直播", "WeCom live"),
+    "dingtalk_meeting": Label("钉钉视频会议", "DingTalk video meeting"),
+    "classin": Label("ClassIn 在线双师", "ClassIn double-teacher class"),
+}
+
+
+def platform_label(provider: str) -> Label:
+    return PLATFORM_LABELS.get(provider, Label(provider, provider))
+
 
 @dataclass(frozen=True, slots=True)
 class EvidenceLine:

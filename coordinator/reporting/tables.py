@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import TypeAlias
 
 from coordinator.reporting.attendance import AttendanceLine, AttendanceReport, CauseLine
-from coordinator.reporting.evidence import DISAGREEMENT_LABELS
+from coordinator.reporting.evidence import DISAGREEMENT_LABELS, platform_label
 from coordinator.reporting.facts import Label, Period, ScopeFilter
 from coordinator.reporting.kaiqi import KaiqiReport
 from coordinator.reporting.labels import TOTAL
@@ -158,7 +158,7 @@ def evidence_table(report: KaiqiReport) -> Table:
             line.date.isoformat(),
             line.classroom,
             line.subject,
-            line.provider,
+            platform_label(line.provider),
             DISAGREEMENT_LABELS[line.kind],
             line.lesson_key,
         )

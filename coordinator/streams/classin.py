@@ -30,8 +30,25 @@ from coordinator.streams.platform import (
 )
 
 OK = 1
-SIGN_ERRORS = frozenset({104, 105, 106})  # 安全验证失败 / 已过期 / SID 不存在
+# LMS (v2): 签名异常 / 验签时间戳过期 (5 minutes) / 时间戳不存在; v1: 安全验证失败 / 过期 / SID
+SIGN_ERRORS = frozenset({101002005, 101002006, 101002008, 104, 105, 106})
 LONGEST_SIGNED = 1024
+LONGEST_NAME = 50  # a class's name, in characters
+EXISTS = 398  # 数据已存在: a class with this uniqueIdentity was made before; its id comes back
+
+
+def identity(*parts: str) -> str:
+    """A class's `uniqueIdentity` (32 characters): ClassIn makes no second class with it, so a
+    call repeated after its answer was lost (a worker killed) finds the first class."""
+    return hashlib.md5("/".join(parts).encode()).hexdigest()
+
+
+def uid(value: str, where: str) -> int:
+    """ClassIn's user ids are integers; a setting that is none says which it is."""
+    try:
+        return int(value)
+    except ValueError:
+        raise PlatformError(f"[streams.classin] {where} = {value!r} is not a ClassIn uid") from None
 
 
 def classin_sign(payload: Mapping[str, Any], *, sid: str, timestamp: int, secret: str) -> str:
@@ -89,10 +106,13 @@ class ClassinPlatform(PlatformBase):
         payload = {
             "courseId": self.settings.course_id,
             "unitId": self.settings.unit_id,
-            "name": request.title or request.lesson_key,
-            "teacherUid": self.settings.host_of(request.teacher.id, self.name),
+            "name": (request.title or request.lesson_key)[:LONGEST_NAME],
+            "teacherUid": uid(
+                self.settings.host_of(request.teacher.id, self.name), f"hosts.{request.teacher.id}"
+            ),
             "startTime": int(request.start.timestamp()),
             "endTime": int(request.end.timestamp()),
+            "uniqueIdentity": identity(request.lesson_key),
         }
         return self._call("/lms/activity/createClass", payload, signing)
 
@@ -103,7 +123,8 @@ class ClassinPlatform(PlatformBase):
         return PlatformMeeting(f"{self.settings.course_id}:{data['classId']}", "", "")
 
     def follow_up(self, meeting_id: str, request: LinkRequest, signing: Signing) -> ApiCall | None:
-        """`onlineDoubleTeacher/addClass`: one sub-class per classroom, with its assistant."""
+        """`onlineDoubleTeacher/addClass`: one sub-class per classroom, its assistant a 联席教师
+        (`assistantUids`); the teacher and the times are the main class's."""
         course, main_class = meeting_id.split(":", 1)
         subs = []
         for room in request.classrooms:
@@ -114,7 +135,14 @@ class ClassinPlatform(PlatformBase):
                     f"[streams.classin] needs assistants.{room.id} and sub_courses.{room.id} "
                     f"for classroom {room.name!r}"
                 )
-            subs.append({"courseId": course_id, "className": room.name, "teacherUid": assistant})
+            subs.append(
+                {
+                    "courseId": course_id,
+                    "className": room.name[:LONGEST_NAME],
+                    "assistantUids": [uid(assistant, f"assistants.{room.id}")],
+                    "uniqueIdentity": identity(request.lesson_key, room.id),
+                }
+            )
         payload = {
             "mainCourseId": int(course),
             "mainClassId": int(main_class),
@@ -127,7 +155,7 @@ class ClassinPlatform(PlatformBase):
         payload = {
             "courseId": int(course),
             "classId": int(main_class),
-            "className": request.title or request.lesson_key,
+            "className": (request.title or request.lesson_key)[:LONGEST_NAME],
             "startTime": int(request.start.timestamp()),
             "endTime": int(request.end.timestamp()),
         }
@@ -148,6 +176,8 @@ class ClassinPlatform(PlatformBase):
         code = data.get("code")
         if 200 <= answer.status < 300 and code == OK:
             return data
+        if code == EXISTS and (data.get("data") or {}).get("classId"):
+            return data  # made by the same call before, whose answer was lost
         text = f"ClassIn {what}: HTTP {answer.status}, code {code}: {data.get('msg', '')}"
         if code in SIGN_ERRORS:
             raise CredentialRejected(f"{text} (check [streams.classin] sid/secret)")

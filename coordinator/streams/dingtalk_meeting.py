@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 from pydantic import SecretStr
 
@@ -31,6 +32,7 @@ from coordinator.streams.platform import (
 
 TOKEN_CODES = frozenset({"InvalidAuthentication", "Forbidden.AccessDenied.AccessTokenInvalid"})
 PATH = "/v1.0/conference/scheduleConferences"
+PAGE = 300  # members per page: the most the API gives
 
 
 def milliseconds(when: dt.datetime) -> int:
@@ -68,6 +70,12 @@ class DingtalkMeetingPlatform(PlatformBase):
         if not data.get("accessToken"):
             raise PlatformError(f"DingTalk oauth2/accessToken: no accessToken in {data!r}")
         return Token(str(data["accessToken"]), dt.timedelta(seconds=int(data["expireIn"])))
+
+    def token_key(self) -> tuple[str, str]:
+        """In the notification channels' table, beside their `dingtalk` tokens but under a key
+        of its own: this token comes from the new API (`/v1.0/oauth2/accessToken`), theirs
+        from the old one (`gettoken`), and DingTalk does not promise that one takes the other's."""
+        return "dingtalk", f"{self.settings.app_key}/v1.0"
 
     def _call(self, method: str, path: str, payload: dict[str, Any], s: Signing) -> ApiCall:
         headers = (
@@ -119,14 +127,29 @@ class DingtalkMeetingPlatform(PlatformBase):
         headers = (("x-acs-dingtalk-access-token", signing.token),)
         return ApiCall("GET", self.settings.api_url + path, headers)
 
-    def read_evidence(self, answer: ApiAnswer, meeting_id: str) -> EvidenceStep:
+    def read_evidence(
+        self, answer: ApiAnswer, meeting_id: str, request: LinkRequest
+    ) -> EvidenceStep:
+        """The conferences held under the scheduled one; then the first one's members."""
+        del request
         data = self.check(answer, f"conference {meeting_id}")
-        if "conferenceList" in data:
-            held = [c["conferenceId"] for c in data["conferenceList"] if c.get("conferenceId")]
-            if not held:
-                return EvidenceStep(())
-            path = f"/v1.0/conference/videoConferences/{held[0]}/members?maxResults=300"
-            return EvidenceStep((), lambda signing: self._get(path, signing))
+        held = [c["conferenceId"] for c in data.get("conferenceList", []) if c.get("conferenceId")]
+        return self._members(str(held[0]), "") if held else EvidenceStep(())
+
+    def _members(self, conference_id: str, next_token: str) -> EvidenceStep:
+        """The step asking for one page of a held conference's members, and reading it."""
+        query = urlencode({"maxResults": PAGE} | ({"nextToken": next_token} if next_token else {}))
+        path = f"/v1.0/conference/videoConferences/{conference_id}/members?{query}"
+        return EvidenceStep(
+            (),
+            lambda signing: self._get(path, signing),
+            lambda answer: self._read_members(answer, conference_id),
+        )
+
+    def _read_members(self, answer: ApiAnswer, conference_id: str) -> EvidenceStep:
+        """Each member's time, summed over their joins; the next page while the answer gives
+        a `nextToken`."""
+        data = self.check(answer, f"members of conference {conference_id}")
         seen: dict[str, Seen] = {}
         for member in data.get("memberModels", []):
             who = str(member.get("unionId", ""))
@@ -134,7 +157,9 @@ class DingtalkMeetingPlatform(PlatformBase):
             before = seen[who].seconds if who in seen else 0
             total = before + max(0, (left - joined) // 1000)
             seen[who] = Seen(who, str(member.get("userNick", "")), total)
-        return EvidenceStep(tuple(seen.values()))
+        token = str(data.get("nextToken") or "")
+        follow = self._members(conference_id, token) if token else EvidenceStep(())
+        return EvidenceStep(tuple(seen.values()), follow.next, follow.read)
 
     def check(self, answer: ApiAnswer, what: str) -> dict[str, Any]:
         data = answer.data("DingTalk", what)

@@ -98,10 +98,13 @@ class Seen:
 
 @dataclass(frozen=True, slots=True)
 class EvidenceStep:
-    """What one answer said, and the next call to make (DingTalk: the conference's members)."""
+    """What one answer said, and the next call to make: the next page of a large meeting's
+    participants, or the next question (DingTalk: the held conference's members)."""
 
     seen: tuple[Seen, ...]
     next: Callable[[Signing], ApiCall] | None = None
+    # how to read the next call's answer, when `read_evidence` cannot tell from it alone
+    read: Callable[[ApiAnswer], EvidenceStep] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +154,10 @@ class MeetingPlatform(Protocol):
 
     def read_token(self, answer: ApiAnswer) -> Token: ...
 
+    # (provider, app) of its token in the shared `access_token` table (the notification
+    # channels' key, so the same WeCom or DingTalk app shares one token)
+    def token_key(self) -> tuple[str, str]: ...
+
     def create(self, request: LinkRequest, signing: Signing) -> ApiCall: ...
 
     def read_created(self, answer: ApiAnswer) -> PlatformMeeting: ...
@@ -171,7 +178,10 @@ class MeetingPlatform(Protocol):
         self, meeting_id: str, request: LinkRequest, signing: Signing
     ) -> ApiCall | None: ...
 
-    def read_evidence(self, answer: ApiAnswer, meeting_id: str) -> EvidenceStep: ...
+    # one page of the answer, and the call for the next page (or the next question)
+    def read_evidence(
+        self, answer: ApiAnswer, meeting_id: str, request: LinkRequest
+    ) -> EvidenceStep: ...
 
 
 def pending_links(name: str, settings: ProviderSettings, request: LinkRequest) -> LessonLinks:
@@ -212,6 +222,9 @@ class PlatformBase:
     def read_token(self, answer: ApiAnswer) -> Token:  # noqa: ARG002
         raise PlatformError(f"{self.label} signs every call with its keys: it has no token")
 
+    def token_key(self) -> tuple[str, str]:
+        return self.name, ""
+
     def follow_up(
         self,
         meeting_id: str,  # noqa: ARG002
@@ -228,5 +241,10 @@ class PlatformBase:
     ) -> ApiCall | None:
         return None
 
-    def read_evidence(self, answer: ApiAnswer, meeting_id: str) -> EvidenceStep:  # noqa: ARG002
+    def read_evidence(
+        self,
+        answer: ApiAnswer,  # noqa: ARG002
+        meeting_id: str,  # noqa: ARG002
+        request: LinkRequest,  # noqa: ARG002
+    ) -> EvidenceStep:
         return EvidenceStep(())

@@ -9,6 +9,7 @@ with the live's share link), so a lesson gets the living id, not a URL, until it
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any, ClassVar, Literal
 from urllib.parse import urlencode
 
@@ -43,6 +44,8 @@ class WecomLivingSettings(PlatformSettings):
     corp_id: str
     secret: SecretStr
     living_type: Literal[1, 2] = 2  # LARGE_CLASS
+    # the app's AgentId: the same app as `[notifications.wecom]` then shares its token
+    agent_id: str = "living"
     remind_minutes: int = 15
 
 
@@ -66,6 +69,10 @@ class WecomLivingPlatform(PlatformBase):
         if not data.get("access_token"):
             raise PlatformError(f"WeCom gettoken: no access_token in {data!r}")
         return Token(str(data["access_token"]), dt.timedelta(seconds=int(data["expires_in"])))
+
+    def token_key(self) -> tuple[str, str]:
+        """The notification channel's key (`wecom`, corpid:agentid): one token per app."""
+        return "wecom", f"{self.settings.corp_id}:{self.settings.agent_id}"
 
     def _call(self, call: str, payload: dict[str, Any], signing: Signing) -> ApiCall:
         url = f"{self.settings.api_url}/cgi-bin/living/{call}?access_token={signing.token}"
@@ -108,15 +115,16 @@ class WecomLivingPlatform(PlatformBase):
         query = urlencode({"access_token": signing.token, "livingid": meeting_id})
         return ApiCall("GET", f"{self.settings.api_url}/cgi-bin/living/get_living_info?{query}")
 
-    def read_evidence(self, answer: ApiAnswer, meeting_id: str) -> EvidenceStep:
+    def read_evidence(
+        self, answer: ApiAnswer, meeting_id: str, request: LinkRequest
+    ) -> EvidenceStep:
+        """The viewer count, then who watched how long, page after page (`next_key`) until
+        the answer says `ending`."""
+        del request
         data = self.check(answer, f"living {meeting_id}")
         if "living_info" in data:
             viewers = int(data["living_info"].get("viewer_num", 0))
-            stat = {"livingid": meeting_id, "next_key": ""}
-            return EvidenceStep(
-                (Seen("*", viewers=viewers),),
-                lambda signing: self._call("get_watch_stat", stat, signing),
-            )
+            return EvidenceStep((Seen("*", viewers=viewers),), self._watch_stat(meeting_id, ""))
         users = data.get("stat_info", {})
         seen = [
             Seen(str(u["userid"]), seconds=int(u.get("watch_time", 0)))
@@ -126,7 +134,13 @@ class WecomLivingPlatform(PlatformBase):
             Seen(str(u["external_userid"]), str(u.get("name", "")), int(u.get("watch_time", 0)))
             for u in users.get("external_users", [])
         ]
-        return EvidenceStep(tuple(seen))
+        more = data.get("ending") == 0 and data.get("next_key")
+        follow = self._watch_stat(meeting_id, str(data["next_key"])) if more else None
+        return EvidenceStep(tuple(seen), follow)
+
+    def _watch_stat(self, meeting_id: str, next_key: str) -> Callable[[Signing], ApiCall]:
+        stat = {"livingid": meeting_id, "next_key": next_key}
+        return lambda signing: self._call("get_watch_stat", stat, signing)
 
     def check(self, answer: ApiAnswer, what: str) -> dict[str, Any]:
         data = answer.data("WeCom", what)

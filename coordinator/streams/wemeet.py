@@ -33,6 +33,7 @@ from coordinator.streams.platform import (
 )
 
 # error_info.error_code values that mean the keys or the signature were refused.
+PAGE = 100  # participants per page: the most the API gives
 CREDENTIAL_ERRORS = frozenset({200001, 200002, 200003, 190300, 190301, 190303})
 
 
@@ -134,21 +135,34 @@ class WemeetPlatform(PlatformBase):
         return self._call("POST", f"/v1/meetings/{meeting_id}/cancel", payload, signing)
 
     def evidence(self, meeting_id: str, request: LinkRequest, signing: Signing) -> ApiCall | None:
-        host = self.settings.host_of(request.teacher.id, self.name)
-        uri = f"/v1/meetings/{meeting_id}/participants?{urlencode({'userid': host})}"
-        return self._call("GET", uri, None, signing)
+        return self._participants(meeting_id, request, 0, signing)
 
-    def read_evidence(self, answer: ApiAnswer, meeting_id: str) -> EvidenceStep:
-        """Each participant's time in the meeting, summed over their joins."""
-        participants = self.check(answer, f"participants of {meeting_id}").get("participants")
+    def _participants(
+        self, meeting_id: str, request: LinkRequest, pos: int, signing: Signing
+    ) -> ApiCall:
+        """One page (at most 100, the API's largest) of who joined, from position `pos`."""
+        host = self.settings.host_of(request.teacher.id, self.name)
+        query = urlencode({"userid": host, "pos": pos, "size": PAGE})
+        return self._call("GET", f"/v1/meetings/{meeting_id}/participants?{query}", None, signing)
+
+    def read_evidence(
+        self, answer: ApiAnswer, meeting_id: str, request: LinkRequest
+    ) -> EvidenceStep:
+        """Each participant's time in the meeting, summed over their joins; while the answer
+        says `has_remaining`, the next page starts at its `next_pos`."""
+        data = self.check(answer, f"participants of {meeting_id}")
         seconds: dict[str, int] = {}
         names: dict[str, str] = {}
-        for entry in participants or []:
+        for entry in data.get("participants") or []:
             who = str(entry.get("userid") or entry.get("ms_open_id") or entry.get("open_id", ""))
             joined, left = int(entry.get("join_time", 0)), int(entry.get("left_time", 0))
             seconds[who] = seconds.get(who, 0) + max(0, left - joined)
             names[who] = _name(str(entry.get("user_name", "")))
-        return EvidenceStep(tuple(Seen(who, names[who], total) for who, total in seconds.items()))
+        seen = tuple(Seen(who, names[who], total) for who, total in seconds.items())
+        if not data.get("has_remaining"):
+            return EvidenceStep(seen)
+        pos = int(data.get("next_pos", 0))
+        return EvidenceStep(seen, lambda s: self._participants(meeting_id, request, pos, s))
 
     def check(self, answer: ApiAnswer, what: str) -> dict[str, Any]:
         data = answer.data("Tencent Meeting", what)

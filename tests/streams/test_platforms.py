@@ -65,6 +65,21 @@ def test_classin_signs_scalar_fields_only_sorted_with_sid_and_time() -> None:
     )
 
 
+def test_classin_sign_matches_the_published_example() -> None:
+    """docs.eeo.cn, ClassIn API v2 签名方式说明: secret `Mb71234`, the array left out."""
+    payload = {"courseId": 132323, "unitJson": [{"name": "string", "publishFlag": 0}]}
+    signed = classin_sign(payload, sid="1000082", timestamp=1673949471, secret="Mb71234")
+    assert signed == "d0d99023aa44549f97dfe9523059f0c3"
+
+
+def test_classin_uids_are_integers_and_a_wrong_one_names_its_setting() -> None:
+    settings = ClassinSettings(
+        sid="1", secret="s", course_id=1, unit_id=2, hosts={"t-wang": "王丽"}
+    )
+    with pytest.raises(PlatformError, match=r"\[streams.classin\] hosts.t-wang = '王丽' is not"):
+        ClassinPlatform(settings).create(lesson(), SIGNING)
+
+
 def test_missing_hosts_and_assistants_say_which_setting() -> None:
     classin = ClassinPlatform(
         ClassinSettings(sid="1", secret="s", course_id=1, unit_id=2, hosts={"t-wang": "9"})
@@ -95,7 +110,7 @@ def test_missing_hosts_and_assistants_say_which_setting() -> None:
         (
             ClassinPlatform(ClassinSettings(sid="1", secret="s", course_id=1, unit_id=2)),
             200,
-            {"code": 105, "msg": "安全验证过期"},
+            {"code": 101002006, "msg": "验签时间戳过期"},
             CredentialRejected,
         ),
     ],

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import delete
 from sqlmodel import col, select
 
 from coordinator import models
+from coordinator.notify.tokens import TokenError
 from coordinator.services.data.directory import Directory
 from coordinator.services.notifications.reminders import Notifier, PlannedJob
 from coordinator.services.streaming.links import link_request
@@ -26,13 +27,20 @@ from coordinator.services.streaming.meetings import (
     lesson_and_meeting,
 )
 from coordinator.store import Store
-from coordinator.streams.platform import ApiCall, PlatformError, PlatformSettings, Seen, Signing
+from coordinator.streams.platform import (
+    ApiCall,
+    EvidenceStep,
+    PlatformError,
+    PlatformSettings,
+    Seen,
+    Signing,
+)
 from coordinator.streams.registry import meeting_platform
 
 log = logging.getLogger(__name__)
 
 EVIDENCE_AFTER = dt.timedelta(minutes=10)  # platforms finish their counts after the end
-MAX_STEPS = 5
+MAX_STEPS = 200  # pages: 20,000 Tencent Meeting participants
 
 
 async def evidence_jobs(store: Store, now: dt.datetime) -> list[PlannedJob]:
@@ -119,16 +127,18 @@ async def pull_evidence(
         return call
 
     seen: list[Seen] = []
-    build: Callable[[Signing], ApiCall] | None = first
+    step = EvidenceStep((), first)
     try:
         for _ in range(MAX_STEPS):
-            if build is None:
+            if step.next is None:
                 break
-            answer = await sync.call(platform, build, "attendance", now)
-            step = platform.read_evidence(answer, meeting_id)
+            answer = await sync.call(platform, step.next, "attendance", now)
+            read = step.read or (lambda answer: platform.read_evidence(answer, meeting_id, request))
+            step = read(answer)
             seen += step.seen
-            build = step.next
-    except (PlatformError, OSError, TimeoutError) as error:
+        else:
+            log.warning("lesson %s: %s has more than %d pages", lesson_key, row.provider, MAX_STEPS)
+    except (PlatformError, TokenError, OSError, TimeoutError) as error:
         raise MeetingNotSyncedError(f"lesson {lesson_key}: attendance not read: {error}") from error
     accounts = {account: room for room, account in section.classrooms.items()}
     # A classroom with an account the platform never saw was not there: a row of 0 seconds.

@@ -13,13 +13,14 @@ import datetime as dt
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coordinator import models
 from coordinator.errors import CoordinatorError
+from coordinator.notify.tokens import AccessToken, TokenCache, TokenError
 from coordinator.services.counters import FEEDS, bump_counter
 from coordinator.services.data.directory import Directory
 from coordinator.services.lessons.classrooms import classrooms_by_lesson
@@ -40,7 +41,6 @@ from coordinator.streams.registry import meeting_platform
 log = logging.getLogger(__name__)
 
 Send = Callable[[ApiCall], Awaitable[ApiAnswer]]  # the worker's HTTP session sends calls
-TOKEN_EARLY = dt.timedelta(minutes=5)  # a token is renewed this long before it expires
 CHANGES_WITHIN = dt.timedelta(days=1)  # a moved or cancelled lesson ended longer ago is left
 
 
@@ -54,21 +54,25 @@ async def _no_send(call: ApiCall) -> ApiAnswer:
 
 @dataclass
 class MeetingSync:
-    """How the worker talks to the platforms: its HTTP sender, and the tokens it holds."""
+    """How the worker talks to the platforms: its HTTP sender, and the access tokens every
+    process shares (the notification channels' `access_token` table: one refreshes it)."""
 
     send: Send = _no_send
-    tokens: dict[str, tuple[str, dt.datetime]] = field(default_factory=dict)
+    tokens: TokenCache | None = None
 
-    async def _token(self, platform: MeetingPlatform, now: dt.datetime) -> str:
-        held = self.tokens.get(platform.name)
-        if held is not None and held[1] > now:
-            return held[0]
+    async def _token(self, platform: MeetingPlatform, stale: str) -> str:
         call = platform.token_call()
         if call is None:
-            return ""
-        token = platform.read_token(await self.send(call))
-        self.tokens[platform.name] = (token.value, now + token.lifetime - TOKEN_EARLY)
-        return token.value
+            return ""  # the platform signs each call with its keys
+        if self.tokens is None:
+            raise PlatformError(f"{platform.label}: this process keeps no access tokens")
+
+        async def fetch() -> AccessToken:
+            token = platform.read_token(await self.send(call))
+            return AccessToken(token.value, token.lifetime.total_seconds())
+
+        provider, app = platform.token_key()
+        return await self.tokens.token(provider, app, fetch, stale=stale)
 
     async def call(
         self,
@@ -77,11 +81,12 @@ class MeetingSync:
         what: str,
         now: dt.datetime,
     ) -> ApiAnswer:
-        """Send one call, checked; a rejected token is renewed and the call sent once more."""
+        """Send one call, checked; a rejected token is renewed (once, by one process) and the
+        call sent once more."""
+        stale = ""
         for attempt in (1, 2):
-            signing = Signing(
-                now, secrets.randbelow(2**31 - 1) + 1, await self._token(platform, now)
-            )
+            token = await self._token(platform, stale)
+            signing = Signing(now, secrets.randbelow(2**31 - 1) + 1, token)
             answer = await self.send(build(signing))
             try:
                 platform.check(answer, what)
@@ -90,7 +95,7 @@ class MeetingSync:
                 if attempt == 2 or platform.token_call() is None:
                     raise
                 log.info("%s token refused during %s: getting a new one", platform.name, what)
-                self.tokens.pop(platform.name, None)
+                stale = token
         raise AssertionError("unreachable")
 
     async def sync(
@@ -120,7 +125,7 @@ class MeetingSync:
         try:
             made = await self._apply(store, streams, lesson, request, row, platform, now)
             return None if platform is None else made  # a school that left the platform
-        except (PlatformError, OSError, TimeoutError) as error:
+        except (PlatformError, TokenError, OSError, TimeoutError) as error:
             text = f"{type(error).__name__}: {error}" if isinstance(error, OSError) else str(error)
             raise MeetingNotSyncedError(f"lesson {lesson_key}: {text}") from error
 

@@ -46,6 +46,7 @@ async def test_kaiqi_says_delivered_from_two_sources_and_flags_disagreements(
     report = await reporting.kaiqi(store, first=FIRST, last=LAST, as_of=AS_OF)
     kaiqi = to_csv(kaiqi_table(report), "zh").decode("utf-8-sig").splitlines()
     flagged = to_csv(evidence_table(report), "en").decode("utf-8-sig").splitlines()
+    flagged_zh = to_csv(evidence_table(report), "zh").decode("utf-8-sig").splitlines()
     assert kaiqi == [
         "学校,班级,学科,周课时,教学周,应开课时,排课,实开课时,完成率,未达标,平台确认,"
         "签到与平台不一致",
@@ -56,10 +57,12 @@ async def test_kaiqi_says_delivered_from_two_sources_and_flags_disagreements(
     ]
     assert flagged == [
         "Date,Classroom,Subject,Platform,Disagreement,Lesson",
-        f"2026-11-16,西村教学点 三年级 (retired),Music,wemeet,"
+        f"2026-11-16,西村教学点 三年级 (retired),Music,Tencent Meeting,"
         f'"checked in, nobody joined",{key_of("L1")}',
-        f'2026-11-23,东村小学 三年级（1）班,Music,wemeet,"joined, no check-in",{key_of("L3")}',
+        f"2026-11-23,东村小学 三年级（1）班,Music,Tencent Meeting,"
+        f'"joined, no check-in",{key_of("L3")}',
     ]
+    assert [line.split(",")[3] for line in flagged_zh[1:]] == ["腾讯会议", "腾讯会议"]
 
 
 async def test_without_platform_evidence_the_report_is_as_before(store: Store) -> None:

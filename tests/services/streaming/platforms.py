@@ -7,6 +7,7 @@ documents), so a wrong string to sign is refused as the real platform would refu
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import hashlib
@@ -18,8 +19,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
+from coordinator.jobs import send_with
+from coordinator.services.notifications.access_tokens import DatabaseTokens
+from coordinator.services.streaming.meetings import MeetingSync
+from coordinator.settings.person_channels import TokenSettings
+from coordinator.store import Store
 from coordinator.streams import StreamsSettings
 from coordinator.streams.classin import ClassinSettings
 from coordinator.streams.dingtalk_meeting import DingtalkMeetingSettings
@@ -62,6 +69,11 @@ class FakePlatforms:
     # who joined each meeting: (account, name, seconds present) -- set by a test
     attendance: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
     viewers: int = 0
+    pages: int = 0  # pages of participants answered
+    identities: dict[str, str] = field(default_factory=dict)  # ClassIn uniqueIdentity -> id
+    hold_answer: bool = False  # ClassIn: make the next class, then never answer
+    holding: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)  # when the server stops
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1001))
 
     def expire_tokens(self) -> None:
@@ -132,19 +144,28 @@ class FakePlatforms:
         return web.json_response({})
 
     def _participants(self, request: web.Request, meeting_id: str) -> web.Response:
+        """A page from `pos` of at most `size` (the API's largest: 100), as documented."""
         assert request.query["userid"] == "wangli"
+        pos, size = int(request.query.get("pos", 0)), int(request.query.get("size", 20))
+        if size > 100:
+            return _tc_error(400, 190004, "参数非法: size")
         start = self.meetings[meeting_id].start
+        everyone = self.attendance.get(meeting_id, [])
         people = [
             {
                 "userid": account,
                 "user_name": base64.b64encode(name.encode()).decode(),
-                "join_time": str(start + n),
-                "left_time": str(start + n + seconds),
+                "join_time": str(start),
+                "left_time": str(start + seconds),
             }
-            for account, name, seconds in self.attendance.get(meeting_id, [])
-            for n in (0,)
+            for account, name, seconds in everyone[pos : pos + size]
         ]
-        return web.json_response({"meeting_id": meeting_id, "participants": people})
+        self.pages += 1
+        remaining = pos + size < len(everyone)
+        page = {"participants": people, "has_remaining": remaining, "total_count": len(everyone)}
+        if remaining:
+            page["next_pos"] = pos + size
+        return web.json_response({"meeting_id": meeting_id, **page})
 
     # WeCom 直播 -----------------------------------------------------------------------------
     def _issue(self) -> str:
@@ -154,7 +175,8 @@ class FakePlatforms:
         return token
 
     async def wecom_token(self, request: web.Request) -> web.Response:
-        if request.query.get("corpid") != CORP or request.query.get("corpsecret") != CORP_SECRET:
+        secret = "rotated" if self.keys_revoked else CORP_SECRET
+        if request.query.get("corpid") != CORP or request.query.get("corpsecret") != secret:
             return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
         return web.json_response(
             {"errcode": 0, "errmsg": "ok", "access_token": self._issue(), "expires_in": 7200}
@@ -181,12 +203,7 @@ class FakePlatforms:
         data = await request.json()
         call = request.match_info["call"]
         if call == "get_watch_stat":
-            users = [
-                {"userid": account, "watch_time": seconds, "is_comment": 0, "is_mic": 0}
-                for account, _, seconds in self.attendance.get(data["livingid"], [])
-            ]
-            stat = {"users": users, "external_users": []}
-            return web.json_response({"errcode": 0, "ending": 1, "next_key": "", "stat_info": stat})
+            return self._watch_stat(data)
         if call == "create":
             if data["anchor_userid"] != "wangli" or data["type"] not in (1, 2):
                 return web.json_response({"errcode": 40003, "errmsg": f"bad living {data}"})
@@ -203,10 +220,30 @@ class FakePlatforms:
         self.calls.append(("wecom_living", "update" if call == "modify" else "cancel"))
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
+    def _watch_stat(self, data: dict[str, Any]) -> web.Response:
+        """Pages of 100 watchers; `next_key` goes on, `ending` 1 on the last page."""
+        offset = int(data["next_key"] or 0)
+        everyone = self.attendance.get(data["livingid"], [])
+        users = [
+            {"userid": account, "watch_time": seconds, "is_comment": 0, "is_mic": 0}
+            for account, _, seconds in everyone[offset : offset + 100]
+        ]
+        self.pages += 1
+        ending = int(offset + 100 >= len(everyone))
+        return web.json_response(
+            {
+                "errcode": 0,
+                "ending": ending,
+                "next_key": "" if ending else str(offset + 100),
+                "stat_info": {"users": users, "external_users": []},
+            }
+        )
+
     # DingTalk 视频会议 ------------------------------------------------------------------------
     async def ding_token(self, request: web.Request) -> web.Response:
         data = await request.json()
-        if data != {"appKey": DING_KEY, "appSecret": DING_SECRET}:
+        secret = "rotated" if self.keys_revoked else DING_SECRET
+        if data != {"appKey": DING_KEY, "appSecret": secret}:
             return web.json_response({"code": "invalidClientSecret", "message": "bad"}, status=400)
         return web.json_response({"accessToken": self._issue(), "expireIn": 7200})
 
@@ -245,20 +282,32 @@ class FakePlatforms:
         if request.headers.get("x-acs-dingtalk-access-token") not in self.tokens:
             return web.json_response({"code": "InvalidAuthentication", "message": "x"}, status=401)
         if "members" in request.path:
-            scheduled = request.match_info["id"].removeprefix("held-")
-            start = self.meetings[scheduled].start * 1000
-            members = [
-                {
-                    "unionId": account,
-                    "userNick": name,
-                    "joinTime": start,
-                    "leaveTime": start + seconds * 1000,
-                }
-                for account, name, seconds in self.attendance.get(scheduled, [])
-            ]
-            return web.json_response({"memberModels": members, "totalCount": len(members)})
+            return self._members(request)
         held = [{"conferenceId": "held-" + request.match_info["id"], "status": 2}]
         return web.json_response({"conferenceList": held, "totalCount": 1})
+
+    def _members(self, request: web.Request) -> web.Response:
+        """Pages of `maxResults` (at most 300) members, with a `nextToken` while more remain."""
+        scheduled = request.match_info["id"].removeprefix("held-")
+        size, offset = int(request.query["maxResults"]), int(request.query.get("nextToken", 0))
+        if size > 300:
+            return web.json_response({"code": "InvalidParameter", "message": "x"}, status=400)
+        start = self.meetings[scheduled].start * 1000
+        everyone = self.attendance.get(scheduled, [])
+        members = [
+            {
+                "unionId": account,
+                "userNick": name,
+                "joinTime": start,
+                "leaveTime": start + seconds * 1000,
+            }
+            for account, name, seconds in everyone[offset : offset + size]
+        ]
+        self.pages += 1
+        page: dict[str, Any] = {"memberModels": members, "totalCount": len(everyone)}
+        if offset + size < len(everyone):
+            page["nextToken"] = str(offset + size)
+        return web.json_response(page)
 
     @staticmethod
     def _ding_creator(data: dict[str, Any]) -> None:
@@ -278,22 +327,35 @@ class FakePlatforms:
             h["X-EEO-UID"] != EEO_SID
             or h["X-EEO-SIGN"] != hashlib.md5(f"{text}&key={secret}".encode()).hexdigest()
         ):
-            return web.json_response({"code": 104, "msg": "安全验证失败"})
+            return web.json_response({"code": 101002005, "msg": "签名异常"})
         if not self._fresh(h["X-EEO-TS"]):
-            return web.json_response({"code": 105, "msg": "安全验证过期"})
+            return web.json_response({"code": 101002006, "msg": "验签时间戳过期"})
         if self._busy():
             return web.json_response({"code": 500, "msg": "服务器繁忙"})
         action = request.path.removeprefix("/lms/")
         if action == "activity/createClass":
-            assert (data["courseId"], data["unitId"], data["teacherUid"]) == (30, 7, "wangli")
+            assert (data["courseId"], data["unitId"], data["teacherUid"]) == (30, 7, 1000090)
+            made = self.identities.get(data["uniqueIdentity"])
+            if made is not None:  # as documented: no second class, the first one's id
+                found = {"classId": int(made)}
+                return web.json_response({"code": 398, "msg": "数据已存在", "data": found})
             key = self._new(Meeting("classin", data["name"], data["startTime"], data["endTime"]))
+            self.identities[data["uniqueIdentity"]] = key
             self.calls.append(("classin", "create"))
+            if self.hold_answer:  # made, but the caller dies before it hears so
+                self.hold_answer = False
+                self.holding.set()
+                await self.released.wait()
             return web.json_response(
                 {"code": 1, "msg": "程序正常执行", "data": {"classId": int(key)}}
             )
         if action == "onlineDoubleTeacher/addClass":
             assert data["mainCourseId"] == 30
-            self.meetings[str(data["mainClassId"])].sub_classes = data["subClassJson"]
+            main = self.meetings[str(data["mainClassId"])]
+            known = {sub["uniqueIdentity"] for sub in main.sub_classes}
+            main.sub_classes += [
+                s for s in data["subClassJson"] if s["uniqueIdentity"] not in known
+            ]
             self.calls.append(("classin", "sub_classes"))
             return web.json_response({"code": 1, "msg": "程序正常执行"})
         meeting = self.meetings[str(data["classId"])]
@@ -356,7 +418,7 @@ def streams_for(platform: str, api_url: str) -> StreamsSettings:
             secret=EEO_SECRET,
             course_id=30,
             unit_id=7,
-            hosts=HOSTS,
+            hosts={"t-wang": "1000090"},
             assistants=ASSISTANTS,
             sub_courses=SUB_COURSES,
         ),
@@ -374,4 +436,10 @@ async def serving(now: dt.datetime) -> AsyncIterator[tuple[FakePlatforms, str]]:
     try:
         yield fake, f"http://127.0.0.1:{port}"
     finally:
+        fake.released.set()  # a held answer goes (to nobody) so the server stops at once
         await runner.cleanup()
+
+
+def meeting_sync(store: Store, http: aiohttp.ClientSession) -> MeetingSync:
+    """What one worker process holds: its HTTP session, and the tokens shared in `store`."""
+    return MeetingSync(send_with(http), DatabaseTokens(store, TokenSettings()))

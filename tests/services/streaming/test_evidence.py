@@ -11,13 +11,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlmodel import select
 
 from coordinator import models
-from coordinator.jobs import Jobs, send_with
+from coordinator.jobs import Jobs
 from coordinator.services.notifications.reminders import Notifier
 from coordinator.services.streaming.evidence import evidence_jobs, pull_evidence
-from coordinator.services.streaming.meetings import MeetingSync
 from coordinator.store import Store
 from tests.notify.support import NOW, add_lesson, seed, settings
-from tests.services.streaming.platforms import FakePlatforms, serving, streams_for
+from tests.services.streaming.platforms import FakePlatforms, meeting_sync, serving, streams_for
 
 START = NOW + dt.timedelta(hours=1)
 OPEN = START - dt.timedelta(minutes=10)
@@ -47,7 +46,7 @@ async def test_participants_are_read_matched_to_classrooms_and_stored_once(
     await add_lesson(store, START)
     notifier = Notifier(settings("http://127.0.0.1:9"), streams_for(platform, api_url))
     async with aiohttp.ClientSession() as http:
-        sync = MeetingSync(send_with(http))
+        sync = meeting_sync(store, http)
         await sync.sync(store, notifier.streams, directory, lesson_key=KEY, revision=0, now=OPEN)
         [meeting_id] = server.meetings
         server.attendance[meeting_id] = [("wangli", "王丽", 2400), ("east-pc", "东村三(1)", 2280)]
@@ -83,7 +82,7 @@ async def test_the_worker_reads_attendance_once_after_the_lesson(
     await add_lesson(store, START)
     notifier = Notifier(settings("http://127.0.0.1:9"), streams_for("wemeet", api_url))
     async with aiohttp.ClientSession() as http:
-        sync = MeetingSync(send_with(http))
+        sync = meeting_sync(store, http)
         await sync.sync(store, notifier.streams, directory, lesson_key=KEY, revision=0, now=OPEN)
         [meeting_id] = server.meetings
         server.attendance[meeting_id] = [("wangli", "王丽", 2400), ("east-pc", "东村", 2000)]
@@ -104,3 +103,41 @@ async def test_the_worker_reads_attendance_once_after_the_lesson(
         ("wangli", None),
         ("west-pc", "c-west-3"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("platform", "pages"), [("wemeet", 7), ("wecom_living", 7), ("dingtalk_meeting", 3)]
+)
+async def test_a_large_meetings_participants_are_read_page_after_page(
+    store: Store, fake: tuple[FakePlatforms, str], platform: str, pages: int
+) -> None:
+    """650 joins: Tencent Meeting gives 100 a page, WeCom 100, DingTalk 300; the classroom's
+    account joined twice, on the first and on the last page, and its time is summed."""
+    server, api_url = fake
+    directory = await seed(store)
+    await add_lesson(store, START)
+    notifier = Notifier(settings("http://127.0.0.1:9"), streams_for(platform, api_url))
+    async with aiohttp.ClientSession() as http:
+        sync = meeting_sync(store, http)
+        await sync.sync(store, notifier.streams, directory, lesson_key=KEY, revision=0, now=OPEN)
+        [meeting_id] = server.meetings
+        pupils = [(f"pupil-{n:03}", f"学生{n}", 60 + n) for n in range(648)]
+        server.attendance[meeting_id] = [
+            ("east-pc", "东村", 1200),
+            *pupils,
+            ("east-pc", "东村", 900),
+        ]
+        server.now = AFTER
+        stored = await pull_evidence(
+            store, notifier, directory, lesson_key=KEY, revision=0, now=AFTER, sync=sync
+        )
+    rows = {
+        participant: (room, seconds)
+        for participant, room, _, seconds, _ in await evidence_rows(store)
+    }
+    counted = 1 if platform == "wecom_living" else 0  # the "*" viewer count
+    assert server.pages == pages
+    assert stored == len(rows) == 648 + 2 + counted
+    assert rows["east-pc"] == ("c-east-3", 2100)
+    assert rows["pupil-647"] == (None, 707)
+    assert rows["west-pc"] == ("c-west-3", 0)

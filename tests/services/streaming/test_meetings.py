@@ -12,13 +12,21 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlmodel import select
 
 from coordinator import models
-from coordinator.jobs import Jobs, send_with
+from coordinator.jobs import Jobs
 from coordinator.services.data.directory import Directory
 from coordinator.services.notifications.reminders import Notifier, send_reminders
 from coordinator.services.streaming.meetings import MeetingNotSyncedError, MeetingSync
 from coordinator.store import Store
 from tests.notify.support import NOW, add_lesson, seed, settings
-from tests.services.streaming.platforms import PLATFORMS, FakePlatforms, serving, streams_for
+from tests.services.streaming.platforms import (
+    CORP,
+    DING_KEY,
+    PLATFORMS,
+    FakePlatforms,
+    meeting_sync,
+    serving,
+    streams_for,
+)
 
 START = NOW + dt.timedelta(hours=1)
 OPEN = START - dt.timedelta(minutes=10)  # inside the window (15 minutes before)
@@ -75,7 +83,7 @@ async def test_a_meeting_is_created_moved_and_cancelled_once_each(
     server, api_url = fake
     directory = await seed(store)
     await add_lesson(store, START)
-    meetings = MeetingSync(send_with(http))
+    meetings = meeting_sync(store, http)
     made = await sync(meetings, store, directory, platform, api_url, 0)
     again = await sync(meetings, store, directory, platform, api_url, 0)
     [row] = await stored(store)
@@ -109,17 +117,39 @@ async def test_join_links_and_classin_sub_classes_are_what_the_platform_gave(
     server, api_url = fake
     directory = await seed(store)
     await add_lesson(store, START)
-    await sync(MeetingSync(send_with(http)), store, directory, "wemeet", api_url, 0)
+    await sync(meeting_sync(store, http), store, directory, "wemeet", api_url, 0)
     [row] = await stored(store)
     async with store.write() as session:
         await session.delete(await session.get(models.PlatformMeetingRow, KEY))
-    await sync(MeetingSync(send_with(http)), store, directory, "classin", api_url, 0)
+    await sync(meeting_sync(store, http), store, directory, "classin", api_url, 0)
     classin = server.meetings[max(server.meetings)]
     assert (row.join_url, row.code) == ("https://meeting.tencent.com/dm/1001", "8061001")
-    assert classin.sub_classes == [
-        {"courseId": 31, "className": "东村小学 三年级（1）班", "teacherUid": "2000001"},
-        {"courseId": 32, "className": "西村教学点 三年级", "teacherUid": "2000002"},
+    assert [
+        {k: v for k, v in sub.items() if k != "uniqueIdentity"} for sub in classin.sub_classes
+    ] == [
+        {"courseId": 31, "className": "东村小学 三年级（1）班", "assistantUids": [2000001]},
+        {"courseId": 32, "className": "西村教学点 三年级", "assistantUids": [2000002]},
     ]
+
+
+async def test_a_classin_class_whose_answer_was_lost_is_found_not_made_again(
+    store: Store, fake: tuple[FakePlatforms, str], http: aiohttp.ClientSession
+) -> None:
+    """ClassIn's uniqueIdentity: a worker killed after ClassIn made the class but before it
+    wrote the row asks again and gets the first class back, sub-classes not added twice."""
+    server, api_url = fake
+    directory = await seed(store)
+    await add_lesson(store, START)
+    await sync(meeting_sync(store, http), store, directory, "classin", api_url, 0)
+    [first] = await stored(store)
+    async with store.write() as session:  # the write that the killed worker never made
+        await session.delete(await session.get(models.PlatformMeetingRow, KEY))
+    again = await sync(meeting_sync(store, http), store, directory, "classin", api_url, 0)
+    [row] = await stored(store)
+    [meeting] = server.meetings.values()
+    assert again == 2  # asked again (create, sub-classes) ...
+    assert (row.meeting_id, row.state) == (first.meeting_id, "active")  # ... the same class
+    assert len(meeting.sub_classes) == 2
 
 
 @pytest.mark.parametrize("platform", ["wecom_living", "dingtalk_meeting"])
@@ -129,7 +159,7 @@ async def test_an_expired_token_is_renewed_once_and_the_call_made(
     server, api_url = fake
     directory = await seed(store)
     await add_lesson(store, START)
-    meetings = MeetingSync(send_with(http))
+    meetings = meeting_sync(store, http)
     await sync(meetings, store, directory, platform, api_url, 0)
     server.expire_tokens()  # revoked early, or the 7,200 s ran out on the platform's clock
     moved = await change_lesson(store, start=START + dt.timedelta(minutes=5))
@@ -140,10 +170,47 @@ async def test_an_expired_token_is_renewed_once_and_the_call_made(
 
 
 @pytest.mark.parametrize(
+    ("platform", "key"),
+    [
+        ("wecom_living", ("wecom", f"{CORP}:living")),
+        ("dingtalk_meeting", ("dingtalk", f"{DING_KEY}/v1.0")),
+    ],
+)
+async def test_worker_processes_share_one_token_through_the_access_token_table(
+    store: Store,
+    fake: tuple[FakePlatforms, str],
+    http: aiohttp.ClientSession,
+    platform: str,
+    key: tuple[str, str],
+) -> None:
+    """The notification channels' table: one process fetches, the others read it."""
+    server, api_url = fake
+    directory = await seed(store)
+    await add_lesson(store, START)
+    await sync(meeting_sync(store, http), store, directory, platform, api_url, 0)
+    moved = await change_lesson(store, start=START + dt.timedelta(minutes=5))
+    await sync(meeting_sync(store, http), store, directory, platform, api_url, moved)
+    issued_before = server.issued
+    server.expire_tokens()
+    moved = await change_lesson(store, start=START + dt.timedelta(minutes=10))
+    await sync(meeting_sync(store, http), store, directory, platform, api_url, moved)
+    moved = await change_lesson(store, start=START + dt.timedelta(minutes=15))
+    await sync(meeting_sync(store, http), store, directory, platform, api_url, moved)
+    async with store.read() as session:
+        rows = (await session.exec(select(models.AccessTokenRow))).all()
+    assert issued_before == 1
+    assert server.issued == 2
+    assert [(row.provider, row.app, row.token) for row in rows] == [(*key, "token-2")]
+    assert [action for _, action in server.calls] == ["create", "update", "update", "update"]
+
+
+@pytest.mark.parametrize(
     ("platform", "message"),
     [
         ("wemeet", "200003: 签名校验失败 \\(check \\[streams.wemeet\\] secret_id/secret_key\\)"),
-        ("classin", "code 104: 安全验证失败 \\(check \\[streams.classin\\] sid/secret\\)"),
+        ("classin", "code 101002005: 签名异常 \\(check \\[streams.classin\\] sid/secret\\)"),
+        ("wecom_living", "WeCom gettoken: HTTP 200, errcode 40001: invalid credential"),
+        ("dingtalk_meeting", "DingTalk oauth2/accessToken: HTTP 400, invalidClientSecret: bad"),
     ],
 )
 async def test_rotated_keys_are_reported_and_nothing_is_stored(
@@ -158,20 +225,33 @@ async def test_rotated_keys_are_reported_and_nothing_is_stored(
     await add_lesson(store, START)
     server.keys_revoked = True
     with pytest.raises(MeetingNotSyncedError, match=message):
-        await sync(MeetingSync(send_with(http)), store, directory, platform, api_url, 0)
+        await sync(meeting_sync(store, http), store, directory, platform, api_url, 0)
     assert await stored(store) == []
     assert server.meetings == {}
 
 
-async def test_a_clock_five_minutes_off_is_refused_by_tencent_meeting(
-    store: Store, fake: tuple[FakePlatforms, str], http: aiohttp.ClientSession
+@pytest.mark.parametrize(
+    ("platform", "message"),
+    [
+        ("wemeet", "190303: 时间戳过期"),
+        ("classin", "code 101002006: 验签时间戳过期 \\(check \\[streams.classin\\]"),
+    ],
+)
+async def test_a_signature_five_minutes_old_is_refused_as_the_platform_says(
+    store: Store,
+    fake: tuple[FakePlatforms, str],
+    http: aiohttp.ClientSession,
+    platform: str,
+    message: str,
 ) -> None:
-    _, api_url = fake
+    """An expired signature (the server's clock off): said with the platform's own words."""
+    server, api_url = fake
     directory = await seed(store)
     await add_lesson(store, START)
     skewed = OPEN + dt.timedelta(minutes=6)
-    with pytest.raises(MeetingNotSyncedError, match="190303: 时间戳过期"):
-        await sync(MeetingSync(send_with(http)), store, directory, "wemeet", api_url, 0, skewed)
+    with pytest.raises(MeetingNotSyncedError, match=message):
+        await sync(meeting_sync(store, http), store, directory, platform, api_url, 0, skewed)
+    assert server.meetings == {}
 
 
 @pytest.mark.parametrize(
@@ -193,7 +273,7 @@ async def test_a_platform_error_fails_the_job_and_the_retry_creates_one_meeting(
     server, api_url = fake
     directory = await seed(store)
     await add_lesson(store, START)
-    meetings = MeetingSync(send_with(http))
+    meetings = meeting_sync(store, http)
     server.busy = 1
     with pytest.raises(MeetingNotSyncedError, match=f"lesson {KEY}: {message}"):
         await sync(meetings, store, directory, platform, api_url, 0)
@@ -211,7 +291,7 @@ async def test_unreachable_platform_and_a_lesson_already_over(
     directory = await seed(store)
     await add_lesson(store, START)
     gone = f"http://127.0.0.1:{free_port()}"
-    meetings = MeetingSync(send_with(http))
+    meetings = meeting_sync(store, http)
     with pytest.raises(MeetingNotSyncedError, match="OSError"):
         await sync(meetings, store, directory, "wemeet", gone, 0)
     over = await sync(meetings, store, directory, "wemeet", gone, 0, START + dt.timedelta(hours=1))
@@ -227,7 +307,7 @@ def jobs_for(store: Store, api_url: str, http: aiohttp.ClientSession, now: dt.da
         {},
         AsyncIOScheduler(timezone=dt.UTC),
         clock=lambda: now,
-        sync=MeetingSync(send_with(http)),
+        sync=meeting_sync(store, http),
     )
 
 
@@ -269,7 +349,7 @@ async def test_a_reminder_after_the_meeting_is_made_carries_its_join_link(
     _, api_url = fake
     directory = await seed(store)
     await add_lesson(store, START)
-    await sync(MeetingSync(send_with(http)), store, directory, "wemeet", api_url, 0)
+    await sync(meeting_sync(store, http), store, directory, "wemeet", api_url, 0)
     notifier = Notifier(settings("http://127.0.0.1:9"), streams_for("wemeet", api_url))
     queued = await send_reminders(store, notifier, directory, lesson_key=KEY, revision=0, now=OPEN)
     async with store.read() as session:
@@ -284,7 +364,7 @@ async def test_a_school_leaving_the_platform_has_its_meeting_cancelled(
     server, api_url = fake
     directory = await seed(store)
     await add_lesson(store, START)
-    meetings = MeetingSync(send_with(http))
+    meetings = meeting_sync(store, http)
     await sync(meetings, store, directory, "wemeet", api_url, 0)
     # The county takes the school off Tencent Meeting (its section stays configured).
     wemeet = streams_for("wemeet", api_url)

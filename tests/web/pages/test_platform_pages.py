@@ -19,6 +19,7 @@ from coordinator.store import Store
 from coordinator.streams import StreamsSettings
 from coordinator.streams.wemeet import WemeetSettings
 from coordinator.web.pages.config import PAGES, PagesConfig
+from tests.services.streaming.platforms import streams_for
 from tests.web.pages.support import NOW, Client, settings, sign_in
 
 TODAY_KEY = "wang-music-mon@2026-11-23"  # 10:10 today, to 东村 三年级（1）班 (李老师)
@@ -117,3 +118,34 @@ async def test_feeds_carry_the_join_link_with_a_higher_sequence(arranged: Store)
     assert uid == await lesson_uid(arranged, NEXT_KEY)
     assert after[uid] == (before[uid][0] + 1, JOIN.format("806123456"))
     assert classroom[uid] == after[uid]
+
+
+@pytest.mark.parametrize(
+    ("platform", "zh", "en"),
+    [
+        ("wemeet", ("腾讯会议", "需安装“腾讯会议”"), ("Tencent Meeting", "Tencent Meeting")),
+        ("wecom_living", ("企业微信直播", "工作台 → 直播"), ("WeCom live", "WeCom")),
+        ("dingtalk_meeting", ("钉钉视频会议", "需安装钉钉"), ("DingTalk video", "DingTalk")),
+        ("classin", ("ClassIn 在线双师", "需安装 ClassIn 客户端"), ("ClassIn", "ClassIn app")),
+    ],
+)
+async def test_every_platforms_lesson_page_says_which_platform_and_what_to_install(
+    aiohttp_client: AiohttpClient,
+    arranged: Store,
+    platform: str,
+    zh: tuple[str, str],
+    en: tuple[str, str],
+) -> None:
+    streams = streams_for(platform, "http://127.0.0.1:9")
+    app = create_app(settings().model_copy(update={"streams": streams}), arranged)
+    app[PAGES] = PagesConfig(clock=lambda: NOW)
+    client = await aiohttp_client(app)
+    await sign_in(client, "admin")
+    chinese = await (await client.get(f"/lessons/{NEXT_KEY}")).text()
+    english = await (
+        await client.get(f"/lessons/{NEXT_KEY}", headers={"Accept-Language": "en"})
+    ).text()
+    assert f"<th>会议平台</th><td>{zh[0]} <small>" in chinese
+    assert zh[1] in chinese
+    assert platform not in re.sub(r"<[^>]*>", "", chinese)  # never the setting's id
+    assert all(text in english for text in en)
