@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from coordinator.settings.person_channels import (
     AliyunSmsSettings,
+    CalendarPushSettings,
     DingTalkAppSettings,
     TencentSmsSettings,
     TokenSettings,
@@ -121,6 +122,7 @@ class NotificationSettings(_Section):
     aliyun_sms: AliyunSmsSettings = AliyunSmsSettings()
     tencent_sms: TencentSmsSettings = TencentSmsSettings()
     tokens: TokenSettings = TokenSettings()
+    calendar: CalendarPushSettings = CalendarPushSettings()
     # A provider that reports delivery later (DingTalk, Aliyun SMS) is asked this long after
     # the send, then again at the same pace, until it answers or the window closes.
     receipt_delay_s: float = Field(default=60.0, gt=0)

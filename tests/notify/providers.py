@@ -23,6 +23,8 @@ from urllib.parse import parse_qsl, quote
 
 from aiohttp import web
 
+from tests.notify.calendar_providers import DingTalkCalendars, WeComSchedules, calendar_routes
+
 CORPID, AGENTID, WECOM_SECRET = "ww-test-corp", 1000002, "wecom-app-secret"
 APPKEY, DING_AGENT, DING_SECRET = "dingapp-key", 2000003, "ding-app-secret"
 ALI_ID, ALI_SECRET = "LTAI-test-id", "aliyun-test-secret"
@@ -283,6 +285,12 @@ class Providers:
     aliyun: Aliyun = field(default_factory=Aliyun)
     tencent: Tencent = field(default_factory=Tencent)
     calls: Counter[str] = field(default_factory=Counter)
+    schedules: WeComSchedules = field(init=False)
+    calendars: DingTalkCalendars = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.schedules = WeComSchedules(self.wecom)
+        self.calendars = DingTalkCalendars(self.dingtalk)
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -302,6 +310,7 @@ class Providers:
             ),
             ("POST", "/aliyun/", self.aliyun.handle),
             ("POST", "/tencent/", self.tencent.handle),
+            *calendar_routes(self.schedules, self.calendars),
         ]
         for method, path, handler in routes:
             app.router.add_route(method, path, self._counted(path, handler))
