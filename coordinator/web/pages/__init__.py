@@ -30,6 +30,7 @@ from coordinator.web.pages import (
     data,
     go_live,
     lessons,
+    messages,
     rebalance,
     reports,
     signin,
@@ -110,5 +111,6 @@ def setup_pages(
         course_host,
         watch,
         go_live,
+        messages,
     ):
         app.add_routes(module.routes())
