@@ -28,6 +28,7 @@ from coordinator.services.accounts.housekeeping import forget_expired_sign_ins
 from coordinator.services.data.directory import Directory
 from coordinator.services.data.imports import load_bundle
 from coordinator.services.notifications import (
+    admin_people,
     alerts,
     announced,
     calendar_push,
@@ -232,6 +233,7 @@ class Jobs:
         if generation != self._generation:
             self._generation, self._directory = generation, None
         directory = await self.directory()
+        self.notifier = await admin_people.with_admins(self.store, self.notifier, directory)
         await reminders.send_change_notices(self.store, self.notifier, directory, now=now)
         await calendar_push.plan_calendar_pushes(self.store, self.notifier, directory, now=now)
         horizon = dt.timedelta(hours=self.notifier.settings.change_horizon_hours)

@@ -1,4 +1,5 @@
-"""calendar push: each lesson in each person's WeCom schedule or DingTalk calendar
+"""calendar push: each lesson in each person's WeCom schedule or DingTalk calendar; admins'
+own contacts (phone, WeCom and DingTalk ids, preferred channel, quiet hours)
 
 Revision ID: 0021
 Revises: 0018
@@ -18,7 +19,19 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+CONTACTS = (
+    ("phone", sa.String()),
+    ("wecom_userid", sa.String()),
+    ("dingtalk_userid", sa.String()),
+    ("preferred_channel", sa.String(length=16)),
+    ("quiet_hours", sa.String(length=16)),
+)
+
+
 def upgrade() -> None:
+    with op.batch_alter_table("app_user") as batch:
+        for name, kind in CONTACTS:
+            batch.add_column(sa.Column(name, kind, server_default="", nullable=False))
     op.create_table(
         "calendar_event",
         sa.Column("lesson_key", sa.String(length=255), nullable=False),
@@ -39,3 +52,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_calendar_event_state"), table_name="calendar_event")
     op.drop_table("calendar_event")
+    with op.batch_alter_table("app_user") as batch:
+        for name, _ in reversed(CONTACTS):
+            batch.drop_column(name)

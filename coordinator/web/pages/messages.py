@@ -57,7 +57,9 @@ def person_label(directory: Directory, recipient: str, gettext: Gettext) -> str:
         return directory.teachers[person].name
     if kind == "assistant" and person in directory.assistants:
         return directory.assistants[person].name
-    return gettext("Admins") if kind == "admin" else recipient
+    if kind == "admin":
+        return f"{gettext('Admins')} {person}".strip()  # an admin's user name, or all admins
+    return recipient
 
 
 def channel_label(channel: str, gettext: Gettext) -> str:
