@@ -9,7 +9,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +25,7 @@ from coordinator.settings import SolverSettings
 from coordinator.store import Store
 from coordinator.store.schema import upgrade
 from coordinator.timetable.changes import TeacherUnavailable
+from tests.conftest import fresh_postgres_database
 from tests.notify import providers as fake
 from tests.notify.person_support import providers
 from tests.services.notifications.calendar_support import WECOM, county
@@ -58,6 +59,16 @@ api_base_url = "{base}/dingapi"
 appkey = "{appkey}"
 agent_id = {agent_id}
 """
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database of the test's own (on PostgreSQL the worker's advisory lock is per database)."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'county.db'}"
+        return
+    with fresh_postgres_database() as url:
+        yield url
 
 
 async def eventually(check: Callable[[], Awaitable[bool]]) -> None:
@@ -118,10 +129,9 @@ async def rebalance_next_lesson(store: Store, now: dt.datetime) -> models.Lesson
 
 
 async def test_a_rebalanced_lesson_reaches_each_person_once_across_a_worker_kill(
-    providers: tuple[fake.Providers, str], tmp_path: Path
+    providers: tuple[fake.Providers, str], tmp_path: Path, database: str
 ) -> None:
     stand, base = providers
-    database = f"sqlite+aiosqlite:///{tmp_path / 'county.db'}"
     store = Store(database)
     now = dt.datetime.now(dt.UTC)
     stand.wecom.members = set(WECOM.values())
