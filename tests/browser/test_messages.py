@@ -43,3 +43,20 @@ async def test_the_messages_page_fits_a_phone_and_reads_in_chinese(
     assert answers == [LONG_ERROR]
     assert ENGLISH_SENTENCE.findall(text.replace(LONG_ERROR, "")) == []
     await page.close()
+
+
+async def test_the_contact_form_fits_a_phone_and_reads_in_chinese(
+    browser: Browser, server: TestServer
+) -> None:
+    page = await signed_in(browser, server, "admin", (360, 740))
+    response = await page.goto(str(server.make_url("/messages/contact")))
+    assert response is not None
+    assert response.status == 200
+    await page.fill("input[name=quiet_hours]", "10pm")
+    await page.click("form[action='/messages/contact'] button")
+    await page.wait_for_selector("p.error")
+    seen = await page.evaluate(MEASURE)
+    assert seen["scroll"] <= seen["inner"], seen["wide"]
+    assert "免打扰时段的格式是 22:00-07:00。" in str(seen["text"])
+    assert ENGLISH_SENTENCE.findall(str(seen["text"])) == []
+    await page.close()

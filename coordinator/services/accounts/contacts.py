@@ -122,3 +122,24 @@ async def admin_contacts(store: Store) -> list[AdminContact]:
     return [
         _contact_of(row) for row in rows if row.phone or row.wecom_userid or row.dingtalk_userid
     ]
+
+
+async def contact_of(store: Store, username: str) -> AdminContact:
+    """An admin's contact fields as they are."""
+    async with store.read() as session:
+        query = select(models.UserRow).where(col(models.UserRow.username) == username)
+        row = (await session.exec(query)).first()
+    if row is None:
+        raise AccountError(f"no user {username!r}")
+    return _contact_of(row)
+
+
+def wrong_fields(contact: Contact) -> list[str]:
+    """The names of the fields whose values are wrong (each checked on its own)."""
+    wrong = []
+    for name, value in _fields(contact).items():
+        try:
+            Contact(**{name: value}).check()
+        except AccountError:
+            wrong.append(name)
+    return wrong

@@ -25,6 +25,7 @@ from coordinator.web.pages import (
     audit,
     busy,
     calendars,
+    contact,
     course_host,
     courses,
     data,
@@ -112,5 +113,6 @@ def setup_pages(
         watch,
         go_live,
         messages,
+        contact,
     ):
         app.add_routes(module.routes())
