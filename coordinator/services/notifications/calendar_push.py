@@ -16,7 +16,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlmodel import col, select
 
 from coordinator import models
@@ -182,9 +182,16 @@ async def plan_calendar_pushes(
     if not providers:
         return 0
     event = models.CalendarEventRow
+    lesson = models.LessonRow
+    upcoming = (  # entries of lessons to come, or gone: past lessons' entries stay as they are
+        select(event)
+        .outerjoin(lesson, col(lesson.key) == col(event.lesson_key))
+        .where(or_(col(lesson.start) >= now, col(lesson.key).is_(None)))
+    )
     async with store.read() as session:
-        query = select(event).where(col(event.state) == "active")
-        pushed = list((await session.exec(query)).all())
+        every = list((await session.exec(upcoming)).all())
+    pushed = [row for row in every if row.state == "active"]
+    versions = {(row.lesson_key, row.recipient, row.provider): row.version for row in every}
     lessons, gone = await _lessons_to_plan(
         store, pushed, now, notifier.settings.calendar.days_ahead
     )
@@ -198,20 +205,13 @@ async def plan_calendar_pushes(
     for key, want in wanted.items():
         row = known.get(key)
         if row is None or row.fingerprint != want.fingerprint:
-            version = row.version if row else await _version(store, key)
+            version = versions.get(key, 0)  # a removed entry's count: it may come back
             rows[key] = _row(key, version, want.fingerprint, want, now, True)
     for key, row in known.items():
         if key[0] in considered and key not in wanted:
             rows[key] = _row(key, row.version, "removed", None, now, key[0] not in gone)
     await _supersede(store, considered, {row.id for row in rows.values()})
     return await enqueue(store, rows.values())
-
-
-async def _version(store: Store, key: Key) -> int:
-    """The push count of a removed entry (it may come back), 0 for one never pushed."""
-    async with store.read() as session:
-        row = await session.get(models.CalendarEventRow, key)
-    return row.version if row else 0
 
 
 async def _supersede(store: Store, lesson_keys: set[str], planned: set[str]) -> None:

@@ -191,3 +191,18 @@ async def test_an_unknown_member_fails_at_once_with_the_providers_answer(
     assert "60121" in failed[0].last_error
     assert failed[0].attempts == 1
     assert failed[0].data["provider"] == "dingtalk"
+
+
+async def test_a_past_lesson_is_left_as_it_was_pushed(
+    providers: tuple[fake.Providers, str], store: Store
+) -> None:
+    stand, base = providers
+    directory = await seed_people(store, stand, NOW)
+    await add_lesson(store, START, key=KEY)
+    settings = calendar_settings(base)
+    await push_round(store, settings, directory, NOW)
+    after = START + dt.timedelta(hours=2)
+    await move_lesson(store, KEY, after, status="cancelled", revision=1)  # a late record
+    planned, _ = await push_round(store, settings, directory, after)
+    assert planned == 0
+    assert len(stand.schedules.schedules) == 2
