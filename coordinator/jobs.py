@@ -27,9 +27,17 @@ from coordinator.services import checkins
 from coordinator.services.accounts.housekeeping import forget_expired_sign_ins
 from coordinator.services.data.directory import Directory
 from coordinator.services.data.imports import load_bundle
-from coordinator.services.notifications import alerts, announced, receipts, reminders
+from coordinator.services.notifications import (
+    admin_people,
+    alerts,
+    announced,
+    calendar_push,
+    receipts,
+    reminders,
+)
 from coordinator.services.notifications import outbox as notifications
 from coordinator.services.notifications.access_tokens import DatabaseTokens
+from coordinator.services.notifications.calendar_sync import calendar_channels
 from coordinator.services.notifications.reminders import Notifier, PlannedJob
 from coordinator.services.scheduler import job_runs
 from coordinator.services.scheduler.leader import Leadership, WorkerAlreadyRunning
@@ -225,7 +233,9 @@ class Jobs:
         if generation != self._generation:
             self._generation, self._directory = generation, None
         directory = await self.directory()
+        self.notifier = await admin_people.with_admins(self.store, self.notifier, directory)
         await reminders.send_change_notices(self.store, self.notifier, directory, now=now)
+        await calendar_push.plan_calendar_pushes(self.store, self.notifier, directory, now=now)
         horizon = dt.timedelta(hours=self.notifier.settings.change_horizon_hours)
         await announced.note_upcoming(self.store, horizon=horizon, now=now)
         lessons = await reminders.upcoming_lessons(self.store, self.notifier, now)
@@ -343,6 +353,7 @@ async def run_worker(
     async with aiohttp.ClientSession(timeout=timeout) as http:
         tokens = DatabaseTokens(store, notifier.settings.tokens)
         channels = build_channels(notifier.settings, http, tokens)
+        channels |= calendar_channels(store, notifier.settings, http, tokens)
         log.info("worker channels: %s", sorted(channels) or "none")
         worker = Worker(
             store,

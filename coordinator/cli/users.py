@@ -11,7 +11,7 @@ import segno
 
 from coordinator.cli.support import Context, base_url, fail_on_errors, pass_context, utc_now
 from coordinator.services.accounts import changes as account_changes
-from coordinator.services.accounts import sign_in_links
+from coordinator.services.accounts import contacts, sign_in_links
 from coordinator.services.accounts import users as accounts
 from coordinator.services.accounts.secret import secret_key
 from coordinator.services.accounts.users import User
@@ -159,3 +159,30 @@ def link(context: Context, username: str, days: float | None, qr: bool) -> None:
         text = io.StringIO()
         segno.make(url, error="m").terminal(out=text, compact=True)
         click.echo(text.getvalue())
+
+
+@users.command()
+@USERNAME
+@click.option("--phone", default=None, help="Mobile number for SMS ('' clears it).")
+@click.option("--wecom", "wecom_userid", default=None, help="WeCom 账号 (userid).")
+@click.option("--dingtalk", "dingtalk_userid", default=None, help="DingTalk userid.")
+@click.option("--prefer", "preferred_channel", default=None, help="wecom, dingtalk or sms.")
+@click.option("--quiet", "quiet_hours", default=None, help="Quiet hours, e.g. 22:00-07:00.")
+@pass_context
+@fail_on_errors
+def contact(context: Context, username: str, **fields: str | None) -> None:
+    """How an admin is reached one to one: alerts (and, if the settings' `audiences` say so,
+    change notices) go to them there, as to teachers and assistants."""
+    now = utc_now()
+    wanted = contacts.Contact(**fields)
+    found = context.run(
+        lambda store: contacts.set_contact(store, username, wanted, now=now, actor="cli")
+    )
+    shown = ", ".join(
+        f"{channel} {found.address_on(channel)}"
+        for channel in contacts.CHANNELS
+        if found.address_on(channel)
+    )
+    prefer = f"; prefers {found.preferred_channel}" if found.preferred_channel else ""
+    quiet = f"; quiet {found.quiet_hours}" if found.quiet_hours else ""
+    click.echo(f"user {username}: {shown or 'no contact'}{prefer}{quiet}")

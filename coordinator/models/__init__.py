@@ -63,6 +63,7 @@ from coordinator.models.lessons import (
 from coordinator.models.meetings import PlatformEvidenceRow, PlatformMeetingRow
 from coordinator.models.notifications import (
     AccessTokenRow,
+    CalendarEventRow,
     JobRunRow,
     LessonAnnouncedRow,
     NotificationRow,
@@ -89,6 +90,7 @@ __all__ = [
     "BellScheduleRow",
     "BusyBlockRow",
     "CalendarDayRow",
+    "CalendarEventRow",
     "ChangeCounterRow",
     "ClassroomRow",
     "EnrolmentRow",

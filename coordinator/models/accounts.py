@@ -29,6 +29,12 @@ class UserRow(SQLModel, table=True):
     session_epoch: int = 0
     created_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
     disabled_at: dt.datetime | None = utc_column()
+    # How an admin is reached one to one (teachers and assistants carry theirs in the data).
+    phone: str = ""
+    wecom_userid: str = ""
+    dingtalk_userid: str = ""
+    preferred_channel: str = Field(default="", sa_type=String(16))  # wecom | dingtalk | sms
+    quiet_hours: str = Field(default="", sa_type=String(16))  # "22:00-07:00", school clock
 
 
 class AuditRow(SQLModel, table=True):

@@ -79,3 +79,23 @@ class LessonAnnouncedRow(SQLModel, table=True):
     start: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
     teacher_id: str
     noted_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class CalendarEventRow(SQLModel, table=True):
+    """A lesson in one person's WeCom schedule or DingTalk calendar: the provider's event id,
+    and the content last pushed (`fingerprint`), so a re-run pushes nothing twice.
+
+    `version` counts the pushes; outbox ids carry it, so each change is one push.
+    """
+
+    __tablename__ = "calendar_event"
+    lesson_key: str = Field(sa_type=String(255), primary_key=True)
+    recipient: str = Field(sa_type=String(128), primary_key=True)  # teacher:ID | assistant:ID
+    provider: str = Field(sa_type=String(16), primary_key=True)  # wecom | dingtalk
+    address: str = ""  # the person's userid there
+    calendar_user: str = ""  # whose calendar (DingTalk: the unionId the calendar API takes)
+    event_id: str = ""  # schedule_id (WeCom) or event id (DingTalk)
+    fingerprint: str = ""  # of the content pushed last
+    state: str = Field(default="active", sa_type=String(16), index=True)  # active | removed
+    version: int = 0
+    pushed_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)

@@ -20,7 +20,7 @@ from coordinator.settings.person_channels import DingTalkAppSettings
 
 PROVIDER = "dingtalk"
 TOKEN_CODES = frozenset({40014, 42001, 41001})  # invalid, expired, missing access_token
-PERMANENT_CODES = frozenset({33012})  # no valid userid
+PERMANENT_CODES = frozenset({33012, 60121})  # no valid userid; no such user
 FAILED_LISTS = ("invalid_user_id_list", "forbidden_user_id_list", "failed_user_id_list")
 DELIVERED_LISTS = ("read_user_id_list", "unread_user_id_list")
 
@@ -94,7 +94,7 @@ class DingTalkApp:
         params = {"appkey": self.settings.appkey, "appsecret": secret}
         return from_answer(url, await get_json(self.http, url, params))
 
-    async def _call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    async def call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST with the shared token; an expired or revoked token is refreshed once."""
         app = self.settings.appkey
         token = await self.tokens.token(PROVIDER, app, self.fetch_token)
@@ -115,13 +115,13 @@ class DingTalkApp:
             "userid_list": delivery.address,
             "msg": notice(delivery),
         }
-        answer = await self._call("message/corpconversation/asyncsend_v2", body)
+        answer = await self.call("message/corpconversation/asyncsend_v2", body)
         if "task_id" not in answer:
             raise DeliveryError(f"DingTalk gave no task_id: {json.dumps(answer)[:200]}")
         return Receipt(str(answer["task_id"]), trackable=True)
 
     async def check(self, delivery: Delivery, receipt: Receipt) -> Outcome:
         body = {"agent_id": self.settings.agent_id, "task_id": int(receipt.provider_id)}
-        answer = await self._call("message/corpconversation/getsendresult", body)
+        answer = await self.call("message/corpconversation/getsendresult", body)
         result = answer.get("send_result")
         return outcome(delivery.address, result if isinstance(result, dict) else {})

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from coordinator.notify.base import Delivery, DeliveryError, Receipt
+from coordinator.notify.base import Delivery, DeliveryError, Outcome, Receipt
 from coordinator.notify.sms import e164, post_for_json, sms_fields
 from coordinator.settings.person_channels import TencentSmsSettings
 
@@ -28,6 +28,7 @@ ALGORITHM = "TC3-HMAC-SHA256"
 CONTENT_TYPE = "application/json; charset=utf-8"
 SIGNED_HEADERS = "content-type;host"
 PERMANENT_PREFIXES = ("InvalidParameterValue.", "UnsupportedOperation.")
+LOOK_BACK_S = 2 * 86400  # status reports are asked for over the last two days (at most 7)
 
 
 def _sha256(data: bytes) -> str:
@@ -120,6 +121,39 @@ class TencentSms:
         )
         return _receipt(answer)
 
+    async def check(self, delivery: Delivery, receipt: Receipt) -> Outcome:
+        """The number's status reports (PullSmsSendStatusByPhoneNumber): SUCCESS is delivered,
+        FAIL failed with Tencent's description; not reported yet is still sent."""
+        now = int(dt.datetime.now(dt.UTC).timestamp())
+        body = {
+            "BeginTime": now - LOOK_BACK_S,
+            "EndTime": now,
+            "Offset": 0,
+            "Limit": 100,
+            "PhoneNumber": e164(delivery.address),
+            "SmsSdkAppId": self.settings.sdk_app_id,
+        }
+        payload = json.dumps(body).encode()
+        headers = self._headers("PullSmsSendStatusByPhoneNumber", payload)
+        answer = await post_for_json(
+            self.http, f"{self.settings.base_url}/", data=payload, headers=headers
+        )
+        return _report(answer, receipt.provider_id)
+
+
+def _report(answer: dict[str, object], serial: str) -> Outcome:
+    response = answer.get("Response")
+    response = response if isinstance(response, dict) else {}
+    error = response.get("Error")
+    if isinstance(error, dict):
+        raise DeliveryError(f"Tencent SMS {error.get('Code')}: {json.dumps(answer)[:300]}")
+    for report in response.get("PullSmsSendStatusSet") or []:
+        if isinstance(report, dict) and report.get("SerialNo") == serial:
+            if report.get("ReportStatus") == "SUCCESS":
+                return Outcome("delivered")
+            return Outcome("failed", f"Tencent SMS {report.get('Description', 'FAIL')}")
+    return Outcome("sent")
+
 
 def _receipt(answer: dict[str, object]) -> Receipt:
     response = answer.get("Response")
@@ -134,4 +168,4 @@ def _receipt(answer: dict[str, object]) -> Receipt:
     if code != "Ok":
         permanent = code.startswith(PERMANENT_PREFIXES)
         raise DeliveryError(f"Tencent SMS {code or 'no status'}: {shown}", permanent=permanent)
-    return Receipt(str(status.get("SerialNo", "")))
+    return Receipt(str(status.get("SerialNo", "")), trackable=True)

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from coordinator.settings.person_channels import (
     AliyunSmsSettings,
+    CalendarPushSettings,
     DingTalkAppSettings,
     TencentSmsSettings,
     TokenSettings,
@@ -16,6 +17,7 @@ from coordinator.settings.person_channels import (
 
 ChannelKind = Literal["email", "robots", "webhooks", "wecom", "dingtalk", "sms"]
 MessageKind = Literal["reminder", "change", "alert"]
+Audience = Literal["teacher", "assistant", "admin"]
 PersonChannelName = Literal["wecom", "dingtalk", "sms"]
 ALL_KINDS: tuple[MessageKind, ...] = ("reminder", "change", "alert")
 EVERYWHERE = "*"
@@ -121,6 +123,7 @@ class NotificationSettings(_Section):
     aliyun_sms: AliyunSmsSettings = AliyunSmsSettings()
     tencent_sms: TencentSmsSettings = TencentSmsSettings()
     tokens: TokenSettings = TokenSettings()
+    calendar: CalendarPushSettings = CalendarPushSettings()
     # A provider that reports delivery later (DingTalk, Aliyun SMS) is asked this long after
     # the send, then again at the same pace, until it answers or the window closes.
     receipt_delay_s: float = Field(default=60.0, gt=0)
@@ -140,6 +143,17 @@ class NotificationSettings(_Section):
         "change": ("wecom", "dingtalk", "sms"),
         "alert": ("wecom", "dingtalk", "sms"),
     }
+    # Per kind of message, who gets it: the lesson's network teacher, its classrooms'
+    # assistants, and admins with contacts on their account (`coordinator users contact`)
+    # whose county or alliance the lesson touches. Group robots and webhooks are unchanged.
+    audiences: dict[MessageKind, tuple[Audience, ...]] = {
+        "reminder": ("teacher", "assistant"),
+        "change": ("teacher", "assistant"),
+        "alert": ("assistant", "admin"),
+    }
+
+    def audience(self, kind: MessageKind) -> tuple[Audience, ...]:
+        return self.audiences.get(kind, ())
 
     @model_validator(mode="after")
     def _contacts_named(self) -> NotificationSettings:

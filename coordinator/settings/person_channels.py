@@ -31,6 +31,7 @@ class DingTalkAppSettings(_Section):
     """`[notifications.dingtalk]`: a DingTalk internal app (企业内部应用) sending 工作通知."""
 
     base_url: str = "https://oapi.dingtalk.com"
+    api_base_url: str = "https://api.dingtalk.com"  # the v1.0 APIs (calendar events)
     appkey: str = ""
     agent_id: int = 0
     appsecret: SecretStr = SecretStr("")
@@ -81,3 +82,12 @@ class TokenSettings(_Section):
     refresh_before_s: float = Field(default=300.0, ge=0)  # refreshed this long before expiry
     lease_s: float = Field(default=20.0, gt=0)  # one process refreshes; others wait this long
     wait_step_s: float = Field(default=0.2, gt=0)
+
+
+class CalendarPushSettings(_Section):
+    """`[notifications.calendar]`: dated lessons pushed into people's WeCom schedules and
+    DingTalk calendars (for those with an id there, through the app configured above)."""
+
+    enabled: bool = True
+    days_ahead: int = Field(default=14, ge=1, le=366)  # lessons from now to this many days on
+    remind_before_minutes: int = Field(default=15, ge=0, le=1440)  # the calendar's own alarm

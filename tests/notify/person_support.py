@@ -39,6 +39,7 @@ def person_settings(base: str, **changes: Any) -> NotificationSettings:
         ),
         "dingtalk": DingTalkAppSettings(
             base_url=f"{base}/dingtalk",
+            api_base_url=f"{base}/dingapi",
             appkey=fake.APPKEY,
             agent_id=fake.DING_AGENT,
             appsecret=SecretStr(fake.DING_SECRET),

@@ -23,6 +23,8 @@ from urllib.parse import parse_qsl, quote
 
 from aiohttp import web
 
+from tests.notify.calendar_providers import DingTalkCalendars, WeComSchedules, calendar_routes
+
 CORPID, AGENTID, WECOM_SECRET = "ww-test-corp", 1000002, "wecom-app-secret"
 APPKEY, DING_AGENT, DING_SECRET = "dingapp-key", 2000003, "ding-app-secret"
 ALI_ID, ALI_SECRET = "LTAI-test-id", "aliyun-test-secret"
@@ -107,6 +109,7 @@ class DingTalk:
     tasks: dict[int, dict[str, list[Any]]] = field(default_factory=dict)
     seen: set[tuple[str, str]] = field(default_factory=set)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(700001))
+    busy: int = 0  # the next sends answered 90018 (the corp's calls over the API's limit)
 
     async def gettoken(self, request: web.Request) -> web.Response:
         if (request.query.get("appkey"), request.query.get("appsecret")) != (APPKEY, DING_SECRET):
@@ -120,6 +123,9 @@ class DingTalk:
         body = await request.json()
         if body.get("agent_id") != DING_AGENT:
             return _json({"errcode": 40056, "errmsg": "invalid agent_id"})
+        if self.busy > 0:
+            self.busy -= 1
+            return _json({"errcode": 90018, "errmsg": "当前企业所有应用调用该接口超过限制"})
         result: dict[str, list[Any]] = {
             "invalid_user_id_list": [],
             "forbidden_list": [],
@@ -223,6 +229,7 @@ class Tencent:
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     sent: list[dict[str, Any]] = field(default_factory=list)
     per_number_limit: int = 10
+    fail_later: set[str] = field(default_factory=set)  # numbers whose report says FAIL
 
     def _signature_error(self, request: web.Request, body: bytes) -> str:
         authorization = request.headers.get("Authorization", "")
@@ -259,6 +266,8 @@ class Tencent:
                 {"Response": {"Error": {"Code": error, "Message": error}, "RequestId": "x"}}
             )
         payload = json.loads(body)
+        if request.headers.get("X-TC-Action") == "PullSmsSendStatusByPhoneNumber":
+            return self.reports(payload)
         (phone,) = payload["PhoneNumberSet"]
         if sum(1 for m in self.sent if m["PhoneNumberSet"] == [phone]) >= self.per_number_limit:
             code = "LimitExceeded.PhoneNumberThirtySecondLimit"
@@ -275,6 +284,23 @@ class Tencent:
         }
         return _json({"Response": {"SendStatusSet": [status], "RequestId": "r"}})
 
+    def reports(self, payload: dict[str, Any]) -> web.Response:
+        """The number's status reports within [BeginTime, EndTime] (the send time is now)."""
+        phone = payload["PhoneNumber"]
+        if not payload["BeginTime"] <= int(self.now.timestamp()) <= payload["EndTime"]:
+            return _json({"Response": {"PullSmsSendStatusSet": [], "RequestId": "r"}})
+        found = [
+            {
+                "SerialNo": f"s{n}",
+                "PhoneNumber": phone,
+                "ReportStatus": "FAIL" if phone in self.fail_later else "SUCCESS",
+                "Description": "DELIVRD" if phone not in self.fail_later else "MK:0001 用户停机",
+            }
+            for n, message in enumerate(self.sent, start=1)
+            if message["PhoneNumberSet"] == [phone]
+        ]
+        return _json({"Response": {"PullSmsSendStatusSet": found, "RequestId": "r"}})
+
 
 @dataclass
 class Providers:
@@ -283,6 +309,12 @@ class Providers:
     aliyun: Aliyun = field(default_factory=Aliyun)
     tencent: Tencent = field(default_factory=Tencent)
     calls: Counter[str] = field(default_factory=Counter)
+    schedules: WeComSchedules = field(init=False)
+    calendars: DingTalkCalendars = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.schedules = WeComSchedules(self.wecom)
+        self.calendars = DingTalkCalendars(self.dingtalk)
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -302,6 +334,7 @@ class Providers:
             ),
             ("POST", "/aliyun/", self.aliyun.handle),
             ("POST", "/tencent/", self.tencent.handle),
+            *calendar_routes(self.schedules, self.calendars),
         ]
         for method, path, handler in routes:
             app.router.add_route(method, path, self._counted(path, handler))

@@ -206,7 +206,7 @@ async def test_tencent_sms_is_signed_tc3_and_sent_to_the_e164_number(
         delivery("sms", "13900000001")
     )
     (sent,) = stand.tencent.sent
-    assert receipt == Receipt("s1")
+    assert receipt == Receipt("s1", trackable=True)
     assert sent["PhoneNumberSet"] == ["+8613900000001"]
     assert sent["TemplateParamSet"] == ["【课程变更】音乐 三年级", "周二 09:10 → 周三 15:00"]
 

@@ -22,6 +22,7 @@ from coordinator.services.notifications.outbox import (
     enqueue,
     outgoing,
     person_routes,
+    personal_route,
 )
 from coordinator.services.notifications.reminders import (
     LessonContext,
@@ -86,6 +87,8 @@ def alert_rows(
 ) -> list[models.NotificationRow]:
     """The alert's message for every admin channel of the schools and regions concerned."""
     settings = notifier.settings
+    if "admin" not in settings.audience("alert"):
+        return []
     zone, room, schools = _where(directory, context, alert.room_id)
     message = messages.alert(
         facts_of(directory, context, settings.language),
@@ -99,10 +102,18 @@ def alert_rows(
     )
     scopes = scopes_of(directory, schools)
     routes = admin_routes(settings, scopes)
-    if not routes:
-        log.warning("alert %s has no admin channel for %s", alert.purpose, sorted(scopes))
     key = context.lesson.key
-    return outgoing(alert.purpose, message, routes, recipient="admin", lesson_key=key, now=now)
+    rows = outgoing(alert.purpose, message, routes, recipient="admin", lesson_key=key, now=now)
+    for admin in notifier.admins_of(scopes):  # admins with contacts on their account
+        own = personal_route(settings, admin, "alert", now)
+        purpose = f"{alert.purpose}:{admin.recipient}"
+        routes = [own] if own else []
+        rows += outgoing(
+            purpose, message, routes, recipient=admin.recipient, lesson_key=key, now=now
+        )
+    if not rows:
+        log.warning("alert %s has no admin channel for %s", alert.purpose, sorted(scopes))
+    return rows
 
 
 def assistant_alert_rows(
@@ -114,7 +125,7 @@ def assistant_alert_rows(
 ) -> list[models.NotificationRow]:
     """The alert for the classroom's assistant, on their own channel (or robot mention)."""
     person = assistant_person(directory, alert.room_id or "")
-    if person is None:
+    if person is None or "assistant" not in notifier.settings.audience("alert"):
         return []
     settings = notifier.settings
     zone, room, _ = _where(directory, context, alert.room_id)

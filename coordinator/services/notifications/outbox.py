@@ -37,9 +37,9 @@ MAX_ID = 255
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    """A network teacher or an assistant, with what channels need to reach them."""
+    """A network teacher, an assistant or an admin, with what channels need to reach them."""
 
-    kind: Literal["teacher", "assistant"]
+    kind: Literal["teacher", "assistant", "admin"]
     id: str
     name: str
     phone: str

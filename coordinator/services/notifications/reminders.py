@@ -41,11 +41,35 @@ Compose = Callable[[LessonFacts, str, str, str, Language], Message]
 
 
 @dataclass(frozen=True, slots=True)
+class AdminPerson:
+    """An admin with contacts on their account, and the school and region ids they look after."""
+
+    person: Person
+    scopes: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class Notifier:
-    """The settings notification services read."""
+    """The settings notification services read, and the admins who can be reached."""
 
     settings: NotificationSettings
     streams: StreamsSettings
+    admins: tuple[AdminPerson, ...] = ()
+
+    def admins_of(self, scopes: set[str]) -> list[Person]:
+        """The admins looking after any of these schools or regions."""
+        return [admin.person for admin in self.admins if admin.scopes & scopes]
+
+
+def lesson_scopes(directory: Directory, context: LessonContext) -> set[str]:
+    """The schools a lesson touches (its teacher's and its classrooms') and their regions."""
+    teacher = directory.teachers.get(context.lesson.teacher_id)
+    schools = {
+        directory.classrooms[r].school_id for r in context.rooms if r in directory.classrooms
+    }
+    schools |= {teacher.school_id} if teacher else set()
+    regions = {directory.schools[s].region_id for s in schools if s in directory.schools}
+    return schools | regions
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,17 +220,23 @@ def messages_for(
     compose: Compose,
     now: dt.datetime,
 ) -> list[models.NotificationRow]:
-    """The teacher's message with the teacher's link, each assistant's with their room's."""
+    """The teacher's message with the teacher's link, each assistant's with their room's,
+    and the admins' (without a join link) — those the settings' `audiences` name."""
     lesson, settings = context.lesson, notifier.settings
+    audience = settings.audience("reminder" if purpose.startswith("reminder:") else "change")
     links = safe_links(notifier.streams, context, directory)
     facts = {language: facts_of(directory, context, language) for language in ("zh", "en")}
-    teacher = teacher_person(directory, lesson.teacher_id)
-    wanted: list[tuple[Person | None, str, str, str]] = [
-        (teacher, lesson.time_zone, "", teacher_url(links))
-    ]
-    for room in context.rooms:
+    wanted: list[tuple[Person | None, str, str, str]] = []
+    if "teacher" in audience:
+        teacher = teacher_person(directory, lesson.teacher_id)
+        wanted.append((teacher, lesson.time_zone, "", teacher_url(links)))
+    for room in context.rooms if "assistant" in audience else ():
         zone = time_zone_of_classroom(directory, room, lesson.time_zone)
         wanted.append((assistant_person(directory, room), zone, room, classroom_url(links, room)))
+    for admin in (
+        notifier.admins_of(lesson_scopes(directory, context)) if "admin" in audience else ()
+    ):
+        wanted.append((admin, lesson.time_zone, "", ""))
     rows: list[models.NotificationRow] = []
     for person, zone, room_id, link in wanted:
         if person is None:

@@ -25,11 +25,13 @@ from coordinator.web.pages import (
     audit,
     busy,
     calendars,
+    contact,
     course_host,
     courses,
     data,
     go_live,
     lessons,
+    messages,
     rebalance,
     reports,
     signin,
@@ -110,5 +112,7 @@ def setup_pages(
         course_host,
         watch,
         go_live,
+        messages,
+        contact,
     ):
         app.add_routes(module.routes())

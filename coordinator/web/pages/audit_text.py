@@ -26,6 +26,7 @@ ACTIONS = {
     "user.disable": N_("Account disabled"),
     "user.enable": N_("Account enabled"),
     "user.sign_out": N_("Signed out everywhere"),
+    "user.contact": N_("Contacts changed"),
     "feed.rotate": N_("Calendar address renewed"),
     "feed.revoke": N_("Calendar address revoked"),
     "data.import": N_("Data imported"),
@@ -36,6 +37,13 @@ ACTIONS = {
     "lesson.restore": N_("Lesson back to the timetable"),
 }
 ROLES = {"admin": N_("admin"), "teacher": N_("teacher"), "assistant": N_("assistant")}
+CONTACT_FIELDS = {
+    "phone": N_("Mobile phone"),
+    "wecom_userid": N_("WeCom account"),
+    "dingtalk_userid": N_("DingTalk userid"),
+    "preferred_channel": N_("Preferred channel"),
+    "quiet_hours": N_("Quiet hours"),
+}
 CHANGES = {
     "TeacherUnavailable": N_("%(teacher)s cannot teach"),
     "BusyBlocksChanged": N_("%(teacher)s's own timetable changed"),
@@ -134,6 +142,8 @@ class AuditWords:
         if action == "user.add":
             role = ROLES.get(str(details.get("role", "")))
             return _(role) if role else ""
+        if action == "user.contact":  # which fields, not their values
+            return self.join([_(label) for key, label in CONTACT_FIELDS.items() if key in details])
         revoked = details.get("api_tokens_revoked")
         if revoked:
             return _("%(count)s phone tokens revoked") % {"count": revoked}

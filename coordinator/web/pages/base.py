@@ -56,6 +56,7 @@ NAV: list[NavItem] = [
     NavItem("/data", N_("Data"), ("admin",), region_only=True),
     NavItem("/reports", N_("Reports"), ("admin",)),
     NavItem("/audit", N_("Audit log"), ("admin",)),
+    NavItem("/messages", N_("Messages"), ("admin",)),
 ]
 
 
