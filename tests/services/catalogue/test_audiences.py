@@ -108,7 +108,8 @@ async def test_audience_column_survives_the_store_and_the_solver_leaves_it_empty
     assert audiences["p-open-music"] is CourseAudience.CLASSES
     problem = build_problem(bundle, options())
     joins = {p.id: problem.joins[i] for i, p in enumerate(problem.pinned)}
-    assert joins[TRAINING] == () and joins[PARENTS] == ()
+    assert joins[TRAINING] == ()
+    assert joins[PARENTS] == ()
     assert joins["p-open-music"] != ()
 
 
