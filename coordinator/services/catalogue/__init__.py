@@ -5,4 +5,5 @@
 - `requests`: requests to join where the county approves joins, approved or refused
 - `host`: the host's side: who takes a course, attendance, closing and capping enrolment
 - `audiences`: a school's teachers or a classroom's parents joining courses for them
+- `notices`: the course's teacher told of each join and leave through the outbox
 """

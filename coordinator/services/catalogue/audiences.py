@@ -22,7 +22,9 @@ from coordinator.errors import NotFoundError
 from coordinator.services.accounts.users import Scope, audit_row
 from coordinator.services.catalogue.courses import offered_near
 from coordinator.services.catalogue.enrol import JoinRefused, locked_course
+from coordinator.services.catalogue.notices import tell_teacher
 from coordinator.services.counters import FEEDS, bump_counter
+from coordinator.settings.notifications import NotificationSettings
 from coordinator.store import Store
 from coordinator.timetable.audiences import audience_refusals
 from coordinator.timetable.enrolment import Verdict
@@ -125,8 +127,11 @@ async def join_audience(
     now: dt.datetime,
     today: dt.date,
     from_date: dt.date | None = None,
+    notices: NotificationSettings | None = None,
 ) -> dt.date:
-    """Enrol the audience from `from_date` (today if earlier or None); JoinRefused says why."""
+    """Enrol the audience from `from_date` (today if earlier or None); JoinRefused says why.
+
+    `notices`: the course's teacher is told through the outbox, in the same transaction."""
     course = _course_for(bundle, scope, pinned_id, kind, audience_id)
     first = max(from_date or today, today)
     async with store.write() as session:
@@ -136,15 +141,28 @@ async def join_audience(
         verdict = _verdict(bundle, course, kind, audience_id, rows, state)
         if not verdict.fits:
             raise JoinRefused(verdict)
-        session.add(
-            models.AudienceEnrolmentRow(
-                pinned_id=pinned_id,
-                audience_kind=kind.value,
-                audience_id=audience_id,
-                joined_from=first,
-                actor=actor,
-                created_at=now,
-            )
+        row = models.AudienceEnrolmentRow(
+            pinned_id=pinned_id,
+            audience_kind=kind.value,
+            audience_id=audience_id,
+            joined_from=first,
+            actor=actor,
+            created_at=now,
+        )
+        session.add(row)
+        await session.flush()
+        who = (kind.value if kind == AudienceKind.SCHOOL else "parents", audience_id)
+        purpose = f"audience-enrolment:{row.id}:join"
+        tell_teacher(
+            session,
+            notices,
+            bundle,
+            course,
+            who=who,
+            joined=True,
+            first=first,
+            purpose=purpose,
+            now=now,
         )
         details = {"course": pinned_id, "from": first.isoformat(), "audience": course.audience}
         session.add(audit_row(actor, "course.join", kind.value, audience_id, details, now))
@@ -163,9 +181,10 @@ async def leave_audience(
     now: dt.datetime,
     today: dt.date,
     from_date: dt.date | None = None,
+    notices: NotificationSettings | None = None,
 ) -> dt.date:
     """End the audience's enrolment from `from_date` (today if None); the first date gone."""
-    _course_for(bundle, scope, pinned_id, kind, audience_id)
+    course = _course_for(bundle, scope, pinned_id, kind, audience_id)
     table = models.AudienceEnrolmentRow
     async with store.write() as session:
         await bump_counter(session, FEEDS, now)
@@ -184,5 +203,18 @@ async def leave_audience(
         session.add(row)
         details = {"course": pinned_id, "from": row.left_from.isoformat()}
         session.add(audit_row(actor, "course.leave", kind.value, audience_id, details, now))
+        who = (kind.value if kind == AudienceKind.SCHOOL else "parents", audience_id)
+        purpose = f"audience-enrolment:{row.id}:leave"
+        tell_teacher(
+            session,
+            notices,
+            bundle,
+            course,
+            who=who,
+            joined=False,
+            first=row.left_from,
+            purpose=purpose,
+            now=now,
+        )
         left = row.left_from
     return left

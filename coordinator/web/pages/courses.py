@@ -193,6 +193,7 @@ async def post_join(request: web.Request) -> web.StreamResponse:
             today=school_date(request, now),
             from_date=first,
             request=approval,
+            notices=request.app[SETTINGS].notifications,
         )
     except JoinRefused as refused:
         reasons = " ".join(gettext_of(request, REASONS[r]) for r in refused.refusals)
@@ -216,6 +217,7 @@ async def post_leave(request: web.Request) -> web.StreamResponse:
         now=now,
         today=school_date(request, now),
         from_date=first,
+        notices=request.app[SETTINGS].notifications,
     )
     raise _back(classroom_id, "left")
 
