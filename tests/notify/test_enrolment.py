@@ -7,7 +7,6 @@ import datetime as dt
 from coordinator.notify.enrolment import Joiner, enrolment_notice
 
 
-
 def test_a_parent_class_join_in_english_names_the_parents_and_the_date() -> None:
     message = enrolment_notice(
         Joiner("parents", "北村小学", "三年级"),

@@ -7,10 +7,11 @@ import dataclasses
 from coordinator.domain import Bundle
 from coordinator.timetable.build import build_problem
 from coordinator.timetable.clock import overlaps
+from coordinator.timetable.lessons import session_interval
 from coordinator.timetable.plan import Plan
 from coordinator.timetable.reserve import reserve_enrolled
 from coordinator.timetable.solve import solve
-from coordinator.timetable.validate import session_interval, validate_plan
+from coordinator.timetable.validate import validate_plan
 
 from .factories import TEST_OPTIONS, daily, make_bundle, need, pinned, room, teacher
 

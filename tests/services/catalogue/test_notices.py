@@ -54,16 +54,27 @@ async def test_teacher_is_told_of_a_join_and_a_leave_on_wecom(
     stand, base = providers
     settings = person_settings(base, channels=("wecom",))
     bundle = await arrange(store, reachable(audience_county()))
-    room = {"pinned_id": COURSE, "classroom_id": "c-north-3", "actor": "admin", "now": LATER}
     await join_course(
-        store, bundle, options(), admin(bundle), **room, today=TODAY, notices=settings
+        store,
+        bundle,
+        options(),
+        admin(bundle),
+        pinned_id=COURSE,
+        classroom_id="c-north-3",
+        actor="admin",
+        now=LATER,
+        today=TODAY,
+        notices=settings,
     )
     await delivered(store, settings)
     await leave_course(
         store,
         bundle,
         admin(bundle),
-        **room,
+        pinned_id=COURSE,
+        classroom_id="c-north-3",
+        actor="admin",
+        now=LATER,
         today=TODAY,
         from_date=dt.date(2026, 12, 8),
         notices=settings,
