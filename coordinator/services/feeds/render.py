@@ -250,7 +250,8 @@ async def render_feed(
                 )
             ).all()
         }
-        joined = await dated_audience_events(session, directory.bundle, language=language)
+        seen = (directory.schools_of(owner), directory.classrooms_of(owner))
+        joined = await dated_audience_events(session, directory.bundle, seen, language=language)
     changed |= {event.id: (at, 0) for event, at in joined}
     schools = {_school_of(directory, lesson) for lesson in lessons} - {""}
     epochs = await provider_epochs(store, streams, schools, now=now)

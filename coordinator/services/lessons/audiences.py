@@ -53,9 +53,14 @@ def audience_school(bundle: domain.Bundle, joined: Joined) -> domain.School | No
 
 
 async def dated_audience_events(
-    session: AsyncSession, bundle: domain.Bundle, *, language: str = "zh"
+    session: AsyncSession,
+    bundle: domain.Bundle,
+    seen: tuple[set[str], set[str]] | None = None,
+    *,
+    language: str = "zh",
 ) -> Dated:
-    """The events of every audience in an open course for it, to the term's end."""
+    """The events of every audience in an open course for it, to the term's end; with
+    `seen` (schools, classrooms), only those of these schools' teachers and classrooms."""
     courses = {p.id: p for p in bundle.pinned_sessions}
     teachers = {t.id: t for t in bundle.network_teachers}
     subjects = {s.id: s for s in bundle.subjects}
@@ -63,6 +68,8 @@ async def dated_audience_events(
     last = max((t.end for t in bundle.terms), default=dt.date.min)
     found: Dated = []
     for joined, changed in await joined_audiences(session):
+        if seen is not None and not _seen(joined, seen):
+            continue
         course, school = courses.get(joined.pinned_id), audience_school(bundle, joined)
         if course is None or school is None or course.teacher_id not in teachers:
             continue
@@ -81,3 +88,9 @@ async def dated_audience_events(
         )
         found += [(event, changed) for event in events]
     return found
+
+
+def _seen(joined: Joined, seen: tuple[set[str], set[str]]) -> bool:
+    schools, classrooms = seen
+    kind = joined.audience_kind
+    return joined.audience_id in (schools if kind == AudienceKind.SCHOOL else classrooms)
