@@ -21,6 +21,7 @@ from coordinator.services.catalogue.audiences import (
 )
 from coordinator.services.catalogue.courses import catalogue
 from coordinator.services.catalogue.enrol import JoinRefused
+from coordinator.services.catalogue.host import host_view, set_enrolment
 from coordinator.services.data.directory import Directory
 from coordinator.services.data.imports import load_bundle
 from coordinator.services.feeds.render import render_feed
@@ -197,3 +198,23 @@ async def test_two_classrooms_racing_for_the_last_parent_seat_end_with_one(store
     async with store.read() as session:
         rows = (await session.exec(select(models.AudienceEnrolmentRow))).all()
     assert len(rows) == 1
+
+
+async def test_host_closing_or_capping_holds_for_audiences_too(store: Store) -> None:
+    bundle = await arrange(store, audience_county())
+    await set_enrolment(
+        store, bundle, admin(bundle), TRAINING, closed=True, cap=None, actor="admin", now=LATER
+    )
+    (offer,) = await audience_catalogue(store, bundle, AudienceKind.SCHOOL, "r-north", today=TODAY)
+    assert offer.verdict.refusals == (Refusal.CLOSED,)
+    await set_enrolment(
+        store, bundle, admin(bundle), TRAINING, closed=False, cap=1, actor="admin", now=LATER
+    )
+    await join(store, bundle, TRAINING, AudienceKind.SCHOOL, "r-north")
+    with pytest.raises(JoinRefused) as refused:
+        await join(store, bundle, TRAINING, AudienceKind.SCHOOL, "r-south")
+    assert refused.value.refusals == (Refusal.FULL,)
+    view = await host_view(store, bundle, admin(bundle), TRAINING, today=TODAY)
+    assert [(r.audience_kind, r.audience_id, r.joined_from) for r in view.audiences] == [
+        ("school", "r-north", TODAY)
+    ]
