@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from coordinator.enums import (
     AllianceKind,
     AudienceKind,
+    CourseAudience,
     DayKind,
     EventKind,
     NetworkProfile,
@@ -182,6 +183,7 @@ class PinnedSession:
     capacity: int
     open: bool = False  # any fitting classroom may join, not only those with a need
     note: str = ""
+    audience: CourseAudience = CourseAudience.CLASSES  # teachers, parents: not a class lesson
 
 
 @dataclass(frozen=True, slots=True)

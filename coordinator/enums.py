@@ -33,6 +33,14 @@ class EventKind(StrEnum):
     PARENT_CLASS = "parent_class"  # 家长课堂
 
 
+class CourseAudience(StrEnum):
+    """Who takes an open course (the `audience` column of pinned_sessions)."""
+
+    CLASSES = "classes"  # rural classrooms: a live lesson (the default)
+    TEACHERS = "teachers"  # a school's teachers join: teacher training
+    PARENTS = "parents"  # a classroom's parents join: a parent class (家长课堂)
+
+
 class AudienceKind(StrEnum):
     SCHOOL = "school"  # the teachers of a school
     ALLIANCE = "alliance"  # the teachers of an alliance's schools

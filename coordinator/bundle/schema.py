@@ -11,6 +11,7 @@ from coordinator.bundle.cells import Cell
 from coordinator.enums import (
     AllianceKind,
     AudienceKind,
+    CourseAudience,
     DayKind,
     EventKind,
     Language,
@@ -245,6 +246,7 @@ FILES: tuple[FileSpec, ...] = (
             Column("capacity", cells.positive),
             optional("open", cells.yes_no),
             optional("note", cells.free_text),
+            optional("audience", cells.choice(CourseAudience)),
         ),
         required=False,
     ),

@@ -28,7 +28,7 @@ from coordinator.models.columns import (
     json_list,
     utc_column,
 )
-from coordinator.models.enrolments import EnrolmentRow, OpenCourseRow
+from coordinator.models.enrolments import AudienceEnrolmentRow, EnrolmentRow, OpenCourseRow
 from coordinator.models.imported import (
     AllianceMemberRow,
     AllianceRow,
@@ -85,6 +85,7 @@ __all__ = [
     "AssistantRow",
     "AttendanceCorrectionRow",
     "AttendanceRow",
+    "AudienceEnrolmentRow",
     "AuditRow",
     "BellPeriodRow",
     "BellScheduleRow",

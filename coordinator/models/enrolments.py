@@ -51,3 +51,34 @@ class EnrolmentRow(SQLModel, table=True):
     created_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
     left_by: str = Field(default="", sa_type=String(64))
     left_at: dt.datetime | None = utc_column()
+
+
+class AudienceEnrolmentRow(SQLModel, table=True):
+    """A school's teachers or a classroom's parents in an open course for them, from a date.
+
+    `audience_kind` is `school` (a teacher-training course) or `classroom` (a parent class);
+    like `enrolment`, rows are never deleted and at most one per audience is current.
+    """
+
+    __tablename__ = "audience_enrolment"
+    __table_args__ = (
+        Index(
+            "uq_audience_enrolment_current",
+            "pinned_id",
+            "audience_kind",
+            "audience_id",
+            unique=True,
+            sqlite_where=text("left_from IS NULL"),
+            postgresql_where=text("left_from IS NULL"),
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    pinned_id: str = Field(foreign_key="pinned_session.id", index=True)
+    audience_kind: str = Field(sa_type=String(16))  # school | classroom
+    audience_id: str = Field(sa_type=String(64), index=True)
+    joined_from: dt.date
+    left_from: dt.date | None = None
+    actor: str = Field(sa_type=String(64))
+    created_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+    left_by: str = Field(default="", sa_type=String(64))
+    left_at: dt.datetime | None = utc_column()

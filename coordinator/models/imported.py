@@ -178,6 +178,10 @@ class PinnedSessionRow(Imported, table=True):
     capacity: int
     open: bool
     note: str
+    # classes | teachers | parents: who takes it (enums.CourseAudience)
+    audience: str = Field(
+        default="classes", sa_type=String(16), sa_column_kwargs={"server_default": "classes"}
+    )
 
 
 class EventRow(Imported, table=True):

@@ -113,8 +113,9 @@ class SolverSettings(Section):
     # the time (the whole rebalance stays near this plus a fraction of a second).
     change_penalty: int = Field(default=300, ge=0)
     rebalance_time_limit_s: float = Field(default=1.5, gt=0)
-    # Open courses schools joined themselves, when the admin solves again: "keep" those the
-    # new plan still fits (the others end today, audited), "drop" ends them all.
+    # Open courses schools joined themselves, when the admin solves again: "keep" plans around
+    # them (their periods busy for the classroom and its assistant, a seat kept) and ends only
+    # those the new plan still breaks (today, audited); "drop" ends them all.
     self_enrolments: Literal["keep", "drop"] = "keep"
     weights: SolverWeights = SolverWeights()
 

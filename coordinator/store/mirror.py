@@ -17,6 +17,7 @@ from coordinator import domain, models
 from coordinator.enums import (
     AllianceKind,
     AudienceKind,
+    CourseAudience,
     DayKind,
     EventKind,
     NetworkProfile,
@@ -183,6 +184,11 @@ def bundle_from_rows(
         network_teachers=build(domain.NetworkTeacher, teachers, grades=tuple),
         busy_blocks=build(domain.BusyBlock, rows["busy_blocks"]),
         needs=build(domain.Need, rows["needs"]),
-        pinned_sessions=build(domain.PinnedSession, rows["pinned_sessions"], grades=tuple),
+        pinned_sessions=build(
+            domain.PinnedSession,
+            rows["pinned_sessions"],
+            grades=tuple,
+            audience=CourseAudience,
+        ),
         events=build(domain.Event, rows["events"], kind=EventKind, audience_kind=AudienceKind),
     )

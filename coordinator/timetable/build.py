@@ -15,7 +15,7 @@ from coordinator.domain import (
     PinnedSession,
     School,
 )
-from coordinator.enums import NetworkProfile
+from coordinator.enums import CourseAudience, NetworkProfile
 from coordinator.timetable.candidates import fitting_slots, free_slots, joins
 from coordinator.timetable.clock import (
     DEFAULT_REFERENCE_DATE,
@@ -200,6 +200,7 @@ def _pinned(
                 grades=frozenset(session.grades),
                 capacity=session.capacity,
                 open=session.open,
+                for_classes=session.audience == CourseAudience.CLASSES,
             )
         )
     _check_pinned(pinned, teachers, slots, options)

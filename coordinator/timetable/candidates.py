@@ -60,7 +60,11 @@ def joins(
     needs: list[NeedInfo],
     options: SolverOptions,
 ) -> tuple[int, ...]:
-    """Classrooms that may join a pinned session: grade, time, and a need unless it is open."""
+    """Classrooms that may join a pinned session: grade, time, and a need unless it is open.
+
+    None for a session of teachers or parents (teacher training, a parent class)."""
+    if not pinned.for_classes:
+        return ()
     needing = {n.classroom for n in needs if n.subject_id == pinned.subject_id}
     return tuple(
         i

@@ -127,7 +127,7 @@ def _plain_refusals(
     slot = problem.slots[pinned.slot]
     school_days = {local_weekday(p[0], room.offset) for p in room.live}
     found = []
-    if not pinned.open:
+    if not pinned.open or not pinned.for_classes:
         found.append(Refusal.NOT_OPEN)
     if closed:
         found.append(Refusal.CLOSED)

@@ -69,6 +69,7 @@ class PinnedInfo:
     grades: frozenset[int]
     capacity: int
     open: bool
+    for_classes: bool = True  # False: teachers or parents join it, never a classroom
 
 
 @dataclass(frozen=True, slots=True)

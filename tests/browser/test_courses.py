@@ -143,3 +143,26 @@ async def test_leaving_cancels_only_that_classrooms_future_lessons(
     course_dates = {d for d in east if d.isoweekday() == 2}
     assert north == {d for d in course_dates if d < dt.date(2026, 12, 8)}
     assert any(d >= dt.date(2026, 12, 8) for d in course_dates)
+
+
+async def test_a_page_left_open_while_the_last_seat_goes_shows_why_the_join_failed(
+    browser: Browser, aiohttp_server: AiohttpServer, tmp_path: Path
+) -> None:
+    store = await county_store(tmp_path, 3)  # the timetable's two classrooms and one seat
+    try:
+        server = await serve(aiohttp_server, store)
+        north = await on_phone(browser, server, "north")
+        card = north.locator(f"article[data-course={COURSE}]")
+        await expect(card.locator(".seats")).to_have_text("1")
+        await card.locator("summary").click()  # north's first tap, then south takes the seat
+        south = await on_phone(browser, server, "south")
+        theirs = south.locator(f"article[data-course={COURSE}]")
+        await theirs.locator("summary").click()
+        await theirs.get_by_role("button", name="确认加入这门课").click()
+        await expect(south.locator("p.ok[role=status]")).to_contain_text("已加入")
+        await card.get_by_role("button", name="确认加入这门课").click()  # north's second tap
+        await expect(north.locator("p.refused[role=alert]")).to_have_text("未能加入：名额已满。")
+        assert await north.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert await lessons_received(store, "c-north-3") == []
+    finally:
+        await store.close()

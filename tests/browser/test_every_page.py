@@ -25,9 +25,11 @@ PAGES = {
         "/calendars",
         "/reports",
         "/audit",
+        "/courses",
+        "/courses/p-open-music/host",
     ],
     "wang": [f"/teachers/t-wang{WEEK}", "/calendars"],
-    "li": ["/assistant", "/calendars", f"/timetables/classroom/c-east-3{WEEK}"],
+    "li": ["/assistant", "/calendars", f"/timetables/classroom/c-east-3{WEEK}", "/courses"],
 }
 VIEWPORTS = {"desktop": (1280, 800), "phone": (360, 740)}
 SHOOT = os.environ.get("COORDINATOR_SCREENSHOTS") == "1"

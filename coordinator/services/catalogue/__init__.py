@@ -4,4 +4,6 @@
 - `enrol`: joining (for the term or from a date) and leaving, stored as lesson changes
 - `requests`: requests to join where the county approves joins, approved or refused
 - `host`: the host's side: who takes a course, attendance, closing and capping enrolment
+- `audiences`: a school's teachers or a classroom's parents joining courses for them
+- `notices`: the course's teacher told of each join and leave through the outbox
 """

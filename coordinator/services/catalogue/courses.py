@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coordinator import domain, models
 from coordinator.calendar import expand_sessions
+from coordinator.enums import CourseAudience
 from coordinator.services.lessons.dated import last_term_day, weekly_sessions
 from coordinator.services.lessons.enrolled import ACTIVE, REQUESTED, Enrolment, lay_enrolments
 from coordinator.services.planning.plans import lesson_keys, load_plan
@@ -56,8 +57,16 @@ def offered_to(bundle: domain.Bundle, classroom_id: str) -> list[domain.PinnedSe
     room = next((c for c in bundle.classrooms if c.id == classroom_id), None)
     if room is None:
         return []
-    schools = {s.id: s for s in bundle.schools}
-    home = schools[room.school_id]
+    return offered_near(bundle, room.school_id, CourseAudience.CLASSES)
+
+
+def offered_near(
+    bundle: domain.Bundle, school_id: str, audience: CourseAudience
+) -> list[domain.PinnedSession]:
+    """Open courses for `audience` of teachers in the school's region or its alliances."""
+    home = next((s for s in bundle.schools if s.id == school_id), None)
+    if home is None:
+        return []
     alliances = {m.alliance_id for m in bundle.alliance_members if m.school_id == home.id}
     near = {s.id for s in bundle.schools if s.region_id == home.region_id}
     near |= {m.school_id for m in bundle.alliance_members if m.alliance_id in alliances}
@@ -66,7 +75,7 @@ def offered_to(bundle: domain.Bundle, classroom_id: str) -> list[domain.PinnedSe
     return [
         p
         for p in sorted(bundle.pinned_sessions, key=lambda p: (p.weekday, p.start, p.id))
-        if p.open and teacher_school.get(p.teacher_id) in near
+        if p.open and p.audience == audience and teacher_school.get(p.teacher_id) in near
     ]
 
 

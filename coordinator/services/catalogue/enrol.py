@@ -25,10 +25,12 @@ from coordinator import domain, models
 from coordinator.errors import CoordinatorError, NotFoundError
 from coordinator.services.accounts.users import Scope, audit_row
 from coordinator.services.catalogue.courses import offered_to, verdict_for, weekly_state
+from coordinator.services.catalogue.notices import tell_teacher
 from coordinator.services.counters import FEEDS, bump_counter
 from coordinator.services.lessons.dated import current_layers
 from coordinator.services.lessons.enrolled import ACTIVE, REQUESTED
 from coordinator.services.lessons.resync import course_keys, resync_sessions
+from coordinator.settings.notifications import NotificationSettings
 from coordinator.store import Store
 from coordinator.timetable.enrolment import Refusal, Verdict
 from coordinator.timetable.options import SolverOptions
@@ -67,6 +69,10 @@ def _check_reach(bundle: domain.Bundle, scope: Scope, pinned_id: str, classroom_
         raise NotFoundError(f"course {pinned_id}: no such open course for {classroom_id}")
 
 
+def course_of(bundle: domain.Bundle, pinned_id: str) -> domain.PinnedSession:
+    return next(p for p in bundle.pinned_sessions if p.id == pinned_id)
+
+
 async def locked_course(
     session: AsyncSession, pinned_id: str, *, sqlite: bool, now: dt.datetime
 ) -> models.OpenCourseRow:
@@ -94,11 +100,13 @@ async def join_course(
     today: dt.date,
     from_date: dt.date | None = None,
     request: bool = False,
+    notices: NotificationSettings | None = None,
 ) -> EnrolmentOutcome:
     """Enrol the classroom from `from_date` (today if None) to the term's end, or JoinRefused.
 
     `request`: the county approves joins; the checked join waits on the requests page
-    (`requests.decide_request`) and changes no lesson yet.
+    (`requests.decide_request`) and changes no lesson yet. `notices`: the course's teacher is
+    told of a join (not of a request) through the outbox, in the same transaction.
     """
     _check_reach(bundle, scope, pinned_id, classroom_id)
     first = max(from_date or today, today)
@@ -112,20 +120,31 @@ async def join_course(
         if not verdict.fits:
             raise JoinRefused(verdict)
         status = REQUESTED if request else ACTIVE
-        session.add(
-            models.EnrolmentRow(
-                pinned_id=pinned_id,
-                classroom_id=classroom_id,
-                joined_from=first,
-                status=status,
-                actor=actor,
-                created_at=now,
-            )
+        row = models.EnrolmentRow(
+            pinned_id=pinned_id,
+            classroom_id=classroom_id,
+            joined_from=first,
+            status=status,
+            actor=actor,
+            created_at=now,
         )
+        session.add(row)
         await session.flush()
         changed = (
             [] if request else await resync_course(session, bundle, pinned_id, now=now, today=today)
         )
+        if not request:
+            tell_teacher(
+                session,
+                notices,
+                bundle,
+                course_of(bundle, pinned_id),
+                who=("classroom", classroom_id),
+                joined=True,
+                first=first,
+                purpose=f"enrolment:{row.id}:join",
+                now=now,
+            )
         details = {"course": pinned_id, "from": first.isoformat(), "lessons": len(changed)}
         action = "course.request" if request else "course.join"
         session.add(audit_row(actor, action, "classroom", classroom_id, details, now))
@@ -144,6 +163,7 @@ async def leave_course(
     now: dt.datetime,
     today: dt.date,
     from_date: dt.date | None = None,
+    notices: NotificationSettings | None = None,
 ) -> EnrolmentOutcome:
     """End the classroom's own enrolment from `from_date` (today if None); earlier lessons stay."""
     _check_reach(bundle, scope, pinned_id, classroom_id)
@@ -169,6 +189,17 @@ async def leave_course(
         changed = await resync_course(session, bundle, pinned_id, now=now, today=today)
         details = {"course": pinned_id, "from": row.left_from.isoformat(), "lessons": len(changed)}
         session.add(audit_row(actor, "course.leave", "classroom", classroom_id, details, now))
+        tell_teacher(
+            session,
+            notices,
+            bundle,
+            course_of(bundle, pinned_id),
+            who=("classroom", classroom_id),
+            joined=False,
+            first=row.left_from,
+            purpose=f"enrolment:{row.id}:leave",
+            now=now,
+        )
         joined, left = row.joined_from, row.left_from
     log.info("classroom %s left course %s from %s", classroom_id, pinned_id, left)
     return EnrolmentOutcome(pinned_id, classroom_id, joined, left, tuple(changed))

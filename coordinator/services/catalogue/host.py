@@ -18,6 +18,7 @@ from coordinator import domain, models
 from coordinator.calendar.feed import LessonStatus
 from coordinator.errors import CoordinatorError, NotFoundError
 from coordinator.services.accounts.users import Scope, audit_row
+from coordinator.services.catalogue.audiences import current_audiences
 from coordinator.services.catalogue.courses import weekly_state
 from coordinator.services.catalogue.enrol import locked_course
 from coordinator.services.counters import FEEDS, bump_counter
@@ -50,6 +51,8 @@ class HostView:
     cap: int | None
     members: tuple[Member, ...]
     left: tuple[models.EnrolmentRow, ...]  # earlier enrolments, newest first
+    # a course for teachers or parents: the schools and classrooms in it from today on
+    audiences: tuple[models.AudienceEnrolmentRow, ...] = ()
 
 
 def hosted_course(bundle: domain.Bundle, scope: Scope, pinned_id: str) -> domain.PinnedSession:
@@ -68,6 +71,7 @@ async def host_view(
         weekly = await weekly_state(session, today)
         keys = course_keys(await current_layers(session), pinned_id)
         held, checked, pupils = await _attendance(session, keys, today)
+        audiences = tuple(await current_audiences(session, pinned_id, today))
         rows = (
             await session.exec(
                 select(models.EnrolmentRow)
@@ -95,9 +99,8 @@ async def host_view(
     left = tuple(
         r for r in rows if r.classroom_id not in current or r is not current[r.classroom_id]
     )
-    return HostView(
-        course, bool(state and state.closed), state.cap if state else None, members, left
-    )
+    closed, cap = bool(state and state.closed), state.cap if state else None
+    return HostView(course, closed, cap, members, left, audiences)
 
 
 async def _attendance(

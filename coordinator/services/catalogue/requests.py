@@ -20,11 +20,14 @@ from coordinator.services.catalogue.courses import verdict_for, weekly_state
 from coordinator.services.catalogue.enrol import (
     EnrolmentOutcome,
     JoinRefused,
+    course_of,
     locked_course,
     resync_course,
 )
+from coordinator.services.catalogue.notices import tell_teacher
 from coordinator.services.counters import FEEDS, bump_counter
 from coordinator.services.lessons.enrolled import ACTIVE, REFUSED, REQUESTED
+from coordinator.settings.notifications import NotificationSettings
 from coordinator.store import Store
 from coordinator.timetable.options import SolverOptions
 
@@ -52,8 +55,10 @@ async def decide_request(
     actor: str,
     now: dt.datetime,
     today: dt.date,
+    notices: NotificationSettings | None = None,
 ) -> EnrolmentOutcome:
-    """Approve (checked again; JoinRefused if it no longer fits) or refuse one request."""
+    """Approve (checked again; JoinRefused if it no longer fits) or refuse one request; the
+    course's teacher is told of an approved join (`notices`)."""
     async with store.write() as session:
         await bump_counter(session, FEEDS, now)
         row = await session.get(models.EnrolmentRow, enrolment_id)
@@ -70,6 +75,17 @@ async def decide_request(
             session.add(row)
             await session.flush()
             changed = await resync_course(session, bundle, row.pinned_id, now=now, today=today)
+            tell_teacher(
+                session,
+                notices,
+                bundle,
+                course_of(bundle, row.pinned_id),
+                who=("classroom", row.classroom_id),
+                joined=True,
+                first=row.joined_from,
+                purpose=f"enrolment:{row.id}:join",
+                now=now,
+            )
         else:
             row.status, row.left_from, row.left_by, row.left_at = (
                 REFUSED,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TypeAlias
 from zoneinfo import ZoneInfo
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from coordinator import models
+from coordinator import domain, models
 from coordinator.calendar import (
     FeedItem,
     FeedSpec,
@@ -39,6 +39,7 @@ from coordinator.services.data.imports import load_bundle
 from coordinator.services.feeds.departures import Departures, departed_item, recent_departures
 from coordinator.services.feeds.items import CLASSROOM_VIEW, owner_lesson_item
 from coordinator.services.feeds.tokens import FeedOwner, resolve_token, token_hash
+from coordinator.services.lessons.audiences import dated_audience_events
 from coordinator.services.lessons.classrooms import classrooms_by_lesson
 from coordinator.services.streaming.links import classroom_url, links_of, teacher_url
 from coordinator.services.streaming.meetings import platform_meetings
@@ -195,12 +196,13 @@ def _event_items(
     owner: FeedOwner,
     changed: dict[str, tuple[dt.datetime, int]],
     language: Language,
+    events: Iterable[domain.Event],
 ) -> list[FeedItem]:
     """The events the owner sees; `changed` holds each event's last change and revision."""
     schools = directory.schools_of(owner)
     classrooms = directory.classrooms_of(owner)
     items = []
-    for event in directory.bundle.events:
+    for event in events:
         audience = {
             "school": {event.audience_id},
             "alliance": directory.alliance_schools.get(event.audience_id, set()),
@@ -248,6 +250,9 @@ async def render_feed(
                 )
             ).all()
         }
+        seen = (directory.schools_of(owner), directory.classrooms_of(owner))
+        joined = await dated_audience_events(session, directory.bundle, seen, language=language)
+    changed |= {event.id: (at, 0) for event, at in joined}
     schools = {_school_of(directory, lesson) for lesson in lessons} - {""}
     epochs = await provider_epochs(store, streams, schools, now=now)
     items = _owner_items(
@@ -263,7 +268,8 @@ async def render_feed(
         teacher_link,
         classroom_link,
     )
-    items += _event_items(directory, owner, changed, language)
+    events = (*directory.bundle.events, *(event for event, _ in joined))
+    items += _event_items(directory, owner, changed, language, events)
     items = select_items(items, window, now)
     name = feed_name(directory, owner, language)
     filename = feed_filename(directory, owner, language)

@@ -20,6 +20,8 @@ from coordinator.services.accounts.secret import secret_key
 from coordinator.services.data.imports import load_bundle
 from coordinator.services.feeds.subscriptions import ensure_feed_tokens
 from coordinator.services.jobs import records
+from coordinator.services.lessons.dated import publish_lessons
+from coordinator.services.lessons.replan import replan_enrolments
 from coordinator.services.planning.plans import lesson_keys, load_plan
 from coordinator.services.planning.session_keys import inherit_keys
 from coordinator.services.planning.solve import solver_options
@@ -112,10 +114,18 @@ async def publish_solve(
     today: dt.date,
     actor: str,
 ) -> AppliedRebalance:
-    """Store the proposal as the new timetable (refused when stale), date it, feeds for all."""
+    """Store the proposal as the new timetable (refused when stale), date it, feeds for all.
+
+    Then the self-enrolments are kept or dropped as `[solver] self_enrolments` says (those the
+    new timetable breaks end today), and the lessons dated again if any ended."""
     applied = await apply_rebalance(
         store, proposal, now=now, today=today, actor=actor, kind="solve", action=AUDIT_ACTION
     )
+    keep = settings.solver.self_enrolments == "keep"
+    bundle = await load_bundle(store)
+    options = solver_options(settings.solver)
+    if await replan_enrolments(store, bundle, options, keep=keep, now=now, today=today):
+        await publish_lessons(store, now=now, today=today)
     await ensure_feed_tokens(
         store, secret=secret_key(settings), language=settings.language, now=now
     )

@@ -17,6 +17,7 @@ import logging
 import time
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from coordinator.domain import Bundle
 from coordinator.errors import CoordinatorError, NotFoundError
@@ -24,7 +25,11 @@ from coordinator.services.data.imports import load_bundle
 from coordinator.services.data.tenancy import region_part
 from coordinator.services.jobs import records
 from coordinator.services.planning.plans import load_plan
-from coordinator.services.planning.solve import check_before_storing, solver_options
+from coordinator.services.planning.solve import (
+    check_before_storing,
+    kept_enrolments,
+    solver_options,
+)
 from coordinator.services.rebalancing.proposals import read_stamp
 from coordinator.settings import Settings
 from coordinator.store import Store
@@ -34,6 +39,7 @@ from coordinator.timetable.part import merge_part
 from coordinator.timetable.plan import Plan, plan_to_json
 from coordinator.timetable.problem import Problem
 from coordinator.timetable.progress import Progress, SolveControl
+from coordinator.timetable.reserve import reserve_enrolled
 from coordinator.timetable.solve import solve
 
 log = logging.getLogger(__name__)
@@ -92,6 +98,8 @@ async def _solve(
     if not part.classrooms:
         raise CoordinatorError(f"nothing to solve: region {region} has no classrooms")
     problem = await asyncio.to_thread(build_problem, part, options)
+    today = clock().astimezone(ZoneInfo(settings.default_time_zone)).date()
+    problem = reserve_enrolled(problem, await kept_enrolments(store, settings.solver, today))
     control = SolveControl()
     if job.stop_requested:
         control.stop()

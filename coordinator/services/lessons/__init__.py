@@ -4,5 +4,6 @@
 - `classrooms`: the classrooms that receive each stored lesson
 - `edits`, `edit_rows`: moving, cancelling or re-assigning one lesson by hand, checked first
 - `view`: one lesson as its page shows it
+- `audiences`: teachers and parents in open courses for them, as events in their feeds
 - `grids`: week grids per school, classroom, teacher and assistant in each school's bells
 """

@@ -16,6 +16,7 @@ from coordinator.services.accounts.secret import secret_key
 from coordinator.services.data.imports import load_bundle
 from coordinator.services.feeds.subscriptions import ensure_feed_tokens
 from coordinator.services.lessons.dated import PublishSummary, publish_lessons
+from coordinator.services.lessons.enrolled import stored_enrolments
 from coordinator.services.lessons.replan import replan_enrolments
 from coordinator.services.planning.plans import active_version, lesson_keys, load_plan, save_plan
 from coordinator.services.planning.session_keys import inherit_keys
@@ -25,6 +26,7 @@ from coordinator.timetable.build import build_problem
 from coordinator.timetable.options import SolverOptions, Weights
 from coordinator.timetable.plan import Plan
 from coordinator.timetable.problem import Problem
+from coordinator.timetable.reserve import reserve_enrolled
 from coordinator.timetable.solve import solve
 from coordinator.timetable.validate import validate_plan
 
@@ -72,13 +74,18 @@ async def solve_and_store(
     now: dt.datetime,
     time_limit_s: float | None = None,
     bound: bool = False,
+    today: dt.date | None = None,
 ) -> StoredPlan:
-    """Solve the current data off the event loop, validate, store as the active version."""
+    """Solve the current data off the event loop, validate, store as the active version.
+
+    With `self_enrolments = "keep"` the solver plans around the self-enrolments current on
+    `today` (default: `now`'s date): their periods are busy (`timetable.reserve`)."""
     bundle = await load_bundle(store)
     if not bundle.classrooms:
         raise CoordinatorError("nothing to solve: import a bundle first (`coordinator import`)")
     options = solver_options(settings, time_limit_s=time_limit_s)
-    problem = build_problem(bundle, options)
+    kept = await kept_enrolments(store, settings, today or now.date())
+    problem = reserve_enrolled(build_problem(bundle, options), kept)
     started = time.perf_counter()
     plan = await asyncio.to_thread(solve, problem, bound=bound, time_limit_s=options.time_limit_s)
     solver_finished(str(plan.status), time.perf_counter() - started)
@@ -96,6 +103,19 @@ async def solve_and_store(
         )
     log.info("stored timetable version %d (%s)", version_id, plan.status)
     return StoredPlan(version_id, plan)
+
+
+async def kept_enrolments(
+    store: Store, settings: SolverSettings, today: dt.date
+) -> list[tuple[str, str]]:
+    """(course, classroom) of the self-enrolments a re-plan keeps (none when it drops them)."""
+    if settings.self_enrolments != "keep":
+        return []
+    async with store.read() as session:
+        current = await stored_enrolments(session)
+    return [
+        (e.pinned_id, e.classroom_id) for e in current if e.covers(today) or e.joined_from > today
+    ]
 
 
 async def _inherited_keys(session: AsyncSession, plan: Plan) -> dict[str, str]:
@@ -125,7 +145,7 @@ async def solve_and_publish(
 ) -> PublishedPlan:
     """Solve, store, then date the new plan and make sure everyone has a feed."""
     stored = await solve_and_store(
-        store, settings.solver, now=now, time_limit_s=time_limit_s, bound=bound
+        store, settings.solver, now=now, time_limit_s=time_limit_s, bound=bound, today=today
     )
     await replan_enrolments(
         store,

@@ -120,6 +120,7 @@ async def post_decision(request: web.Request) -> web.StreamResponse:
             actor=viewer.user.username,
             now=now,
             today=school_date(request, now),
+            notices=request.app[SETTINGS].notifications,
         )
     except JoinRefused as refused:
         reasons = " ".join(gettext_of(request, REASONS[r]) for r in refused.refusals)

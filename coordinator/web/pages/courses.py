@@ -11,7 +11,7 @@ from aiohttp import web
 
 from coordinator import domain
 from coordinator.enums import SchoolKind
-from coordinator.errors import NotFoundError
+from coordinator.errors import CoordinatorError, NotFoundError
 from coordinator.services.catalogue.courses import Offer, catalogue
 from coordinator.services.catalogue.enrol import JoinRefused, join_course, leave_course
 from coordinator.services.planning.solve import solver_options
@@ -19,6 +19,7 @@ from coordinator.timetable.enrolment import Refusal
 from coordinator.web.i18n import LANGUAGE, gettext_of
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages.access import VIEWER, Viewer, allow
+from coordinator.web.pages.audience_cards import audience_cards
 from coordinator.web.pages.base import N_, page_context, render, school_date
 from coordinator.web.pages.config import PAGES
 
@@ -121,7 +122,7 @@ def _wanted(card: Card, query: Any) -> bool:
     )
 
 
-async def _page(
+async def show_page(
     request: web.Request, classroom_id: str, *, message: str = "", status: int = 200
 ) -> web.Response:
     viewer = request[VIEWER]
@@ -148,6 +149,9 @@ async def _page(
         message=message,
         done=request.query.get("done", ""),
         approval=needs_approval(request, viewer, classroom_id),
+        audience_cards=await audience_cards(
+            request, viewer, viewer.directory.classrooms[classroom_id], WEEKDAYS
+        ),
     )
     return render("courses.html", request, context, status=status)
 
@@ -156,27 +160,46 @@ async def _page(
 async def courses_page(request: web.Request) -> web.Response:
     rooms = _classrooms(request[VIEWER])
     default = rooms[0].id if rooms else ""
-    return await _page(request, request.query.get("classroom", default))
+    return await show_page(request, request.query.get("classroom", default))
+
+
+class BadDate(CoordinatorError):
+    """The form's first date is not a date."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__(f"field from: {value!r} is not a date (YYYY-MM-DD)")
+        self.value = value
+
+    def text(self, request: web.Request) -> str:
+        said = gettext_of(request, "The first date %(value)s is not a date (year-month-day).")
+        return said % {"value": self.value}
+
+
+async def first_date(request: web.Request) -> dt.date | None:
+    """The form's `from` date (None when empty); BadDate when it is not a date."""
+    text = str((await request.post()).get("from", "")).strip()
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        raise BadDate(text) from None
 
 
 async def _form(request: web.Request) -> tuple[str, str, dt.date | None]:
-    form = await request.post()
-    classroom_id = str(form.get("classroom", ""))
-    text = str(form.get("from", "")).strip()
-    try:
-        first = dt.date.fromisoformat(text) if text else None
-    except ValueError:
-        first = None
-    return request.match_info["course"], classroom_id, first
+    classroom_id = str((await request.post()).get("classroom", ""))
+    return request.match_info["course"], classroom_id, await first_date(request)
 
 
-def _back(classroom_id: str, done: str) -> web.HTTPSeeOther:
+def back(classroom_id: str, done: str) -> web.HTTPSeeOther:
     return web.HTTPSeeOther("/courses?" + urlencode({"classroom": classroom_id, "done": done}))
 
 
 @allow("assistant", "admin")
 async def post_join(request: web.Request) -> web.StreamResponse:
-    course, classroom_id, first = await _form(request)
+    try:
+        course, classroom_id, first = await _form(request)
+    except BadDate as bad:
+        classroom_id = str((await request.post()).get("classroom", ""))
+        return await show_page(request, classroom_id, message=bad.text(request), status=400)
     viewer = request[VIEWER]
     now = request.app[PAGES].clock()
     approval = needs_approval(request, viewer, classroom_id)
@@ -193,17 +216,22 @@ async def post_join(request: web.Request) -> web.StreamResponse:
             today=school_date(request, now),
             from_date=first,
             request=approval,
+            notices=request.app[SETTINGS].notifications,
         )
     except JoinRefused as refused:
         reasons = " ".join(gettext_of(request, REASONS[r]) for r in refused.refusals)
         message = gettext_of(request, "Not joined: %(reasons)s") % {"reasons": reasons}
-        return await _page(request, classroom_id, message=message, status=409)
-    raise _back(classroom_id, "requested" if approval else "joined")
+        return await show_page(request, classroom_id, message=message, status=409)
+    raise back(classroom_id, "requested" if approval else "joined")
 
 
 @allow("assistant", "admin")
 async def post_leave(request: web.Request) -> web.StreamResponse:
-    course, classroom_id, first = await _form(request)
+    try:
+        course, classroom_id, first = await _form(request)
+    except BadDate as bad:
+        classroom_id = str((await request.post()).get("classroom", ""))
+        return await show_page(request, classroom_id, message=bad.text(request), status=400)
     viewer = request[VIEWER]
     now = request.app[PAGES].clock()
     await leave_course(
@@ -216,8 +244,9 @@ async def post_leave(request: web.Request) -> web.StreamResponse:
         now=now,
         today=school_date(request, now),
         from_date=first,
+        notices=request.app[SETTINGS].notifications,
     )
-    raise _back(classroom_id, "left")
+    raise back(classroom_id, "left")
 
 
 def routes() -> list[web.RouteDef]:
