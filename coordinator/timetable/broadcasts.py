@@ -43,6 +43,7 @@ BROADCAST_MAX_OPTIONS = 3_000_000  # (estimated) lesson options, above: greedy o
 GREEDY_FIRST_OPTIONS = 100_000  # (estimated) lesson options, above: the greedy runs first
 REPLAY_STEPS = 200  # ruin-and-recreate steps of a replayable (deterministic) solve
 STALE_STEPS = 400  # stop after this many steps without a better plan
+SPLIT_RUIN = 0.25  # share of ruin steps that free the teachers of a split classroom x subject
 LATE_ACCEPTANCE = 20  # a step may score below the current plan, not below the one this many ago
 
 logger = logging.getLogger(__name__)
@@ -215,20 +216,26 @@ def ruin_and_recreate(
 def _ruined_teachers(
     problem: Problem, drafts: list[Draft], takers: Takers, rng: random.Random
 ) -> set[int]:
-    """A teacher around an unmet need (or any teacher), grown through needs they could share."""
+    """A teacher around an unmet need (or any teacher), grown through needs they could share;
+    sometimes the teachers who split one classroom's subject (so the refill can reunite it)."""
     needs = problem.need_index()
     delivered: defaultdict[int, int] = defaultdict(int)
+    teachers_of: defaultdict[int, set[int]] = defaultdict(set)
     for draft in drafts:
         for room in draft.classrooms:
             if (need := needs.get((room, draft.subject_id))) is not None:
                 delivered[need] += 1
+                teachers_of[need].add(draft.teacher)
+    split = [n for n, teachers in teachers_of.items() if len(teachers) > 1]
     unmet = [
         n
         for n, info in enumerate(problem.needs)
         if delivered[n] < info.periods and takers.teachers_of[n]
     ]
     size = rng.randint(*RUIN_TEACHERS)
-    if unmet:
+    if split and rng.random() < SPLIT_RUIN:
+        frontier = sorted(teachers_of[split[rng.randrange(len(split))]])
+    elif unmet:
         frontier = sorted(takers.teachers_of[rng.choice(unmet)])
     else:
         frontier = [rng.randrange(len(problem.teachers))]
