@@ -13,7 +13,11 @@ broadcasts delivers; where that naive plan exceeds 70% of the bound, the instanc
 "not a headline row" (it cannot tell solvers apart). A tight run on three seeds:
 
     .venv/bin/python benchmarks/solver.py --profile tight --seeds 0 1 2 --limits 10 60 \
-        --topk-limit 30 --no-rebalance
+        --topk-limit 30 --cpsat-bound-limit 60 --no-rebalance
+
+``--cpsat-bound-limit S`` adds CP-SAT's proven bound on the hard model after S seconds beside
+the LP bound (a separate line; "% of bound" stays the LP's); ``--best-limit S`` a long solver
+run as best known.
 """
 
 from __future__ import annotations
