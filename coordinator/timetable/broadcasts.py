@@ -124,11 +124,12 @@ def _late_acceptance(
     history = [current_score] * LATE_ACCEPTANCE
     steps = stale = 0
     enough = quick_bound(problem)
+    delivered = _delivered(problem, best)  # of the best plan, counted only when it changes
     while (
         time.monotonic() < deadline
         and steps < _step_cap(problem)
         and stale < STALE_STEPS
-        and _delivered(problem, best) < enough  # all that can be is delivered: CP-SAT polishes
+        and delivered < enough  # all that can be is delivered: CP-SAT polishes
     ):
         candidate = ruin_and_recreate(problem, current, takers, rng, deadline, clashes)
         score = plan_score(problem, candidate)
@@ -139,6 +140,7 @@ def _late_acceptance(
         stale = 0 if current_score > best_score else stale + 1
         if current_score > best_score:
             best, best_score = current, current_score
+            delivered = _delivered(problem, best)
         steps += 1
     logger.info("construction: %d ruin-and-recreate steps, score %d", steps, best_score)
     return best
