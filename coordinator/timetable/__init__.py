@@ -1,6 +1,6 @@
 """The timetable solver: problem in, plan out; validate, explain, rebalance (pure, no I/O)."""
 
-from coordinator.timetable.bound import lp_bound, quick_bound
+from coordinator.timetable.bound import cpsat_bound, lp_bound, quick_bound
 from coordinator.timetable.build import build_problem
 from coordinator.timetable.changes import (
     BusyBlocksChanged,
@@ -45,6 +45,7 @@ __all__ = [
     "Weights",
     "apply_change",
     "build_problem",
+    "cpsat_bound",
     "greedy",
     "greedy_plan",
     "lp_bound",

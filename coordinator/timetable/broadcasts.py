@@ -31,6 +31,7 @@ from coordinator.timetable.greedy import (
     fill_pinned,
     greedy,
     new_state,
+    slot_conflicts,
 )
 from coordinator.timetable.plan import Draft
 from coordinator.timetable.problem import Problem
@@ -42,6 +43,8 @@ BROADCAST_MAX_OPTIONS = 3_000_000  # (estimated) lesson options, above: greedy o
 GREEDY_FIRST_OPTIONS = 100_000  # (estimated) lesson options, above: the greedy runs first
 REPLAY_STEPS = 200  # ruin-and-recreate steps of a replayable (deterministic) solve
 STALE_STEPS = 400  # stop after this many steps without a better plan
+SPLIT_RUIN = 0.25  # share of ruin steps that free the teachers of a split classroom x subject
+LATE_ACCEPTANCE = 20  # a step may score below the current plan, not below the one this many ago
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +57,12 @@ class Takers:
     scarcity: list[float]  # periods needed per option
     teachers_of: list[set[int]]  # per need: teachers who could serve it
     keys_of: list[list[SessionKey]]  # per need: the candidate sessions it may join
+
+    def around(self, needs: set[int]) -> Takers:
+        """Only the candidate sessions some of the given needs may join (only those can open)."""
+        keys = {key for n in needs for key in self.keys_of[n]}
+        sessions = {key: self.sessions[key] for key in keys}
+        return Takers(sessions, self.scarcity, self.teachers_of, self.keys_of)
 
 
 def takers_of(problem: Problem, deadline: float = math.inf) -> Takers:
@@ -88,7 +97,10 @@ def construct(problem: Problem, deadline: float, *, improve: bool = True) -> lis
     # limit, so the greedy (bounded by the deadline) makes a complete plan first.
     early = greedy(problem, deadline) if options > GREEDY_FIRST_OPTIONS else None
     takers = takers_of(problem, deadline)
-    rng = random.Random(problem.options.seed)
+    clashes = Clashes(
+        slot_conflicts(problem, problem.options.teacher_buffer_minutes),
+        slot_conflicts(problem, 0),
+    )
     best = drafts_of(fill_broadcasts(_pinned_state(problem), takers, deadline))
     best_score = plan_score(problem, best)
     if early is None and time.monotonic() < deadline:
@@ -97,20 +109,39 @@ def construct(problem: Problem, deadline: float, *, improve: bool = True) -> lis
         best, best_score = early, other_score
     if not improve:
         return best
+    return _late_acceptance(problem, best, takers, clashes, deadline)
+
+
+def _late_acceptance(
+    problem: Problem, start: list[Draft], takers: Takers, clashes: Clashes, deadline: float
+) -> list[Draft]:
+    """Ruin and recreate with late acceptance: a step is taken when its plan scores at least
+    as well as the current plan, or as the plan of LATE_ACCEPTANCE steps ago (so the search
+    can walk through a slightly worse plan out of a local optimum); the best plan is kept."""
+    rng = random.Random(problem.options.seed)
+    best = current = start
+    best_score = current_score = plan_score(problem, start)
+    history = [current_score] * LATE_ACCEPTANCE
     steps = stale = 0
     enough = quick_bound(problem)
+    delivered = _delivered(problem, best)  # of the best plan, counted only when it changes
     while (
         time.monotonic() < deadline
         and steps < _step_cap(problem)
         and stale < STALE_STEPS
-        and _delivered(problem, best) < enough  # all that can be is delivered: CP-SAT polishes
+        and delivered < enough  # all that can be is delivered: CP-SAT polishes
     ):
-        candidate = ruin_and_recreate(problem, best, takers, rng, deadline)
-        steps += 1
+        candidate = ruin_and_recreate(problem, current, takers, rng, deadline, clashes)
         score = plan_score(problem, candidate)
-        stale = 0 if score > best_score else stale + 1
-        if score >= best_score:
-            best, best_score = candidate, score
+        late = steps % LATE_ACCEPTANCE
+        if score >= current_score or score >= history[late]:
+            current, current_score = candidate, score
+        history[late] = max(history[late], current_score)
+        stale = 0 if current_score > best_score else stale + 1
+        if current_score > best_score:
+            best, best_score = current, current_score
+            delivered = _delivered(problem, best)
+        steps += 1
     logger.info("construction: %d ruin-and-recreate steps, score %d", steps, best_score)
     return best
 
@@ -133,12 +164,34 @@ def _pinned_state(problem: Problem) -> GreedyState:
     return state
 
 
+@dataclass(frozen=True, slots=True)
+class Clashes:
+    """Per slot, the slots a teacher (with the buffer) or an assistant cannot also take."""
+
+    teacher: list[list[int]]
+    room: list[list[int]]
+
+
 def ruin_and_recreate(
-    problem: Problem, drafts: list[Draft], takers: Takers, rng: random.Random, deadline: float
+    problem: Problem,
+    drafts: list[Draft],
+    takers: Takers,
+    rng: random.Random,
+    deadline: float,
+    clashes: Clashes | None = None,
 ) -> list[Draft]:
-    """The plan with a few related teachers' sessions taken out and the gap refilled."""
+    """The plan with a few related teachers' sessions taken out and the gap refilled.
+
+    Only candidate sessions that a need still short may join are considered for the refill
+    (every other one would be skipped anyway), which keeps a step cheap.
+    """
     freed = _ruined_teachers(problem, drafts, takers, rng)
-    state = new_state(problem)
+    if clashes is None:
+        state = new_state(problem)
+    else:
+        state = GreedyState(problem, clashes.teacher, clashes.room)
+        for session in problem.pinned:
+            state.book_teacher(session.teacher, session.slot)
     needs = problem.need_index()
     pinned = {p.id: i for i, p in enumerate(problem.pinned)}
     for draft in drafts:
@@ -154,26 +207,37 @@ def ruin_and_recreate(
             state.pinned_rooms[pinned[draft.pinned_id]] = list(draft.classrooms)
         for room in draft.classrooms:
             state.book_room(needs.get((room, draft.subject_id)), room, draft.slot, draft.teacher)
-    return drafts_of(fill_broadcasts(state, takers, deadline, rng))
+    short = {
+        n
+        for n, info in enumerate(problem.needs)
+        if state.delivered[n] < info.periods and takers.keys_of[n]
+    }
+    return drafts_of(fill_broadcasts(state, takers.around(short), deadline, rng))
 
 
 def _ruined_teachers(
     problem: Problem, drafts: list[Draft], takers: Takers, rng: random.Random
 ) -> set[int]:
-    """A teacher around an unmet need (or any teacher), grown through needs they could share."""
+    """A teacher around an unmet need (or any teacher), grown through needs they could share;
+    sometimes the teachers who split one classroom's subject (so the refill can reunite it)."""
     needs = problem.need_index()
     delivered: defaultdict[int, int] = defaultdict(int)
+    teachers_of: defaultdict[int, set[int]] = defaultdict(set)
     for draft in drafts:
         for room in draft.classrooms:
             if (need := needs.get((room, draft.subject_id))) is not None:
                 delivered[need] += 1
+                teachers_of[need].add(draft.teacher)
+    split = [n for n, teachers in teachers_of.items() if len(teachers) > 1]
     unmet = [
         n
         for n, info in enumerate(problem.needs)
         if delivered[n] < info.periods and takers.teachers_of[n]
     ]
     size = rng.randint(*RUIN_TEACHERS)
-    if unmet:
+    if split and rng.random() < SPLIT_RUIN:
+        frontier = sorted(teachers_of[split[rng.randrange(len(split))]])
+    elif unmet:
         frontier = sorted(takers.teachers_of[rng.choice(unmet)])
     else:
         frontier = [rng.randrange(len(problem.teachers))]

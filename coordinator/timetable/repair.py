@@ -16,9 +16,8 @@ import math
 import random
 import time
 from collections import Counter
-from dataclasses import dataclass
 
-from coordinator.timetable.broadcasts import Takers, fill_broadcasts
+from coordinator.timetable.broadcasts import Clashes, Takers, fill_broadcasts
 from coordinator.timetable.greedy import GreedyState, drafts_of, slot_conflicts
 from coordinator.timetable.plan import Draft
 from coordinator.timetable.problem import Problem
@@ -76,14 +75,6 @@ def repair(
             best, best_key, short = candidate, key, _short(problem, candidate)
     logger.info("repair: %d moves, %d improving, delivered %d", steps, kept, best_key[0])
     return best
-
-
-@dataclass(frozen=True, slots=True)
-class Clashes:
-    """Per slot, the slots a teacher (with the buffer) or an assistant cannot also take."""
-
-    teacher: list[list[int]]
-    room: list[list[int]]
 
 
 def _delivered(problem: Problem, drafts: list[Draft]) -> int:
@@ -144,14 +135,7 @@ def _move(
     freed = {
         needs.get((r, drafts[i].subject_id), need) for i in ruined for r in drafts[i].classrooms
     }
-    return drafts_of(fill_broadcasts(state, _around(takers, short | freed), deadline, rng))
-
-
-def _around(takers: Takers, needs: set[int]) -> Takers:
-    """The candidate sessions some of the given needs could join (only those can open)."""
-    keys = {key for n in needs for key in takers.keys_of[n]}
-    sessions = {key: takers.sessions[key] for key in keys}
-    return Takers(sessions, takers.scarcity, takers.teachers_of, takers.keys_of)
+    return drafts_of(fill_broadcasts(state, takers.around(short | freed), deadline, rng))
 
 
 def state_of(problem: Problem, drafts: list[Draft], clashes: Clashes) -> GreedyState:

@@ -8,6 +8,7 @@ from coordinator.bundle.synthetic import generate_bundle
 from coordinator.timetable import (
     Problem,
     build_problem,
+    cpsat_bound,
     greedy_plan,
     lp_bound,
     solve,
@@ -35,6 +36,15 @@ def test_solve_tight_county_is_proven_optimal_and_beats_the_baselines(tight: Pro
     assert naive.stats.delivered_periods < plan.stats.delivered_periods <= lp_bound(tight)
     assert greedy_plan(tight).stats.delivered_periods <= plan.stats.delivered_periods
     assert plan.stats.delivered_periods < plan.stats.demand_periods  # a shortage: not all
+
+
+def test_cpsat_bound_of_a_small_tight_county_is_its_proven_optimum_below_the_lp(
+    tight: Problem,
+) -> None:
+    plan = solve(tight)
+
+    assert plan.status == "OPTIMAL"  # delivering outweighs every other term: the most periods
+    assert cpsat_bound(tight, 60.0) == plan.stats.delivered_periods < lp_bound(tight)
 
 
 def test_solve_tight_county_same_seed_gives_the_same_plan(tight: Problem) -> None:
