@@ -34,6 +34,7 @@ from coordinator.timetable.part import merge_part
 from coordinator.timetable.plan import Plan, plan_to_json
 from coordinator.timetable.problem import Problem
 from coordinator.timetable.progress import Progress, SolveControl
+from coordinator.timetable.rebalance import carry_over
 from coordinator.timetable.solve import solve
 
 log = logging.getLogger(__name__)
@@ -42,9 +43,16 @@ KIND = "solve"
 Clock = Callable[[], dt.datetime]
 
 
-def solve_params(*, time_limit_s: float, scope: str, keep_pinned: bool = True) -> dict[str, Any]:
+def solve_params(
+    *, time_limit_s: float, scope: str, keep_pinned: bool = True, keep_current: bool = False
+) -> dict[str, Any]:
     """What a solve job is asked to do (stored with the job)."""
-    return {"time_limit_s": time_limit_s, "scope": scope, "keep_pinned": keep_pinned}
+    return {
+        "time_limit_s": time_limit_s,
+        "scope": scope,
+        "keep_pinned": keep_pinned,
+        "keep_current": keep_current,
+    }
 
 
 async def run_solve_job(
@@ -92,11 +100,14 @@ async def _solve(
     if not part.classrooms:
         raise CoordinatorError(f"nothing to solve: region {region} has no classrooms")
     problem = await asyncio.to_thread(build_problem, part, options)
+    keep: frozenset[tuple[int, int, int]] = frozenset()
+    if job.params.get("keep_current"):  # the current lessons that still fit, rewarded if kept
+        keep = await asyncio.to_thread(_current_lessons, problem, await _active_plan(store))
     control = SolveControl()
     if job.stop_requested:
         control.stop()
     started = time.monotonic()
-    running = asyncio.ensure_future(asyncio.to_thread(_solved, problem, limit, control))
+    running = asyncio.ensure_future(asyncio.to_thread(_solved, problem, limit, control, keep))
     while not running.done():
         await asyncio.wait({running}, timeout=settings.jobs.heartbeat_s)
         progress = progress_json(control.last, limit, time.monotonic() - started)
@@ -112,11 +123,21 @@ async def _solve(
     return result, progress, control.stopped
 
 
-def _solved(problem: Problem, limit: float, control: SolveControl) -> Plan:
+def _solved(
+    problem: Problem, limit: float, control: SolveControl, keep: frozenset[tuple[int, int, int]]
+) -> Plan:
     """Solve and validate (blocking, CPU-bound: run in a thread)."""
-    plan = solve(problem, time_limit_s=limit, control=control)
+    plan = solve(problem, time_limit_s=limit, control=control, keep=keep)
     check_before_storing(problem, plan)
     return plan
+
+
+def _current_lessons(problem: Problem, current: Plan) -> frozenset[tuple[int, int, int]]:
+    """The current timetable's lessons (need, teacher, slot) that still fit the data."""
+    valid, _ = carry_over(problem, current)
+    return frozenset(
+        (need, teacher, slot) for need, teacher, slot, pinned in valid if pinned is None
+    )
 
 
 async def _active_plan(store: Store) -> Plan:

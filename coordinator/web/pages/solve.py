@@ -124,7 +124,8 @@ async def start(request: web.Request) -> web.StreamResponse:
     if limit not in TIME_LIMITS:
         return await _page(request, error=translator(request).gettext(BAD_LIMIT), status=400)
     user = request[VIEWER].user
-    params = solve_params(time_limit_s=float(limit), scope=user.scope)
+    keep_current = form.get("keep_current") == "1"
+    params = solve_params(time_limit_s=float(limit), scope=user.scope, keep_current=keep_current)
     now = request.app[PAGES].clock()
     store = request.app[STORE]
     job_id = await records.create_job(
