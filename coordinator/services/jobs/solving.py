@@ -21,7 +21,7 @@ from typing import Any
 from coordinator.domain import Bundle
 from coordinator.errors import CoordinatorError, NotFoundError
 from coordinator.services.data.imports import load_bundle
-from coordinator.services.data.tenancy import region_part
+from coordinator.services.data.parts import solve_part
 from coordinator.services.jobs import records
 from coordinator.services.planning.plans import load_plan
 from coordinator.services.planning.solve import check_before_storing, solver_options
@@ -95,10 +95,11 @@ async def _solve(
         raise CoordinatorError("nothing to solve: import a bundle first")
     limit = float(job.params.get("time_limit_s", settings.solver.time_limit_s))
     options = solver_options(settings.solver, time_limit_s=limit)
-    kind, _, region = str(job.params.get("scope", "")).partition(":")
-    part = region_part(bundle, region) if kind == "region" else bundle
+    scope = str(job.params.get("scope", ""))
+    part = solve_part(bundle, scope)
     if not part.classrooms:
-        raise CoordinatorError(f"nothing to solve: region {region} has no classrooms")
+        kind, _, name = scope.partition(":")
+        raise CoordinatorError(f"nothing to solve: {kind} {name} has no classrooms")
     problem = await asyncio.to_thread(build_problem, part, options)
     keep: frozenset[tuple[int, int, int]] = frozenset()
     if job.params.get("keep_current"):  # the current lessons that still fit, rewarded if kept
