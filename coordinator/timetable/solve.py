@@ -39,20 +39,24 @@ def solve(
     time_limit_s: float | None = None,
     control: SolveControl | None = None,
     keep: frozenset[tuple[int, int, int]] = frozenset(),
+    start: list[Draft] | None = None,
 ) -> Plan:
     """The best plan found within the time limit; deterministic for a fixed seed and 1 worker.
 
     With a ``control``, the solve reports its progress after each phase and step, and stops
     early (returning its best plan) when asked to. ``keep`` holds lessons (need, teacher,
     slot) of the current timetable: each one kept earns ``change_penalty`` in the whole-model
-    objective (the rebalance's term), so they stay unless moving them delivers clearly more.
+    objective (the rebalance's term), so they stay unless moving them delivers clearly more;
+    the decomposed search rewards them in each neighbourhood. ``start`` replaces the first
+    construction (the current timetable's lessons that fit, extended: ``current_start``).
     """
     started = time.monotonic()
     limit = problem.options.time_limit_s if time_limit_s is None else time_limit_s
     deadline = started + limit - max(0.2, FINISH_SHARE * limit)  # leave time to finish
     reporter = _Reporter(problem, control, deadline)
     reporter.report(CONSTRUCT, [])
-    drafts = construct(problem, started + CONSTRUCTION_SHARE * limit)
+    constructed_by = started + CONSTRUCTION_SHARE * limit
+    drafts = construct(problem, constructed_by) if start is None else start
     logger.info("construction: %d sessions in %.2f s", len(drafts), time.monotonic() - started)
     reporter.report(IMPROVE, drafts)
     whole = dataclasses.replace(full_scope(problem), keep=keep)
@@ -61,7 +65,7 @@ def solve(
     elif _whole_model_fits(problem):
         drafts, status = solve_scope(problem, whole, drafts, deadline)
     else:
-        drafts = improve(problem, drafts, deadline)
+        drafts = improve(problem, drafts, deadline, keep=keep)
         status = FEASIBLE
     reporter.report(FINISH, drafts)
     plan = finish(problem, drafts, status, started=started, bound=bound)
@@ -81,7 +85,7 @@ def _improve_in_steps(
             if found_status != GREEDY:
                 drafts, status = found, found_status
         else:
-            drafts = improve(problem, drafts, step_deadline)
+            drafts = improve(problem, drafts, step_deadline, keep=whole.keep)
         reporter.report(IMPROVE, drafts)
     return drafts, status
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from coordinator.timetable import Plan, build_problem, solve, validate_plan
-from coordinator.timetable.rebalance import carry_over
+from coordinator.timetable.rebalance import carry_over, current_start
 
 from .factories import TEST_OPTIONS, busy, daily, make_bundle, need, room, teacher
 
@@ -37,4 +37,23 @@ def test_keeping_the_current_timetable_keeps_the_lessons_that_still_fit() -> Non
     assert validate_plan(problem, kept) == []
     assert lessons(current) <= lessons(kept)
     assert len(lessons(current) & lessons(free)) < len(lessons(current))
+    assert kept.stats.delivered_periods == free.stats.delivered_periods
+
+
+def test_the_decomposed_search_keeps_them_too() -> None:
+    rooms = [room(f"c-{n}") for n in range(3)]
+    needs = [need(r.id, "music", 2) for r in rooms]
+    bundle = make_bundle(
+        teachers=[teacher("t-1"), teacher("t-2")], classrooms=rooms, needs=needs, periods=PERIODS
+    )
+    options = dataclasses.replace(TEST_OPTIONS, monolithic_max_options=0, lns_steps=12)
+    mornings = tuple(busy(t, day, "08:00", "11:00") for t in ("t-1", "t-2") for day in (1, 2, 3, 4))
+    current = solve(build_problem(dataclasses.replace(bundle, busy_blocks=mornings), options))
+    problem = build_problem(bundle, options)
+    start, keep = current_start(problem, current)
+    kept = solve(problem, keep=keep, start=start)
+    free = solve(problem)
+    assert validate_plan(problem, kept) == []
+    assert lessons(current) <= lessons(kept)
+    assert not lessons(current) <= lessons(free)
     assert kept.stats.delivered_periods == free.stats.delivered_periods

@@ -31,16 +31,17 @@ from coordinator.store import Store
 from coordinator.timetable.build import build_problem
 from coordinator.timetable.options import SolverOptions
 from coordinator.timetable.part import merge_part
-from coordinator.timetable.plan import Plan, plan_to_json
+from coordinator.timetable.plan import Draft, Plan, plan_to_json
 from coordinator.timetable.problem import Problem
 from coordinator.timetable.progress import Progress, SolveControl
-from coordinator.timetable.rebalance import carry_over
+from coordinator.timetable.rebalance import current_start
 from coordinator.timetable.solve import solve
 
 log = logging.getLogger(__name__)
 
 KIND = "solve"
 Clock = Callable[[], dt.datetime]
+Start = tuple[list[Draft], frozenset[tuple[int, int, int]]]  # first drafts, lessons to keep
 
 
 def solve_params(
@@ -101,14 +102,14 @@ async def _solve(
         kind, _, name = scope.partition(":")
         raise CoordinatorError(f"nothing to solve: {kind} {name} has no classrooms")
     problem = await asyncio.to_thread(build_problem, part, options)
-    keep: frozenset[tuple[int, int, int]] = frozenset()
-    if job.params.get("keep_current"):  # the current lessons that still fit, rewarded if kept
-        keep = await asyncio.to_thread(_current_lessons, problem, await _active_plan(store))
+    start: Start = ([], frozenset())
+    if job.params.get("keep_current"):  # from the current lessons that still fit, kept if can be
+        start = await asyncio.to_thread(current_start, problem, await _active_plan(store))
     control = SolveControl()
     if job.stop_requested:
         control.stop()
     started = time.monotonic()
-    running = asyncio.ensure_future(asyncio.to_thread(_solved, problem, limit, control, keep))
+    running = asyncio.ensure_future(asyncio.to_thread(_solved, problem, limit, control, start))
     while not running.done():
         await asyncio.wait({running}, timeout=settings.jobs.heartbeat_s)
         progress = progress_json(control.last, limit, time.monotonic() - started)
@@ -124,21 +125,13 @@ async def _solve(
     return result, progress, control.stopped
 
 
-def _solved(
-    problem: Problem, limit: float, control: SolveControl, keep: frozenset[tuple[int, int, int]]
-) -> Plan:
+def _solved(problem: Problem, limit: float, control: SolveControl, start: Start) -> Plan:
     """Solve and validate (blocking, CPU-bound: run in a thread)."""
-    plan = solve(problem, time_limit_s=limit, control=control, keep=keep)
+    drafts, keep = start
+    first = drafts if keep else None
+    plan = solve(problem, time_limit_s=limit, control=control, keep=keep, start=first)
     check_before_storing(problem, plan)
     return plan
-
-
-def _current_lessons(problem: Problem, current: Plan) -> frozenset[tuple[int, int, int]]:
-    """The current timetable's lessons (need, teacher, slot) that still fit the data."""
-    valid, _ = carry_over(problem, current)
-    return frozenset(
-        (need, teacher, slot) for need, teacher, slot, pinned in valid if pinned is None
-    )
 
 
 async def _active_plan(store: Store) -> Plan:
