@@ -183,7 +183,7 @@ async def save(request: web.Request) -> web.StreamResponse:
     now = request.app[PAGES].clock()
     changes = table_changes(current, report.bundle, kind.table)
     summary = await import_into(store, report.bundle, source=f"console:{kind.table}", now=now)
-    target = f"{kind.table}:{filled[0]['id'] if kind.adds else owner}"
+    target = f"{kind.name}:{filled[0]['id']}" if kind.adds else f"{kind.owner_kind}:{owner}"
     details = {"run": summary.run_id, "edit": kind.name, "table": kind.table, **changes.counts}
     action = f"data.edit.{kind.name}"
     await record(store, actor=user.username, action=action, target=target, now=now, details=details)

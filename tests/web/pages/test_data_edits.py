@@ -171,3 +171,14 @@ async def test_an_owner_outside_the_scope_is_not_found(client: Client) -> None:
     await sign_in(client, "admin")
     assert (await client.get("/data/edit/needs/c-far")).status == 404
     assert (await client.get("/data/edit/nothing/t-wang")).status == 404
+
+
+async def test_an_edit_reads_in_words_in_the_audit_log(client: Client, arranged: Store) -> None:
+    await stamp_head(arranged)
+    await sign_in(client, "admin")
+    fields = {"max_per_day-0": "2", "max_per_week-0": "7"}
+    assert (await post(client, "/data/edit/limits/t-wang", fields))[0] == 303
+    page = await (await client.get("/audit")).text()
+    assert "修改了课时上限" in page
+    assert "新增 0 行，修改 1 行，删除 0 行" in page
+    assert ">data.edit.limits<" not in page  # (the filter's option values are ids)
