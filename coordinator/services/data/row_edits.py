@@ -2,10 +2,10 @@
 
 Every in-place edit of the Data page is one of these: a table, whose rows it replaces (those
 whose ``owner`` column holds ``owner_id``; none when it only adds), and the rows typed (column
-→ text). The table's file is written with the typed rows first (typed row n is line n + 1)
-and every other stored row of the region after them, and goes through ``one_table``: the
-bundle reader's checks and messages, the region's rules, nothing written. Blocking: run it
-in a thread.
+→ text). The table's file is written with the typed rows and every other stored row of the
+region (typed rows first when they replace, last when they add, so a clash is reported on a
+typed row: ``first_typed_line``), and goes through ``one_table``: the bundle reader's checks
+and messages, the region's rules, nothing written. Blocking: run it in a thread.
 """
 
 from __future__ import annotations
@@ -69,9 +69,16 @@ def check_rows_edit(current: domain.Bundle, region_id: str, edit: RowsEdit) -> B
         with path.open("w", encoding="utf-8", newline="") as stream:
             writer = csv.writer(stream)
             writer.writerow(spec.column_names)
-            for row in (*edit.rows, *kept):
+            # Rows that replace come first; rows added come last, so a clash names the new row.
+            ordered = (*kept, *edit.rows) if not edit.owner_id else (*edit.rows, *kept)
+            for row in ordered:
                 writer.writerow(_cells(spec, row))
         return check_one_table(current, region_id, edit.table, path)
+
+
+def first_typed_line(current: domain.Bundle, region_id: str, edit: RowsEdit) -> int:
+    """The file line of the first typed row (after the header; after every row when adding)."""
+    return 2 + (0 if edit.owner_id else len(stored_rows(current, region_id, edit.table)))
 
 
 def _cells(spec: FileSpec, row: Mapping[str, str]) -> list[str]:

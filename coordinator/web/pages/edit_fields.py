@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from coordinator.bundle.cells import CellError
+from coordinator.bundle.problems import Problem
 from coordinator.bundle.schema import FileSpec
 from coordinator.web.pages.base import N_
 
@@ -64,6 +65,8 @@ MUST_HOLD = {
 IDENTIFIER = N_("an ID of letters, digits, _, - and .")
 TEXT = N_("plain text on one line")
 REQUIRED = N_("%(field)s: required.")
+UNKNOWN = N_("%(field)s: “%(value)s” does not exist (no such ID in %(file)s).")
+TAKEN = N_("%(field)s: “%(value)s” is already there; each must be different.")
 REFUSED = N_("%(field)s: “%(value)s” is not accepted; write %(rule)s.")
 
 
@@ -88,3 +91,18 @@ def cell_problem(spec: FileSpec, column: str, value: str, gettext: Gettext) -> s
             "rule": gettext(rule),
         }
     return None
+
+
+def row_problem(spec: FileSpec, problem: Problem, row: dict[str, str], gettext: Gettext) -> str:
+    """A rule across rows or tables the reader found in a typed row: an unknown id and a taken
+    one in the page's language, any other in the reader's own words."""
+    column = problem.column or ""
+    field = label(column, gettext) if column else ""
+    value = row.get(column, "")
+    reference = spec.column(column).ref if column in spec.column_names else None
+    if reference and "is not an id in" in problem.message:
+        unknown = next((v for v in value.split(",") if v and v in problem.message), value)
+        return gettext(UNKNOWN) % {"field": field, "value": unknown, "file": f"{reference}.csv"}
+    if column and problem.message.startswith(("same ", "duplicate ")):
+        return gettext(TAKEN) % {"field": field, "value": value}
+    return f"{field}: {problem.message}" if field else problem.message

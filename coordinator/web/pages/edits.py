@@ -22,13 +22,20 @@ from coordinator.services.accounts.users import record
 from coordinator.services.data.edit_kinds import EDITS, EditKind
 from coordinator.services.data.imports import import_into, load_bundle
 from coordinator.services.data.one_table import table_changes
-from coordinator.services.data.row_edits import RowsEdit, TextRow, check_rows_edit, rows_of, spec_of
+from coordinator.services.data.row_edits import (
+    RowsEdit,
+    TextRow,
+    check_rows_edit,
+    first_typed_line,
+    rows_of,
+    spec_of,
+)
 from coordinator.web.i18n import translator
 from coordinator.web.keys import STORE
 from coordinator.web.pages.access import VIEWER, allow
 from coordinator.web.pages.base import N_, page_context, render
 from coordinator.web.pages.config import PAGES
-from coordinator.web.pages.edit_fields import cell_problem, label
+from coordinator.web.pages.edit_fields import cell_problem, label, row_problem
 
 NEW = "new"  # the owner in the address of an edit that adds
 BLANK_ROWS = 3
@@ -99,17 +106,18 @@ def _cell_problems(
 
 
 def _report_problems(
-    kind: EditKind, rows: list[TextRow], report: BundleReport, request: web.Request
+    kind: EditKind, rows: list[TextRow], report: BundleReport, first: int, request: web.Request
 ) -> tuple[dict[int, list[str]], list[str]]:
     """The bundle reader's errors: beside the typed row they are on, or above the form."""
     gettext = translator(request).gettext
     problems: dict[int, list[str]] = {}
     general: list[str] = []
+    spec = spec_of(kind.table)
     for problem in report.errors:
         line = problem.line
-        if problem.file == f"{kind.table}.csv" and line is not None and 2 <= line <= len(rows) + 1:
-            field = label(problem.column, gettext) + ": " if problem.column else ""
-            problems.setdefault(line - 2, []).append(field + problem.message)
+        n = line - first if line is not None else -1
+        if problem.file == f"{kind.table}.csv" and 0 <= n < len(rows):
+            problems.setdefault(n, []).append(row_problem(spec, problem, rows[n], gettext))
         else:
             general.append(str(problem))
     return problems, general
@@ -176,7 +184,8 @@ async def save(request: web.Request) -> web.StreamResponse:
     edit = RowsEdit(kind.table, kind.owner, "" if kind.adds else owner, tuple(filled))
     report = await asyncio.to_thread(check_rows_edit, current, user.scope_id, edit)
     if report.bundle is None:
-        problems, general = _report_problems(kind, rows, report, request)
+        first = first_typed_line(current, user.scope_id, edit)
+        problems, general = _report_problems(kind, rows, report, first, request)
         return await _form(
             request, kind, owner, rows, problems=problems, general=general, status=400
         )

@@ -81,8 +81,7 @@ async def test_a_rule_across_tables_refuses_the_edit_beside_its_row(
     )
     assert status == 400
     assert page.count('<tr class="error">') == 1
-    assert "科目编号" in page
-    assert "chess" in page
+    assert "科目编号：“chess”不存在（subjects.csv 里没有这个编号）。" in page
     assert await load_bundle(arranged) == before
 
 
@@ -163,7 +162,8 @@ async def test_a_classroom_and_a_teacher_are_added_and_a_taken_id_refused(
     assert "t-liu" in {t.id for t in after.network_teachers}
     status, page = await post(client, "/data/edit/classroom/new", room)
     assert status == 400
-    assert "c-east-5" in page
+    assert page.count('<tr class="error">') == 1
+    assert "编号：“c-east-5”已经有了，每一行都必须不同。" in page
     assert len(await audits(arranged, "data.edit.classroom")) == 1
 
 
