@@ -9,6 +9,7 @@ plan's score, so the plan only improves and is valid after every step.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import time
@@ -25,11 +26,19 @@ MAX_UNMET_PER_STEP = 120  # unmet needs freed in one neighbourhood
 MIN_STEP_S = 0.5  # no new step with less time than this left
 
 
-def improve(problem: Problem, drafts: list[Draft], deadline: float) -> list[Draft]:
+def improve(
+    problem: Problem,
+    drafts: list[Draft],
+    deadline: float,
+    *,
+    keep: frozenset[tuple[int, int, int]] = frozenset(),
+) -> list[Draft]:
     """Re-solve neighbourhoods until the deadline (monotonic clock); never worse than given.
 
     Each step's model is hinted with the whole current plan; a step is kept only if the whole
-    plan's score (``plan_score``) does not drop.
+    plan's score (``plan_score``) does not drop. Lessons in ``keep`` (the current timetable's)
+    are rewarded in every neighbourhood they fall in, so a step leaves them where they are
+    unless moving them scores more.
     """
     rng = random.Random(problem.options.seed)
     can_teach = _needs_per_teacher(problem)
@@ -37,6 +46,10 @@ def improve(problem: Problem, drafts: list[Draft], deadline: float) -> list[Draf
     before, steps, improved = score, 0, 0
     while _more_steps(problem, steps, deadline):
         scope = neighbourhood(problem, current, can_teach, rng)
+        if keep:
+            scope = dataclasses.replace(
+                scope, keep=frozenset(k for k in keep if k[1] in scope.teachers)
+            )
         candidate, status = solve_scope(
             problem, scope, current, deadline, problem.options.lns_subsolve_s
         )

@@ -81,6 +81,16 @@ def naive_repair(problem: Problem, previous: Plan) -> Plan:
     return finish(problem, drafts, GREEDY, started=started, bound=False)
 
 
+def current_start(
+    problem: Problem, previous: Plan
+) -> tuple[list[Draft], frozenset[tuple[int, int, int]]]:
+    """A solve's start from the current timetable: its lessons that still fit, with what else
+    fits added (greedy), and those lessons (need, teacher, slot) to reward when kept."""
+    valid, _ = carry_over(problem, previous)
+    start = extend(problem, _drafts(problem, valid, set(range(len(problem.teachers)))))
+    return start, frozenset((n, t, s) for n, t, s, p in valid if p is None)
+
+
 def carry_over(problem: Problem, previous: Plan) -> tuple[list[Kept], set[int]]:
     """The previous lessons still valid, and the teachers whose lessons no longer fit them."""
     teachers, rooms = problem.teacher_index(), problem.classroom_index()

@@ -16,7 +16,7 @@ from coordinator.timetable.lns import improve
 from coordinator.timetable.plan import FEASIBLE, GREEDY, OPTIMAL, Draft, Plan, sessions_of
 from coordinator.timetable.problem import Problem
 from coordinator.timetable.progress import CONSTRUCT, DONE, FINISH, IMPROVE, Progress, SolveControl
-from coordinator.timetable.scope import full_scope
+from coordinator.timetable.scope import Scope, full_scope
 from coordinator.timetable.score import served_by
 from coordinator.timetable.stats import plan_stats
 from coordinator.timetable.validate import validate_plan
@@ -38,26 +38,34 @@ def solve(
     bound: bool = False,
     time_limit_s: float | None = None,
     control: SolveControl | None = None,
+    keep: frozenset[tuple[int, int, int]] = frozenset(),
+    start: list[Draft] | None = None,
 ) -> Plan:
     """The best plan found within the time limit; deterministic for a fixed seed and 1 worker.
 
     With a ``control``, the solve reports its progress after each phase and step, and stops
-    early (returning its best plan) when asked to.
+    early (returning its best plan) when asked to. ``keep`` holds lessons (need, teacher,
+    slot) of the current timetable: each one kept earns ``change_penalty`` in the whole-model
+    objective (the rebalance's term), so they stay unless moving them delivers clearly more;
+    the decomposed search rewards them in each neighbourhood. ``start`` replaces the first
+    construction (the current timetable's lessons that fit, extended: ``current_start``).
     """
     started = time.monotonic()
     limit = problem.options.time_limit_s if time_limit_s is None else time_limit_s
     deadline = started + limit - max(0.2, FINISH_SHARE * limit)  # leave time to finish
     reporter = _Reporter(problem, control, deadline)
     reporter.report(CONSTRUCT, [])
-    drafts = construct(problem, started + CONSTRUCTION_SHARE * limit)
+    constructed_by = started + CONSTRUCTION_SHARE * limit
+    drafts = construct(problem, constructed_by) if start is None else start
     logger.info("construction: %d sessions in %.2f s", len(drafts), time.monotonic() - started)
     reporter.report(IMPROVE, drafts)
+    whole = dataclasses.replace(full_scope(problem), keep=keep)
     if control is not None and problem.options.lns_steps is None:
-        drafts, status = _improve_in_steps(problem, drafts, deadline, reporter)
+        drafts, status = _improve_in_steps(problem, whole, drafts, deadline, reporter)
     elif _whole_model_fits(problem):
-        drafts, status = solve_scope(problem, full_scope(problem), drafts, deadline)
+        drafts, status = solve_scope(problem, whole, drafts, deadline)
     else:
-        drafts = improve(problem, drafts, deadline)
+        drafts = improve(problem, drafts, deadline, keep=keep)
         status = FEASIBLE
     reporter.report(FINISH, drafts)
     plan = finish(problem, drafts, status, started=started, bound=bound)
@@ -66,18 +74,18 @@ def solve(
 
 
 def _improve_in_steps(
-    problem: Problem, drafts: list[Draft], deadline: float, reporter: _Reporter
+    problem: Problem, whole: Scope, drafts: list[Draft], deadline: float, reporter: _Reporter
 ) -> tuple[list[Draft], str]:
     """Improve in steps of at most STEP_S, each from the last one's plan, until stopped."""
     status = GREEDY if _whole_model_fits(problem) else FEASIBLE
     while not reporter.stopped and deadline - time.monotonic() > 0.05 and status != OPTIMAL:
         step_deadline = min(deadline, time.monotonic() + STEP_S)
         if _whole_model_fits(problem):
-            found, found_status = solve_scope(problem, full_scope(problem), drafts, step_deadline)
+            found, found_status = solve_scope(problem, whole, drafts, step_deadline)
             if found_status != GREEDY:
                 drafts, status = found, found_status
         else:
-            drafts = improve(problem, drafts, step_deadline)
+            drafts = improve(problem, drafts, step_deadline, keep=whole.keep)
         reporter.report(IMPROVE, drafts)
     return drafts, status
 

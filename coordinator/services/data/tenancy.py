@@ -1,12 +1,13 @@
 """Several counties on one server: the part of the data a region owns, and a region's upload.
 
-Every row of a bundle belongs to the regions it reaches (a school to its region, a classroom
-to its school's, an alliance to every school it joins, an event to its audience and host) or
-is shared by all (subjects, bell schedules and their periods, terms and calendar days for
-every region). A region admin's export holds the region's own rows and the shared rows they
-use; their upload may add, change or drop only rows wholly inside the region, may add shared
-rows but not change them, may repeat other counties' rows only unchanged, and leaves every
-other county's rows exactly as they were.
+Every row of a bundle belongs to the regions it reaches (a school to its region, a classroom to
+its school's, an alliance to every school it joins, an event to its audience and host, a bell
+schedule and its periods to the regions of the schools that ring it) or is shared by all
+(subjects, bell schedules no school uses, terms and calendar days for every region). A region
+admin's export holds the region's own rows and the shared rows they use; their upload may add,
+change or drop only rows wholly inside the region, may add shared rows but not change them, may
+repeat other counties' rows only unchanged, and leaves every other county's rows exactly as they
+were.
 Pure: plain bundles in, a bundle or a refusal naming the rows out.
 """
 
@@ -20,7 +21,7 @@ from coordinator import domain
 from coordinator.enums import AudienceKind
 from coordinator.errors import CoordinatorError
 
-SHARED_TABLES = ("subjects", "bell_schedules", "bell_periods")
+SHARED_TABLES = ("subjects", "bell_schedules", "bell_periods")  # shared unless a school rings them
 TABLES = (
     "regions",
     "schools",
@@ -58,6 +59,7 @@ class Owners:
     teacher: Mapping[str, str]
     classroom: Mapping[str, str]
     alliance: Mapping[str, frozenset[str]]
+    schedule: Mapping[str, frozenset[str]] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def of(cls, *bundles: domain.Bundle) -> Owners:
@@ -66,8 +68,13 @@ class Owners:
         teacher: dict[str, str] = {}
         classroom: dict[str, str] = {}
         alliance: dict[str, set[str]] = {}
+        rings: dict[str, tuple[str, str]] = {}  # school -> (region, bell schedule)
         for bundle in reversed(bundles):
             school |= {s.id: s.region_id for s in bundle.schools}
+            rings |= {s.id: (s.region_id, s.bell_schedule_id) for s in bundle.schools}
+        schedule: dict[str, set[str]] = {}
+        for region, bells in rings.values():
+            schedule.setdefault(bells, set()).add(region)
         for bundle in reversed(bundles):
             teacher |= {t.id: school.get(t.school_id, "?") for t in bundle.network_teachers}
             classroom |= {c.id: school.get(c.school_id, "?") for c in bundle.classrooms}
@@ -75,7 +82,9 @@ class Owners:
                 alliance[a.id] = {school.get(a.lead_school_id, "?")}
             for m in bundle.alliance_members:
                 alliance.setdefault(m.alliance_id, set()).add(school.get(m.school_id, "?"))
-        return cls(school, teacher, classroom, {k: frozenset(v) for k, v in alliance.items()})
+        alliances = {k: frozenset(v) for k, v in alliance.items()}
+        schedules = {k: frozenset(v) for k, v in schedule.items()}
+        return cls(school, teacher, classroom, alliances, schedules)
 
     def of_row(self, table: str, row: Any) -> frozenset[str]:
         """The regions a row reaches; empty for a row every region shares."""
@@ -108,8 +117,8 @@ _REACH: dict[str, Callable[[Owners, Any], set[str]]] = {
     "alliance_members": lambda o, r: (
         set(o.alliance.get(r.alliance_id, {"?"})) | {o.school.get(r.school_id, "?")}
     ),
-    "bell_schedules": lambda _o, _r: set(),
-    "bell_periods": lambda _o, _r: set(),
+    "bell_schedules": lambda o, r: set(o.schedule.get(r.id, ())),
+    "bell_periods": lambda o, r: set(o.schedule.get(r.bell_schedule_id, ())),
     "subjects": lambda _o, _r: set(),
     "terms": _day,
     "calendar_days": _day,
@@ -149,9 +158,9 @@ def region_part(bundle: domain.Bundle, region_id: str) -> domain.Bundle:
         for table in TABLES
     }
     schedules = {school.bell_schedule_id for school in tables["schools"]}
-    tables["bell_schedules"] = tuple(b for b in tables["bell_schedules"] if b.id in schedules)
+    tables["bell_schedules"] = tuple(b for b in bundle.bell_schedules if b.id in schedules)
     tables["bell_periods"] = tuple(
-        p for p in tables["bell_periods"] if p.bell_schedule_id in schedules
+        p for p in bundle.bell_periods if p.bell_schedule_id in schedules
     )
     return dataclasses.replace(bundle, **tables)
 

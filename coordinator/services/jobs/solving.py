@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from coordinator.domain import Bundle
 from coordinator.errors import CoordinatorError, NotFoundError
 from coordinator.services.data.imports import load_bundle
-from coordinator.services.data.tenancy import region_part
+from coordinator.services.data.parts import solve_part
 from coordinator.services.jobs import records
 from coordinator.services.planning.plans import load_plan
 from coordinator.services.planning.solve import (
@@ -36,9 +36,10 @@ from coordinator.store import Store
 from coordinator.timetable.build import build_problem
 from coordinator.timetable.options import SolverOptions
 from coordinator.timetable.part import merge_part
-from coordinator.timetable.plan import Plan, plan_to_json
+from coordinator.timetable.plan import Draft, Plan, plan_to_json
 from coordinator.timetable.problem import Problem
 from coordinator.timetable.progress import Progress, SolveControl
+from coordinator.timetable.rebalance import current_start
 from coordinator.timetable.reserve import reserve_enrolled
 from coordinator.timetable.solve import solve
 
@@ -46,11 +47,19 @@ log = logging.getLogger(__name__)
 
 KIND = "solve"
 Clock = Callable[[], dt.datetime]
+Start = tuple[list[Draft], frozenset[tuple[int, int, int]]]  # first drafts, lessons to keep
 
 
-def solve_params(*, time_limit_s: float, scope: str, keep_pinned: bool = True) -> dict[str, Any]:
+def solve_params(
+    *, time_limit_s: float, scope: str, keep_pinned: bool = True, keep_current: bool = False
+) -> dict[str, Any]:
     """What a solve job is asked to do (stored with the job)."""
-    return {"time_limit_s": time_limit_s, "scope": scope, "keep_pinned": keep_pinned}
+    return {
+        "time_limit_s": time_limit_s,
+        "scope": scope,
+        "keep_pinned": keep_pinned,
+        "keep_current": keep_current,
+    }
 
 
 async def run_solve_job(
@@ -93,18 +102,22 @@ async def _solve(
         raise CoordinatorError("nothing to solve: import a bundle first")
     limit = float(job.params.get("time_limit_s", settings.solver.time_limit_s))
     options = solver_options(settings.solver, time_limit_s=limit)
-    kind, _, region = str(job.params.get("scope", "")).partition(":")
-    part = region_part(bundle, region) if kind == "region" else bundle
+    scope = str(job.params.get("scope", ""))
+    part = solve_part(bundle, scope)
     if not part.classrooms:
-        raise CoordinatorError(f"nothing to solve: region {region} has no classrooms")
+        kind, _, name = scope.partition(":")
+        raise CoordinatorError(f"nothing to solve: {kind} {name} has no classrooms")
     problem = await asyncio.to_thread(build_problem, part, options)
     today = clock().astimezone(ZoneInfo(settings.default_time_zone)).date()
     problem = reserve_enrolled(problem, await kept_enrolments(store, settings.solver, today))
+    start: Start = ([], frozenset())
+    if job.params.get("keep_current"):  # from the current lessons that still fit, kept if can be
+        start = await asyncio.to_thread(current_start, problem, await _active_plan(store))
     control = SolveControl()
     if job.stop_requested:
         control.stop()
     started = time.monotonic()
-    running = asyncio.ensure_future(asyncio.to_thread(_solved, problem, limit, control))
+    running = asyncio.ensure_future(asyncio.to_thread(_solved, problem, limit, control, start))
     while not running.done():
         await asyncio.wait({running}, timeout=settings.jobs.heartbeat_s)
         progress = progress_json(control.last, limit, time.monotonic() - started)
@@ -120,9 +133,11 @@ async def _solve(
     return result, progress, control.stopped
 
 
-def _solved(problem: Problem, limit: float, control: SolveControl) -> Plan:
+def _solved(problem: Problem, limit: float, control: SolveControl, start: Start) -> Plan:
     """Solve and validate (blocking, CPU-bound: run in a thread)."""
-    plan = solve(problem, time_limit_s=limit, control=control)
+    drafts, keep = start
+    first = drafts if keep else None
+    plan = solve(problem, time_limit_s=limit, control=control, keep=keep, start=first)
     check_before_storing(problem, plan)
     return plan
 

@@ -30,6 +30,15 @@ ACTIONS = {
     "feed.rotate": N_("Calendar address renewed"),
     "feed.revoke": N_("Calendar address revoked"),
     "data.import": N_("Data imported"),
+    "data.busy_blocks": N_("Busy blocks edited"),
+    "data.edit.limits": N_("Lesson limits edited"),
+    "data.edit.pins": N_("Pinned sessions edited"),
+    "data.edit.calendar": N_("Closures, holidays and make-up days edited"),
+    "data.edit.needs": N_("Needs edited"),
+    "data.edit.assistant": N_("Assistant changed"),
+    "data.edit.teacher": N_("Network teacher added"),
+    "data.edit.classroom": N_("Classroom added"),
+    "timetable.solve": N_("Timetable solved and published"),
     "timetable.rebalance": N_("Timetable rebalanced"),
     "lesson.move": N_("Lesson moved"),
     "lesson.cancel": N_("Lesson cancelled"),
@@ -129,7 +138,12 @@ class AuditWords:
             return self._user(row.action, details)
         if row.action == "data.import":
             return str(details.get("bundle", ""))
-        if row.action == "timetable.rebalance":
+        if row.action.startswith("data."):  # an edit in place: what its table gained and lost
+            counts = {k: int(details.get(k, 0)) for k in ("added", "changed", "retired")}
+            return (
+                self.gettext("%(added)d added, %(changed)d changed, %(retired)d removed") % counts
+            )
+        if row.action in ("timetable.rebalance", "timetable.solve"):
             return self._rebalance(details)
         if row.action.startswith("lesson."):
             return self._lesson(details)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 from aiohttp_session import get_session
@@ -60,10 +62,17 @@ async def _page(
         imported=None,
         changes=changes,
         busy_teachers=teachers,
+        edit_schools=_named(directory.schools, scope.schools),
+        edit_classrooms=_named(directory.classrooms, scope.classrooms),
+        edited=request.query.get("edited", ""),
     )
     if "imported" in request.query:
         context["imported"] = request.query["imported"]
     return render("data.html", request, context, status=status)
+
+
+def _named(objects: Mapping[str, Any], ids: frozenset[str]) -> list[Any]:
+    return sorted((o for key, o in objects.items() if key in ids), key=lambda o: o.name)
 
 
 @allow("admin", region_only=True)

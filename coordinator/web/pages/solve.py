@@ -44,6 +44,9 @@ STATES = {
     records.FAILED: N_("failed"),
 }
 BAD_LIMIT = N_("Choose one of the time limits offered.")
+BAD_SCOPE = N_("Choose one of the scopes offered.")
+WHOLE_REGION = N_("the whole region: %(name)s")
+ONE_ALLIANCE = N_("one alliance or group: %(name)s")
 OUTSIDE = N_(
     "This timetable changes lessons outside your scope. Ask an admin whose scope covers every "
     "school involved (the region's admin) to publish it."
@@ -91,6 +94,24 @@ def progress_of(request: web.Request, job: JobRow) -> dict[str, Any]:
     }
 
 
+def scopes(request: web.Request) -> dict[str, str]:
+    """What this admin may solve, in words: their own scope, and (for a region admin) each
+    alliance or group whose schools are all in the region."""
+    viewer, gettext = request[VIEWER], translator(request).gettext
+    directory, user = viewer.directory, viewer.user
+    kind, _, object_id = user.scope.partition(":")
+    if kind != "region":
+        alliance = directory.alliances.get(object_id)
+        return {user.scope: gettext(ONE_ALLIANCE) % {"name": getattr(alliance, "name", object_id)}}
+    region = directory.regions.get(object_id)
+    offered = {user.scope: gettext(WHOLE_REGION) % {"name": getattr(region, "name", object_id)}}
+    for alliance in sorted(directory.alliances.values(), key=lambda a: a.name):
+        schools = directory.alliance_schools.get(alliance.id, set())
+        if schools and schools <= viewer.scope.schools:
+            offered[f"alliance:{alliance.id}"] = gettext(ONE_ALLIANCE) % {"name": alliance.name}
+    return offered
+
+
 async def _page(request: web.Request, *, error: str = "", status: int = 200) -> web.Response:
     viewer = request[VIEWER]
     jobs = await records.jobs_of(request.app[STORE], requested_by=viewer.user.username, kind=KIND)
@@ -99,6 +120,7 @@ async def _page(request: web.Request, *, error: str = "", status: int = 200) -> 
     context.update(
         error=error,
         time_limits=TIME_LIMITS,
+        scopes=scopes(request),
         default_limit=int(request.app[SETTINGS].solver.time_limit_s),
         jobs=[(job, job.created_at.astimezone(zone)) for job in jobs],
         states=STATES,
@@ -124,7 +146,11 @@ async def start(request: web.Request) -> web.StreamResponse:
     if limit not in TIME_LIMITS:
         return await _page(request, error=translator(request).gettext(BAD_LIMIT), status=400)
     user = request[VIEWER].user
-    params = solve_params(time_limit_s=float(limit), scope=user.scope)
+    scope = str(form.get("scope", user.scope))
+    if scope not in scopes(request):
+        return await _page(request, error=translator(request).gettext(BAD_SCOPE), status=400)
+    keep_current = form.get("keep_current") == "1"
+    params = solve_params(time_limit_s=float(limit), scope=scope, keep_current=keep_current)
     now = request.app[PAGES].clock()
     store = request.app[STORE]
     job_id = await records.create_job(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -123,3 +124,28 @@ def test_merge_region_keeps_the_other_countys_rows_repeated_unchanged() -> None:
     current = two_counties()
     upload = dataclasses.replace(region_part(current, "da"), regions=current.regions)
     assert merge_region(current, upload, "da") == current
+
+
+def shorter_first_period(bundle: domain.Bundle, schedule: str) -> domain.Bundle:
+    periods = tuple(
+        dataclasses.replace(p, end=dt.time(p.start.hour, 30))
+        if (p.bell_schedule_id, p.weekday, p.period) == (schedule, 1, 1)
+        else p
+        for p in bundle.bell_periods
+    )
+    return dataclasses.replace(bundle, bell_periods=periods)
+
+
+def test_a_bell_schedule_only_the_regions_schools_ring_is_the_regions_to_change() -> None:
+    current = two_counties()  # 小县's town school rings "urban"; both counties ring "rural"
+    merged = merge_region(
+        current, shorter_first_period(region_part(current, "xiao"), "urban"), "xiao"
+    )
+    assert [p for p in merged.bell_periods if p not in current.bell_periods] == [
+        p
+        for p in shorter_first_period(current, "urban").bell_periods
+        if p not in current.bell_periods
+    ]
+    with pytest.raises(OutsideRegion) as refused:
+        merge_region(current, shorter_first_period(region_part(current, "xiao"), "rural"), "xiao")
+    assert refused.value.names == ("bell_periods:rural/1/1",)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -12,10 +13,14 @@ from coordinator.services.data.imports import import_bundle
 from coordinator.services.jobs import records
 from coordinator.services.jobs.runners import InProcessRunner
 from coordinator.services.jobs.solving import KIND, solve_params
+from coordinator.services.planning.plans import save_plan
 from coordinator.settings import JobSettings, Settings, SolverSettings
 from coordinator.store import Store
+from coordinator.timetable import build_problem, solve
 from coordinator.timetable.plan_json import plan_from_json
 from tests.factories import small_bundle
+from tests.timetable.factories import TEST_OPTIONS, busy, make_bundle, need, room, teacher
+from tests.timetable.test_keep_current import PERIODS, lessons
 
 NOW = dt.datetime(2026, 12, 7, 1, 0, tzinfo=dt.UTC)
 SETTINGS = Settings(
@@ -121,3 +126,36 @@ async def test_a_solve_job_for_a_region_without_classrooms_fails_saying_which(
         await runner.close()
     assert row.state == records.FAILED
     assert row.error == "nothing to solve: region nowhere has no classrooms"
+
+
+async def test_a_solve_job_keeping_the_current_timetable_keeps_its_lessons(store: Store) -> None:
+    rooms = [room(f"c-{n}") for n in range(3)]
+    bundle = make_bundle(
+        teachers=[teacher("t-1")],
+        classrooms=rooms,
+        needs=[need(r.id, "music", 2) for r in rooms],
+        periods=PERIODS,
+    )
+    mornings = tuple(busy("t-1", day, "08:00", "11:00") for day in (1, 2, 3, 4))
+    current = solve(build_problem(dataclasses.replace(bundle, busy_blocks=mornings), TEST_OPTIONS))
+    await import_bundle(store, bundle, source="test", now=NOW)  # her mornings are free again
+    async with store.write() as session:
+        await save_plan(session, current, kind="solve", now=NOW, seed=0, time_limit_s=0)
+    runner = InProcessRunner(store, SETTINGS, clock)
+    runner.start()
+    plans = []
+    try:
+        for keep_current in (True, False):
+            params = solve_params(
+                time_limit_s=5.0, scope="region:county", keep_current=keep_current
+            )
+            job_id = await records.create_job(
+                store, kind=KIND, params=params, requested_by="a", now=NOW
+            )
+            await runner.submit(job_id)
+            plans.append(plan_from_json((await ended(store, job_id)).result["plan"]))
+    finally:
+        await runner.close()
+    kept, free = plans
+    assert lessons(current) <= lessons(kept)
+    assert not lessons(current) <= lessons(free)  # without it, the solver moves some

@@ -128,3 +128,36 @@ async def test_another_admins_job_is_not_found_and_a_bad_limit_is_refused(
     response = await client.post("/solve", data={"_csrf": token, "time_limit": "7"})
     assert response.status == 400
     assert "请从给出的时间上限中选择一个" in await response.text()
+
+
+async def test_the_scopes_offered_are_the_admins_own_and_a_forged_one_is_refused(
+    client: Client, arranged: Store
+) -> None:
+    assert await sign_in(client, "admin") == 303
+    page = await (await client.get("/solve")).text()
+    assert re.findall(r'<option value="((?:region|alliance):[^"]+)"', page) == [
+        "region:xiao",
+        "alliance:pair-1",
+    ]
+    assert "一个联盟或教育集团：城关一小结对" in page
+    token = await csrf_of(client, "/solve")
+    forged = await client.post(
+        "/solve", data={"_csrf": token, "time_limit": "10", "scope": "region:da"}
+    )
+    assert forged.status == 400
+    assert "请选择页面上提供的排课范围之一" in await forged.text()
+    chosen = await client.post(
+        "/solve",
+        data={"_csrf": token, "time_limit": "10", "scope": "alliance:pair-1"},
+        allow_redirects=False,
+    )
+    found = JOB.search(chosen.headers["Location"])
+    assert found is not None
+    assert (await finished(client, int(found.group(1))))["state"] == "done"
+    async with arranged.read() as session:
+        jobs = (await session.exec(select(models.JobRow))).all()
+    assert [job.params["scope"] for job in jobs] == ["alliance:pair-1"]
+    await client.post("/signout", data={"_csrf": token})
+    assert await sign_in(client, "pair-admin") == 303
+    page = await (await client.get("/solve")).text()
+    assert re.findall(r'<option value="((?:region|alliance):[^"]+)"', page) == ["alliance:pair-1"]
