@@ -168,8 +168,11 @@ class Walk:
             await self.page.goto(str(self.server.make_url("/rebalance")))
             form = self.page.locator("section#teacher form")
             await form.locator("select[name=teacher]").select_option("t-wang")
-            await form.locator("input[name=first]").fill("2026-11-24")
-            await form.locator("input[name=last]").fill("2026-11-30")
+            await form.locator("input.week-shortcut").nth(1).click()  # next week
+            first = await form.locator("input[name=first]").input_value()
+            last = await form.locator("input[name=last]").input_value()
+            if (first, last) != ("2026-11-30", "2026-12-06"):
+                self.problems.append(f"next week's shortcut filled {first} to {last}")
             async with self.page.expect_navigation() as answer:
                 await form.locator("button").click()
         elif path == "upload":
