@@ -15,7 +15,7 @@ from coordinator.errors import CoordinatorError, NotFoundError
 from coordinator.services.accounts.users import User
 from coordinator.services.feeds.tokens import FeedOwner
 from coordinator.web.csrf import CsrfError, csrf_token
-from coordinator.web.i18n import LANGUAGE, long_date, short_date, translator
+from coordinator.web.i18n import LANGUAGE, long_date, short_date, translator, zone_name
 from coordinator.web.keys import SETTINGS
 from coordinator.web.pages.access import ALL_ROLES, DIRECTORY
 from coordinator.web.problem_text import problem_text
@@ -117,6 +117,7 @@ async def page_context(request: web.Request) -> dict[str, Any]:
         "path_qs": back_to(request),
         "long_date": lambda day: long_date(day, lang),
         "short_date": lambda day: short_date(day, lang),
+        "zone_name": lambda zone: zone_name(zone, lang),
         "hhmm": hhmm,
     }
 
