@@ -142,7 +142,7 @@ def reminder(
         subject = f"【双师课堂】{soon}：{facts.subject}"
     else:
         soon = f"starts in {minutes} min" if minutes >= 1 else f"starts now ({start:%H:%M})"
-        subject = f"[Live lesson] {facts.subject} {soon}"
+        subject = f"[Dual-teacher Classroom] {facts.subject} {soon}"
     text = _lines(facts, time_zone, room, link, language, page)
     short = f"{moment(facts.start, time_zone, language, dated=True)} {room}".strip()
     data = _data("reminder", facts, link, room=room, page=page, sms_text=short)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
-from babel.dates import format_date
+from babel.dates import format_date, get_timezone, get_timezone_name
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -83,6 +83,14 @@ def gettext_of(request: web.Request, message: str) -> str:
 def long_date(day: dt.date, lang: str) -> str:
     """E.g. 2026年11月23日星期一 / Monday, 23 November 2026."""
     return format_date(day, format="full", locale=BABEL_LOCALES[lang])
+
+
+def zone_name(zone: str, lang: str) -> str:
+    """A time zone as people say it (Asia/Shanghai: 中国时间 / China Time), from CLDR."""
+    try:
+        return str(get_timezone_name(get_timezone(zone), "long", locale=BABEL_LOCALES[lang]))
+    except LookupError:
+        return zone
 
 
 def short_date(day: dt.date, lang: str) -> str:

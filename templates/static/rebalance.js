@@ -12,3 +12,16 @@
     });
   });
 })();
+// "This week" / "next week": fill the dates of the form's span and choose "only these dates".
+(function () {
+  "use strict";
+  var buttons = document.querySelectorAll("input.week-shortcut");
+  Array.prototype.forEach.call(buttons, function (button) {
+    button.addEventListener("click", function () {
+      var span = button.closest("fieldset");
+      span.querySelector("input[name=first]").value = button.dataset.first;
+      span.querySelector("input[name=last]").value = button.dataset.last;
+      span.querySelector("input[name=span][value=dates]").checked = true;
+    });
+  });
+})();

@@ -50,7 +50,7 @@ def test_reminder_in_english_names_the_time_zone() -> None:
         minutes=30,
         language="en",
     )
-    assert message.subject == "[Live lesson] 音乐 starts in 30 min"
+    assert message.subject == "[Dual-teacher Classroom] 音乐 starts in 30 min"
     assert message.text.splitlines()[0] == "Time: Mon 23 Nov 2026 08:00–08:40 (Asia/Shanghai)"
     assert message.text.splitlines()[-1] == "Link: (none yet)"
 

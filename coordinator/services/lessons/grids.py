@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
@@ -40,6 +40,8 @@ class Cell:
     conflicts: tuple[str, ...]
     teacher_id: str = ""
     classroom_ids: tuple[str, ...] = ()  # in the order of `classrooms`
+    # On a teacher's grid: the periods of the teacher's own school the lesson falls in.
+    own_periods: tuple[Period, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,7 @@ class WeekGrid:
     cells: dict[tuple[int, int], list[Cell]] = field(default_factory=lambda: defaultdict(list))
     off_bell: list[Cell] = field(default_factory=list)
     unmet: list[UnmetView] = field(default_factory=list)
+    own_school: str = ""  # a teacher's grid in the classrooms' bells: the teacher's school
 
     def at(self, period: int, day: int) -> list[Cell]:
         return self.cells.get((period, day), [])
@@ -121,6 +124,30 @@ def _rows(by_weekday: dict[int, list[domain.BellPeriod]]) -> list[Period]:
         for period in by_weekday[weekday]:
             first.setdefault(period.period, period)
     return [Period(n, p.start, p.end) for n, p in sorted(first.items())]
+
+
+def _overlapping(periods: list[domain.BellPeriod], cell: Cell) -> tuple[Period, ...]:
+    start, end = cell.start.time(), cell.end.time()
+    return tuple(
+        Period(p.period, p.start, p.end) for p in periods if p.start < end and start < p.end
+    )
+
+
+def teaching_school(
+    directory: Directory, teacher_id: str, lessons: list[tuple[models.LessonRow, list[str]]]
+) -> domain.School:
+    """Where a teacher's lessons are taught: the school most of the week's receiving
+    classrooms belong to (its bells say which period a lesson is); else their own."""
+    schools = Counter(
+        directory.classrooms[room].school_id
+        for lesson, rooms in lessons
+        if lesson.teacher_id == teacher_id
+        for room in rooms
+        if room in directory.classrooms
+    )
+    if not schools:
+        return directory.schools[directory.teachers[teacher_id].school_id]
+    return directory.schools[schools.most_common(1)[0][0]]
 
 
 def _period_of(periods: list[domain.BellPeriod], start: dt.time) -> int | None:
@@ -210,15 +237,19 @@ async def week_grid(
 ) -> WeekGrid:
     """The week of `week`'s Monday for one object, in its school's bell times and zone."""
     _check(directory, scope, kind, object_id)
-    school = grid_school(directory, kind, object_id)
-    zone, monday = ZoneInfo(school.time_zone), monday_of(week)
-    by_weekday = bell_periods(directory.bundle, school.bell_schedule_id)
+    school = own = grid_school(directory, kind, object_id)
+    monday = monday_of(week)
     teachers, rooms = _wants(directory, kind, object_id)
     async with store.read() as session:
         lessons = await dated_lessons(
             session, monday - dt.timedelta(days=1), monday + dt.timedelta(days=7)
         )
         unmet = await _unmet(session, directory, rooms, language)
+    if kind == "teacher":  # in the bells of the classrooms taught, the teacher's own beside
+        school = teaching_school(directory, object_id, lessons)
+    zone = ZoneInfo(school.time_zone)
+    by_weekday = bell_periods(directory.bundle, school.bell_schedule_id)
+    own_bells = bell_periods(directory.bundle, own.bell_schedule_id) if own != school else {}
     days = [monday + dt.timedelta(days=n) for n in range(7)]
     grid = WeekGrid(
         kind,
@@ -229,6 +260,7 @@ async def week_grid(
         days,
         _rows(by_weekday),
         unmet=unmet,
+        own_school=own.name if own != school else "",
     )
     for lesson, lesson_rooms in lessons:
         if lesson.teacher_id not in teachers and not rooms.intersection(lesson_rooms):
@@ -237,6 +269,9 @@ async def week_grid(
         local = cell.start.date()
         if not monday <= local < monday + dt.timedelta(days=7):
             continue
+        if own_bells:
+            overlapping = _overlapping(own_bells.get(local.isoweekday(), []), cell)
+            cell = replace(cell, own_periods=overlapping)
         number = _period_of(by_weekday.get(local.isoweekday(), []), cell.start.time())
         if number is None:
             grid.off_bell.append(cell)

@@ -21,7 +21,7 @@ from coordinator.services.notifications.reminders import assistant_person, teach
 from coordinator.settings.notifications import NotificationSettings
 from coordinator.store import Store
 
-TEST_SUBJECT = {"zh": "【双师课堂】测试消息", "en": "[Live lesson] Test message"}
+TEST_SUBJECT = {"zh": "【双师课堂】测试消息", "en": "[Dual-teacher Classroom] Test message"}
 TEST_TEXT = {
     "zh": "{name}，这是一条测试消息：以后课程提醒和变更会发到这里（{channel}）。",
     "en": "{name}, this is a test: lesson reminders and changes will reach you here ({channel}).",

@@ -16,6 +16,7 @@ from coordinator import models
 from coordinator.services.accounts.users import Scope
 from coordinator.services.data.directory import Directory
 from coordinator.services.lessons.grids import dated_lessons, monday_of
+from coordinator.services.reporting.today_marks import SentAlert, alerts_sent, regular_teachers
 from coordinator.services.streaming.callbacks import live_lessons
 from coordinator.services.streaming.links import links_of, teacher_url
 from coordinator.services.streaming.meetings import platform_meetings
@@ -28,6 +29,7 @@ GRACE = dt.timedelta(minutes=5)  # after the start, a missing teacher or classro
 class LiveState(StrEnum):
     FAILED = "failed"
     LATE = "late"
+    MISSED = "missed"  # ended with a classroom that never checked in
     LIVE = "live"
     UPCOMING = "upcoming"
     ENDED = "ended"
@@ -35,7 +37,7 @@ class LiveState(StrEnum):
 
 
 ORDER = {state: rank for rank, state in enumerate(LiveState)}
-PROBLEMS = (LiveState.FAILED, LiveState.LATE)
+PROBLEMS = (LiveState.FAILED, LiveState.LATE, LiveState.MISSED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,14 @@ class BoardLesson:
     # meeting link it does not, and the classrooms' check-ins are the only evidence.
     live_known: bool = True
     teacher_id: str = ""
+    substitute: bool = False  # taught by someone else than the weekly lesson's usual teacher
+    moved: bool = False  # the date or time was changed by hand
+    alerts: tuple[SentAlert, ...] = ()
+
+    @property
+    def teacher_missing(self) -> bool:
+        """Late because the teacher is not streaming (where the provider would say so)."""
+        return self.state is LiveState.LATE and self.live_known and not self.teacher_live
 
     @property
     def checked_in(self) -> int:
@@ -86,6 +96,8 @@ class Evidence:
     reports: dict[str, list[models.ProblemReportRow]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    regular: dict[str, str] = field(default_factory=dict)  # session key -> usual teacher
+    alerts: dict[str, tuple[SentAlert, ...]] = field(default_factory=dict)
 
 
 async def _evidence(session: AsyncSession, keys: list[str]) -> Evidence:
@@ -101,6 +113,7 @@ async def _evidence(session: AsyncSession, keys: list[str]) -> Evidence:
     )
     for report in (await session.exec(reports)).all():
         found.reports[report.lesson_key].append(report)
+    found.alerts = await alerts_sent(session, keys)
     return found
 
 
@@ -146,7 +159,9 @@ def _state(
         return LiveState.LIVE
     if not live_known and lesson.start <= now < lesson.end and any(r.checked_in for r in rooms):
         return LiveState.LIVE  # a classroom checked in: the stream is up
-    return LiveState.UPCOMING if now < lesson.start + GRACE else LiveState.ENDED
+    if now < lesson.start + GRACE:
+        return LiveState.UPCOMING
+    return LiveState.ENDED if all(room.checked_in for room in rooms) else LiveState.MISSED
 
 
 def _board_lesson(
@@ -177,6 +192,9 @@ def _board_lesson(
         problems=tuple(f"{r.problem}: {r.note}".rstrip(": ") for r in reports),
         live_known=live_known,
         teacher_id=lesson.teacher_id,
+        substitute=found.regular.get(lesson.session_key, lesson.teacher_id) != lesson.teacher_id,
+        moved=lesson.status == "moved",
+        alerts=found.alerts.get(lesson.key, ()),
     )
 
 
@@ -202,6 +220,7 @@ async def today_board(
             (row, rooms) for row, rooms in lessons if scope.sees_lesson(row.teacher_id, rooms)
         ]
         found = await _evidence(session, [row.key for row, _ in visible])
+        found.regular = await regular_teachers(session, {row.session_key for row, _ in visible})
 
     def live_known(teacher_id: str) -> bool:
         if streams is None:

@@ -53,7 +53,7 @@ async def manifest(request: web.Request) -> web.Response:
     """The web app manifest: 我的课堂 on the home screen, opening the assistant's page."""
     name = gettext_of(request, "My classes")
     body = {
-        "name": f"{name} · {gettext_of(request, 'Live classes')}",
+        "name": f"{name} · {gettext_of(request, 'Dual-teacher Classroom')}",
         "short_name": name,
         "start_url": SCOPE,
         "scope": SCOPE,

@@ -15,9 +15,10 @@ from coordinator.errors import CoordinatorError, NotFoundError
 from coordinator.services.accounts.users import User
 from coordinator.services.feeds.tokens import FeedOwner
 from coordinator.web.csrf import CsrfError, csrf_token
-from coordinator.web.i18n import LANGUAGE, long_date, short_date, translator
+from coordinator.web.i18n import LANGUAGE, long_date, short_date, translator, zone_name
 from coordinator.web.keys import SETTINGS
 from coordinator.web.pages.access import ALL_ROLES, DIRECTORY
+from coordinator.web.problem_text import problem_text
 from coordinator.web.session import current_user
 
 PAGE_EXEMPT = ("/api/", "/feeds/", "/healthz", "/readyz", "/static/")
@@ -91,22 +92,33 @@ async def person_name(request: web.Request, user: User) -> str:
         return user.username
 
 
+def back_to(request: web.Request) -> str:
+    """Where the language switch returns: this page, or after a form's POST (an upload's
+    result, a preview) the page the form lives on, since the POST's address answers no GET."""
+    if request.method in ("GET", "HEAD"):
+        return request.path_qs
+    return request.path.rsplit("/", 1)[0] or request.path
+
+
 async def page_context(request: web.Request) -> dict[str, Any]:
     """Given to every template: the translation, the user, the CSRF token, the navigation."""
     lang = request.get(LANGUAGE, "zh")
+    gettext = translator(request).gettext
     user = await current_user(request)
     nav = nav_for(user.role, user.scope_kind, user.scope_id) if user else []
     return {
-        "_": translator(request).gettext,
+        "_": gettext,
+        "problem_text": lambda problem: problem_text(problem, gettext),
         "lang": lang,
         "user": user,
         "user_name": await person_name(request, user) if user else "",
         "csrf_token": await csrf_token(request),
         "nav": nav,
         "path": request.path,
-        "path_qs": request.path_qs,
+        "path_qs": back_to(request),
         "long_date": lambda day: long_date(day, lang),
         "short_date": lambda day: short_date(day, lang),
+        "zone_name": lambda zone: zone_name(zone, lang),
         "hhmm": hhmm,
     }
 

@@ -17,12 +17,13 @@ from coordinator.services.accounts.users import record
 from coordinator.services.data.busy_edit import TypedBlock, check_busy_edit
 from coordinator.services.data.imports import import_into, load_bundle
 from coordinator.services.data.one_table import table_changes
-from coordinator.web.i18n import LANGUAGE
+from coordinator.web.i18n import LANGUAGE, translator
 from coordinator.web.keys import STORE
 from coordinator.web.pages.access import VIEWER, allow
 from coordinator.web.pages.base import page_context, render
 from coordinator.web.pages.config import PAGES
 from coordinator.web.pages.rebalance_names import weekday_names
+from coordinator.web.problem_text import problem_text
 
 BLANK_ROWS = 3  # empty rows offered for new blocks
 MAX_ROWS = 60
@@ -45,15 +46,16 @@ async def _form(
 ) -> web.Response:
     problems: dict[int, list[str]] = {}
     general: list[str] = []
+    gettext = translator(request).gettext
     for problem in report.errors if report is not None else ():
-        line = problem.line
+        line, message = problem.line, problem_text(problem, gettext)
         if problem.file == "busy_blocks.csv" and line is not None and 2 <= line <= len(rows) + 1:
             problems.setdefault(line - 2, []).append(
-                f"{problem.column}: {problem.message}" if problem.column else problem.message
+                f"{problem.column}: {message}" if problem.column else message
             )
         else:
             where = f"{problem.file}:{line}" if line is not None else problem.file
-            general.append(f"{where} {problem.message}")
+            general.append(f"{where} {message}")
     context = await page_context(request)
     context.update(
         teacher=request[VIEWER].directory.teachers[teacher_id],

@@ -14,6 +14,7 @@ shown with those lessons counted but not named, and cannot be applied from that 
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from typing import Any
 
@@ -112,10 +113,21 @@ async def _form_page(
         reasons=REASONS,
         weekdays=weekday_names(lang),
         today=school_date(request, now),
+        shortcuts=week_shortcuts(school_date(request, now)),
         applied=await _applied(request),
         discarded="discarded" in request.query,
     )
     return render("rebalance.html", request, context, status=status)
+
+
+def week_shortcuts(today: dt.date) -> dict[str, tuple[str, str]]:
+    """The dates "this week" (today to Sunday: the past cannot change) and "next week" fill."""
+    sunday = today + dt.timedelta(days=6 - today.weekday())
+    following = sunday + dt.timedelta(days=7)
+    return {
+        N_("This week"): (today.isoformat(), sunday.isoformat()),
+        N_("Next week"): ((sunday + dt.timedelta(days=1)).isoformat(), following.isoformat()),
+    }
 
 
 async def _applied(request: web.Request) -> dict[str, Any] | None:

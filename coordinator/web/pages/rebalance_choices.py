@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from coordinator.domain import Classroom
 from coordinator.timetable.plan import Plan
+from coordinator.web.collation import pinyin_key
 from coordinator.web.pages.access import Viewer
 from coordinator.web.pages.rebalance_form import new_classrooms
 
@@ -22,8 +23,9 @@ class Choices:
     new_rooms: list[Choice]  # imported, not in the timetable yet
 
 
-def _label(choice: Choice) -> str:
-    return choice[1]
+def _label(choice: Choice) -> tuple[str, str]:
+    """By pinyin: people and places in the order a Chinese reader looks for them."""
+    return pinyin_key(choice[1])
 
 
 def _rooms(viewer: Viewer, rooms: Iterable[Classroom]) -> list[Choice]:

@@ -19,6 +19,7 @@ from coordinator.services.rebalancing.proposals import (
     change_json,
 )
 from coordinator.timetable.diff import LessonChange
+from coordinator.web.collation import pinyin_key
 from coordinator.web.pages.access import Viewer
 from coordinator.web.pages.base import N_
 from coordinator.web.pages.rebalance_names import (
@@ -30,6 +31,7 @@ from coordinator.web.pages.rebalance_names import (
 )
 
 DATED_SHOWN_DAYS = 14  # a change from now on lists the dated lessons of the next two weeks
+DATED_COUNTED = {"classrooms": "reassigned", "restored": "added"}  # counted together
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,7 @@ class WeeklyRow:
     subject: str
     before: SlotView | None
     after: SlotView | None
+    kinds: tuple[str, ...] = ()  # every way it changes: a new teacher at a new time is both
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,7 @@ class DatedRow:
     before: str  # the teacher before (empty for a new lesson)
     after: str  # the teacher after (empty when cancelled)
     started: bool
+    kinds: tuple[str, ...] = ()  # every way it changes: a new teacher at a new time is both
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +96,28 @@ class PreviewView:
     ending: list[TemporaryChange]  # temporary changes a change from now on ends
 
 
+def weekly_kinds(kind: str, change: LessonChange) -> tuple[str, ...]:
+    """A weekly lesson re-assigned to a teacher who gives it on another day or time is both."""
+    old, new = change.before, change.after
+    if kind != "reassigned" or old is None or new is None:
+        return (kind,)
+    if (old.weekday, old.start) != (new.weekday, new.start):
+        return ("reassigned", "moved")
+    return (kind,)
+
+
+def dated_kinds(change: DatedChange) -> tuple[str, ...]:
+    """A dated lesson that moves and also gets a new teacher (or classrooms) is both."""
+    old, new = change.before, change.after
+    if change.kind != "moved" or old is None or new is None:
+        return (change.kind,)
+    if old.teacher_id != new.teacher_id:
+        return ("moved", "reassigned")
+    if set(old.classroom_ids) != set(new.classroom_ids):
+        return ("moved", "classrooms")
+    return ("moved",)
+
+
 def _weekly(preview: RebalancePreview, namer: Namer) -> tuple[list[WeeklyRow], int]:
     diff = preview.result.diff
     rows, outside = [], 0
@@ -114,6 +140,7 @@ def _weekly(preview: RebalancePreview, namer: Namer) -> tuple[list[WeeklyRow], i
                     namer.subject(change.subject_id),
                     namer.slot(change.before, change.classroom_id),
                     namer.slot(change.after, change.classroom_id),
+                    weekly_kinds(kind, change),
                 )
             )
     return rows, outside
@@ -151,6 +178,7 @@ def _dated(
                 before=namer.teacher(old.teacher_id) if old else "",
                 after=namer.teacher(new.teacher_id) if new else "",
                 started=old is not None and old.start <= now,
+                kinds=dated_kinds(change),
             )
         )
     return rows, outside
@@ -214,20 +242,19 @@ def preview_view(
     teachers, classrooms = touched(preview)
     dated_counts = dict.fromkeys(("reassigned", "moved", "cancelled", "added"), 0)
     for change in preview.dated:
-        kind = {"classrooms": "reassigned", "restored": "added"}.get(change.kind, change.kind)
-        dated_counts[kind] += 1
+        for kind in {DATED_COUNTED.get(k, k) for k in dated_kinds(change)}:
+            dated_counts[kind] += 1
+    counts = dict.fromkeys(("moved", "reassigned", "cancelled", "added"), 0)
+    for kind in counts.copy():
+        for change in getattr(diff, kind):
+            for counted in weekly_kinds(kind, change):
+                counts[counted] += 1
     return PreviewView(
         title=describe_change(preview.change, namer),
         span=describe_span(preview.dates, gettext),
         base_version_id=preview.base_version_id,
         seconds=preview.result.wall_seconds,
-        counts={
-            "kept": len(diff.kept),
-            "moved": len(diff.moved),
-            "reassigned": len(diff.reassigned),
-            "cancelled": len(diff.cancelled),
-            "added": len(diff.added),
-        },
+        counts={"kept": len(diff.kept), **counts},
         weekly=weekly,
         unaffected_changed=preview.result.unaffected_changed,
         dated=dated,
@@ -238,11 +265,11 @@ def preview_view(
         unmet=_unmet(preview, namer),
         teachers=sorted(
             (Named(t, namer.teacher(t)) for t in teachers if t in viewer.scope.teachers),
-            key=lambda n: n.name,
+            key=lambda n: pinyin_key(n.name),
         ),
         classrooms=sorted(
             (Named(c, namer.classroom(c)) for c in classrooms if c in viewer.scope.classrooms),
-            key=lambda n: n.name,
+            key=lambda n: pinyin_key(n.name),
         ),
         outside=max(weekly_outside, dated_outside),
         ending=list(preview.in_force) if preview.dates is None else [],

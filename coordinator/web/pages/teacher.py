@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 
 from aiohttp import web
@@ -10,13 +11,15 @@ from aiohttp import web
 from coordinator.services.accounts.secret import secret_key
 from coordinator.services.feeds.subscriptions import list_feeds
 from coordinator.services.feeds.tokens import FeedOwner
+from coordinator.services.lessons.grids import monday_of
 from coordinator.services.reporting.today import teacher_week
 from coordinator.services.streaming.teacher_links import go_live_links
 from coordinator.web.i18n import LANGUAGE
 from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages.access import VIEWER, allow, require_object
-from coordinator.web.pages.base import page_context, render
+from coordinator.web.pages.base import page_context, render, school_date
 from coordinator.web.pages.calendars import base_url, with_qr
+from coordinator.web.pages.config import PAGES
 from coordinator.web.pages.timetables import week_of
 from coordinator.web.pages.today import room_within
 
@@ -53,6 +56,9 @@ async def teacher_page(request: web.Request) -> web.Response:
         teacher=viewer.directory.teachers[teacher_id],
         lessons=lessons,
         week=week,
+        this_week=monday_of(school_date(request, request.app[PAGES].clock())),
+        previous=week - dt.timedelta(days=7),
+        next=week + dt.timedelta(days=7),
         feeds=[with_qr(link) for link in feeds if link.owner == owner],
     )
     return render("teacher.html", request, context)

@@ -80,6 +80,18 @@ def lesson_json(lesson: BoardLesson) -> dict[str, Any]:
         "checked_in": lesson.checked_in,
         "classrooms": len(lesson.rooms),
         "problem": lesson.is_problem,
+        "teacher_missing": lesson.teacher_missing,
+        "substitute": lesson.substitute,
+        "moved": lesson.moved,
+        "alerts": [
+            {
+                "problem": alert.problem,
+                "recipient": alert.recipient,
+                "at": alert.at.isoformat(),
+                "status": alert.status,
+            }
+            for alert in lesson.alerts
+        ],
         "rooms": [
             {
                 "id": room.classroom_id,

@@ -140,5 +140,5 @@ async def test_each_person_reads_their_own_language(store: Store) -> None:
     async with store.read() as session:
         rows = (await session.exec(select(models.NotificationRow))).all()
     subjects = {row.recipient: row.subject for row in rows}
-    assert subjects["assistant:a-zhao"] == "[Live lesson] Music starts in 30 min"
+    assert subjects["assistant:a-zhao"] == "[Dual-teacher Classroom] Music starts in 30 min"
     assert subjects["assistant:a-li"] == "【双师课堂】30分钟后上课：音乐"

@@ -44,6 +44,7 @@ MINUTE = dt.timedelta(minutes=1)
         (6, True, (True, False), True, LiveState.LATE),  # a classroom missing
         (6, True, (True, True), True, LiveState.LIVE),
         (45, False, (True,), True, LiveState.ENDED),
+        (45, False, (True, False), True, LiveState.MISSED),  # ended, a classroom never in
         # A meeting link: nobody reports the teacher live; check-ins are the evidence.
         (6, False, (True, True), False, LiveState.LIVE),
         (6, False, (True, False), False, LiveState.LATE),

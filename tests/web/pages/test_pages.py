@@ -75,8 +75,8 @@ async def test_today_shows_every_state_problems_first(client: Client, arranged: 
     assert board["date"] == "2026-11-23"
     assert states == [
         ("wang-music-west@2026-11-23", "failed", 1, 1),
+        ("chen-art-mon@2026-11-23", "missed", 0, 1),  # ended with no check-in: a problem
         ("wang-music-mon@2026-11-23", "live", 1, 1),
-        ("chen-art-mon@2026-11-23", "ended", 0, 1),
     ]
     assert "主讲在线" in page
     assert "28 名学生" in page
