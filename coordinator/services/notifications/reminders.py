@@ -28,7 +28,8 @@ from coordinator.services.lessons.classrooms import classrooms_by_lesson
 from coordinator.services.notifications.announced import announced_before
 from coordinator.services.notifications.merging import merge_by_person
 from coordinator.services.notifications.outbox import Person, enqueue, outgoing, person_routes
-from coordinator.services.streaming.links import classroom_url, links_of, teacher_url
+from coordinator.services.streaming.links import links_of
+from coordinator.services.streaming.page_links import JOIN_ONLY, PageLinks
 from coordinator.settings.notifications import NotificationSettings
 from coordinator.store import Store
 from coordinator.streams import LessonLinks, StreamsSettings
@@ -42,10 +43,12 @@ Compose = Callable[[LessonFacts, str, str, str, Language], Message]
 
 @dataclass(frozen=True, slots=True)
 class Notifier:
-    """The settings notification services read."""
+    """The settings notification services read, and what messages link to: the signed
+    go-live and watch pages (the worker passes them); without, meeting join links only."""
 
     settings: NotificationSettings
     streams: StreamsSettings
+    pages: PageLinks = JOIN_ONLY
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,17 +199,19 @@ def messages_for(
     compose: Compose,
     now: dt.datetime,
 ) -> list[models.NotificationRow]:
-    """The teacher's message with the teacher's link, each assistant's with their room's."""
+    """The teacher's message with the go-live page, each assistant's with their room's watch
+    page (or the meeting's join link): never the push key, never a bare stream."""
     lesson, settings = context.lesson, notifier.settings
     links = safe_links(notifier.streams, context, directory)
     facts = {language: facts_of(directory, context, language) for language in ("zh", "en")}
     teacher = teacher_person(directory, lesson.teacher_id)
     wanted: list[tuple[Person | None, str, str, str]] = [
-        (teacher, lesson.time_zone, "", teacher_url(links))
+        (teacher, lesson.time_zone, "", notifier.pages.teacher(links))
     ]
     for room in context.rooms:
         zone = time_zone_of_classroom(directory, room, lesson.time_zone)
-        wanted.append((assistant_person(directory, room), zone, room, classroom_url(links, room)))
+        link = notifier.pages.classroom(links, room)
+        wanted.append((assistant_person(directory, room), zone, room, link))
     rows: list[models.NotificationRow] = []
     for person, zone, room_id, link in wanted:
         if person is None:
