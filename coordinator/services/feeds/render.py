@@ -41,8 +41,8 @@ from coordinator.services.feeds.items import CLASSROOM_VIEW, owner_lesson_item
 from coordinator.services.feeds.tokens import FeedOwner, resolve_token, token_hash
 from coordinator.services.lessons.classrooms import classrooms_by_lesson
 from coordinator.services.streaming.links import links_of
-from coordinator.services.streaming.page_links import classroom_join_link, teacher_join_link
 from coordinator.services.streaming.meetings import platform_meetings
+from coordinator.services.streaming.page_links import classroom_join_link, teacher_join_link
 from coordinator.services.streaming.providers import ProviderEpoch, provider_epochs
 from coordinator.store import Store
 from coordinator.streams import LessonLinks, StreamsSettings

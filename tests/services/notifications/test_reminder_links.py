@@ -62,7 +62,8 @@ async def test_reminders_link_to_the_signed_go_live_and_watch_pages(store: Store
     assert_no_raw_stream(rows)
     teacher = [row for row in rows if row.recipient == "teacher:t-wang"]
     rooms = [row for row in rows if row.recipient.startswith("assistant:")]
-    assert teacher and rooms
+    assert teacher
+    assert rooms
     go_live = WatchSigner(SECRET.hex(), purpose="go-live")
     for row in teacher:
         url = urlsplit(link_of(row))
