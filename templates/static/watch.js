@@ -6,7 +6,7 @@
   if (!root) return;
   var T = JSON.parse(document.getElementById('watch-strings').textContent);
   var video = document.getElementById('video'), stateLine = document.getElementById('state');
-  var source = root.dataset.hls, player = null, retry = 0, wait = 2000;
+  var source = root.dataset.hls, player = null, retry = 0, wait = 2000, beat = 0;
   var POLL_MS = (+root.dataset.poll || 5) * 1000, MAX_WAIT_MS = 30000;
 
   function show(state) {
@@ -29,6 +29,8 @@
   function stop() {
     if (player) { player.destroy(); player = null; }
     clearTimeout(retry);
+    clearTimeout(beat);
+    delete root.dataset.playing;
   }
   function again() {  // after a drop: try again, 2 s, 4 s … up to 30 s apart
     stop();
@@ -70,6 +72,7 @@
         show(body.state);
         var on = body.state === 'live' || body.state === 'open';
         if (on && (was !== body.state || !player)) { wait = 2000; play(); }
+        if (body.state === 'interrupted' && was === 'live') { wait = 2000; again(); }  // the push dropped
         if (body.state === 'ended' || body.state === 'cancelled') stop();
       })
       .catch(function () { /* offline a moment: the next poll tells */ })
@@ -108,7 +111,7 @@
   }
   function sound() { root.classList.toggle('sound-only', !!(soundOnly && soundOnly.checked)); lightest(); }
   if (soundOnly) soundOnly.addEventListener('change', function () { sound(); if (video) video.muted = false; });
-  var beat = 0, BEAT_MS = (+root.dataset.heartbeat || 20) * 1000;
+  var BEAT_MS = (+root.dataset.heartbeat || 20) * 1000;
   function heartbeat() {  // tells the teacher's go-live page this classroom is watching
     clearTimeout(beat);
     if (!video || video.paused || video.ended) return;
