@@ -9,17 +9,20 @@ from urllib.parse import urlsplit
 from sqlmodel import select
 
 from coordinator import models
+from coordinator.cli.support import notifier_for
 from coordinator.services.notifications.reminders import (
     Notifier,
     send_change_notices,
     send_reminders,
 )
 from coordinator.services.streaming.teacher_links import signed_pages
+from coordinator.settings import ServerSettings, Settings
+from coordinator.settings.notifications import NotificationSettings
 from coordinator.store import Store
-from coordinator.streams import StreamsSettings
+from coordinator.streams import StreamsSettings, lesson_links
 from coordinator.streams.watch import WatchSigner
 from tests.notify.support import NOW, add_lesson, seed, settings
-from tests.streams.factories import rtmp_settings
+from tests.streams.factories import lesson, rtmp_settings
 
 KEY = "s-music@2026-11-23"
 PUBLIC = "https://kecheng.example.cn"
@@ -101,3 +104,18 @@ async def test_without_signed_pages_messages_carry_no_stream_link_at_all(store: 
     rows = await messages(store)
     assert_no_raw_stream(rows)
     assert {link_of(row) for row in rows} == {""}
+
+
+def test_the_worker_signs_pages_at_the_messages_public_address() -> None:
+    links = lesson_links(RTMP, lesson(), school_id=None)
+    base = Settings(streams=RTMP, secret_key=SECRET.decode())
+    public = {"notifications": NotificationSettings(public_url="https://msg.example.cn")}
+    server = {"server": ServerSettings(public_url="https://web.example.cn")}
+    for changes, origin in (
+        (public | server, "https://msg.example.cn"),
+        (server, "https://web.example.cn"),
+        ({}, "http://127.0.0.1:8080"),
+    ):
+        pages = notifier_for(base.model_copy(update=changes)).pages
+        assert pages.teacher(links).startswith(f"{origin}/go-live/")
+        assert pages.classroom(links, "c-hill-3").startswith(f"{origin}/watch/")
