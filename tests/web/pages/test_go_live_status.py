@@ -5,6 +5,7 @@ watching, counted from their watch pages' heartbeats; only in the lesson's windo
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from typing import Any
 
@@ -25,6 +26,18 @@ from tests.web.test_stream_callbacks import lesson_now, product_links, streams
 Client = TestClient[web.Request, web.Application]
 SECRET = "a secret for the go-live status test"
 CSRF = re.compile(r'data-csrf="([^"]+)"')
+
+
+STRINGS = re.compile(r'<script type="application/json" id="go-live-strings">(.*?)</script>')
+
+
+def strings(page: str) -> dict[str, str]:
+    """What the page's script says, in the page's language."""
+    found = STRINGS.search(page)
+    assert found is not None
+    said = json.loads(found.group(1))
+    assert isinstance(said, dict)
+    return said
 
 
 def go_live(links: LessonLinks) -> str:
@@ -106,3 +119,26 @@ async def test_outside_the_window_neither_key_nor_watching_nor_test_is_shown(
     assert 'id="watching"' not in page
     assert 'id="test-push"' not in page
     assert (await state(client, go_live(links)))["state"] == "closed"
+
+
+async def test_go_live_page_speaks_chinese_first_and_english_on_request(
+    aiohttp_client: AiohttpClient, store: Store
+) -> None:
+    settings = Settings(streams=streams(), secret_key=SECRET)
+    client = await aiohttp_client(create_app(settings, store))
+    links = await product_links(store, streams(), await lesson_now(store))
+    zh = await (await client.get(go_live(links))).text()
+    en = await (await client.get(go_live(links), headers={"Accept-Language": "en"})).text()
+    assert "测试：能收到我的直播吗？" in zh
+    assert "设置 → 直播" in zh
+    assert "Test: do you see my stream?" not in zh
+    assert "Test: do you see my stream?" in en
+    assert "Settings → Stream" in en
+    assert "测试" not in en
+    said = {language: strings(page) for language, page in (("zh", zh), ("en", en))}
+    assert said["zh"]["reason:bad_key"] == "串流密钥不对，请重新复制。"  # the TEST button's answers
+    assert said["en"]["reason:bad_key"] == "the stream key is wrong; copy it again."
+    english = [
+        text for text in said["zh"].values() if re.search("[A-Za-z]{3}", text.replace("OBS", ""))
+    ]
+    assert english == []  # OBS is a name
