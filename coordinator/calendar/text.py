@@ -32,6 +32,7 @@ class Room:
     classroom: str
     assistant: str = ""
     phone: str = ""
+    network: str = ""  # "weak" or "audio_only" when the room's network is not good
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,8 +147,14 @@ def event_text(
     return EventText(summary, _finish(lines, label, link, "", en), label)
 
 
+_NETWORK: dict[Language, dict[str, str]] = {
+    "zh": {"weak": "（网络差）", "audio_only": "（只能听声音）"},
+    "en": {"weak": " (weak network)", "audio_only": " (sound only)"},
+}
+
+
 def _room_line(room: Room, language: Language) -> str:
-    line = room_name(room, language)
+    line = room_name(room, language) + _NETWORK[language].get(room.network, "")
     if not room.assistant:
         return line
     assistant = _person(room.assistant, room.phone)

@@ -21,12 +21,12 @@ import aiohttp
 from aiohttp import web
 
 from coordinator.app import create_app
+from coordinator.cli.support import notifier_for
 from coordinator.jobs import Worker
 from coordinator.notify import Channel, Delivery, build_channels
 from coordinator.services.data.imports import load_bundle
 from coordinator.services.demo.day import SCRIPT_STEPS, DemoDay, Timing, place_demo_day
 from coordinator.services.demo.setup import CONSOLE_CHANNEL, names_of
-from coordinator.services.notifications.reminders import Notifier
 from coordinator.services.scheduler.leader import Leadership, leadership_for
 from coordinator.settings import Settings
 from coordinator.simulation import Simulator
@@ -181,7 +181,7 @@ async def _scheduler_running(app: web.Application, run: DemoRun) -> AsyncIterato
     settings, store = run.settings, app[STORE]
     if not logging.getLogger().isEnabledFor(logging.DEBUG):
         logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
-    notifier = Notifier(settings.notifications, settings.streams)
+    notifier = notifier_for(settings)
     where = (
         f"lock file {store.url.database}.worker.lock"
         if store.is_sqlite

@@ -12,6 +12,9 @@ from zoneinfo import ZoneInfo
 import click
 
 from coordinator.errors import ConfigurationError, CoordinatorError
+from coordinator.services.accounts.secret import secret_key
+from coordinator.services.notifications.reminders import Notifier
+from coordinator.services.streaming.teacher_links import signed_pages
 from coordinator.settings import Settings, load_settings
 from coordinator.store import Store, database_url
 from coordinator.store.schema import current_revision, head_revision
@@ -107,3 +110,15 @@ def base_url(settings: Settings) -> str:
 
 def describe_database(settings: Settings) -> str:
     return database_url(settings.database_url).render_as_string(hide_password=True)
+
+
+def notifier_for(settings: Settings) -> Notifier:
+    """What the scheduler's messages need: their settings, and links to the signed go-live and
+    watch pages at the server's public address (never a push key or a bare stream)."""
+    public = (
+        settings.notifications.public_url
+        or settings.server.public_url
+        or f"http://{settings.server.host}:{settings.server.port}"
+    )
+    pages = signed_pages(lambda: secret_key(settings), public)
+    return Notifier(settings.notifications, settings.streams, pages=pages)

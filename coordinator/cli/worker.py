@@ -8,10 +8,9 @@ import signal
 
 import click
 
-from coordinator.cli.support import Context, fail_on_errors, pass_context, utc_now
+from coordinator.cli.support import Context, fail_on_errors, notifier_for, pass_context, utc_now
 from coordinator.jobs import run_worker
 from coordinator.services.jobs.queue import run_jobs
-from coordinator.services.notifications.reminders import Notifier
 from coordinator.services.scheduler.leader import leadership_for
 from coordinator.store import Store
 
@@ -32,7 +31,7 @@ from coordinator.store import Store
 def worker(context: Context, scheduler: bool, jobs: bool) -> None:
     """Run until SIGTERM or Ctrl-C; with PostgreSQL, any number of workers on any machines."""
     settings = context.settings()
-    notifier = Notifier(settings.notifications, settings.streams)
+    notifier = notifier_for(settings)
     if not logging.getLogger().isEnabledFor(logging.DEBUG):
         # APScheduler logs every run of the polling jobs at INFO: only with -vv.
         logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)

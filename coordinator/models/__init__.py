@@ -21,6 +21,7 @@ from coordinator.models.attendance import (
     IdempotencyRecordRow,
     ProblemReportRow,
     StreamEventRow,
+    WatchHeartbeatRow,
 )
 from coordinator.models.columns import (
     UTCDateTime,
@@ -133,6 +134,7 @@ __all__ = [
     "UTCDateTime",
     "UnmetNeedRow",
     "UserRow",
+    "WatchHeartbeatRow",
     "enum_column",
     "json_list",
     "utc_column",

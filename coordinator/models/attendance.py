@@ -30,6 +30,16 @@ class StreamEventRow(SQLModel, table=True):
     at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
 
 
+class WatchHeartbeatRow(SQLModel, table=True):
+    """A classroom's watch page playing the lesson: its newest "still playing" (the go-live
+    page counts the classrooms heard from in the last minute). One row per lesson and room."""
+
+    __tablename__ = "watch_heartbeat"
+    lesson_key: str = Field(sa_type=String(255), primary_key=True)
+    classroom_id: str = Field(sa_type=String(255), primary_key=True)
+    at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
 class ApiTokenRow(SQLModel, table=True):
     """An assistant's personal API token. Only its SHA-256 is stored; revoking is for good."""
 

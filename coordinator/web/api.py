@@ -29,6 +29,7 @@ from coordinator.attendance import (
     parse_report,
 )
 from coordinator.services.accounts.api_tokens import hash_token
+from coordinator.services.accounts.secret import secret_key
 from coordinator.services.checkins import (
     AssistantLesson,
     CheckinConfig,
@@ -36,7 +37,9 @@ from coordinator.services.checkins import (
     CheckinWriter,
     assistant_lessons,
 )
-from coordinator.services.streaming.links import watch_links
+from coordinator.services.streaming.links import classroom_url, links_by_ids
+from coordinator.services.streaming.page_links import ClassroomLink
+from coordinator.services.streaming.teacher_links import watch_page_links
 from coordinator.streams import StreamsSettings
 from coordinator.web.auth import assistant_of, bearer_token, unauthorized
 from coordinator.web.keys import SETTINGS, STORE
@@ -169,7 +172,10 @@ def _check_shape(value: Any) -> None:
 async def get_lessons(request: web.Request) -> web.Response:
     """The caller's lessons dated from..to (inclusive), times in their school's offset."""
     assistant_id = await assistant_of(request)
-    first, last = _date_range(request, request.app[SETTINGS].default_time_zone)
+    settings = request.app[SETTINGS]
+    first, last = _date_range(request, settings.default_time_zone)
+    base = settings.server.public_url or str(request.url.origin())
+    pages = watch_page_links(functools.partial(secret_key, settings), base)
     zone, lessons = await assistant_lessons(
         request.app[STORE], assistant_id=assistant_id, first=first, last=last
     )
@@ -179,15 +185,30 @@ async def get_lessons(request: web.Request) -> web.Response:
         "to": last.isoformat(),
         "time_zone": zone,
         "lessons": [
-            lesson_json(lesson, ZoneInfo(zone), request.app[SETTINGS].streams) for lesson in lessons
+            lesson_json(lesson, ZoneInfo(zone), settings.streams, pages) for lesson in lessons
         ],
     }
     return web.json_response(body)
 
 
 def lesson_json(
-    lesson: AssistantLesson, zone: ZoneInfo, streams: StreamsSettings
+    lesson: AssistantLesson, zone: ZoneInfo, streams: StreamsSettings, pages: ClassroomLink
 ) -> dict[str, Any]:
+    links = (
+        None
+        if lesson.status == "cancelled"
+        else links_by_ids(
+            streams,
+            lesson_key=lesson.key,
+            revision=lesson.revision,
+            start=lesson.start,
+            end=lesson.end,
+            teacher_id=lesson.teacher["id"],
+            teacher_school_id=lesson.teacher.get("school_id"),
+            classroom_ids=lesson.classroom_ids,
+        )
+    )
+    rooms = lesson.classroom_ids if links else []
     return {
         "key": lesson.key,
         "date": lesson.date.isoformat(),
@@ -199,18 +220,9 @@ def lesson_json(
         "teacher": lesson.teacher,
         "classroom_ids": lesson.classroom_ids,
         "reported": lesson.reported,
-        "links": {}
-        if lesson.status == "cancelled"
-        else watch_links(
-            streams,
-            lesson_key=lesson.key,
-            revision=lesson.revision,
-            start=lesson.start,
-            end=lesson.end,
-            teacher_id=lesson.teacher["id"],
-            teacher_school_id=lesson.teacher.get("school_id"),
-            classroom_ids=lesson.classroom_ids,
-        ),  # classroom id -> its watch link
+        "links": {room: classroom_url(links, room) for room in rooms},  # for a player app
+        # what a person opens: the signed watch page (or the meeting's join link)
+        "watch_pages": {room: page for room in rooms if (page := pages(links, room))},
     }
 
 

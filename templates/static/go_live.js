@@ -14,19 +14,41 @@
     if (navigator.clipboard) navigator.clipboard.writeText(field.value).then(done, function () { document.execCommand('copy'); done(); });
     else { document.execCommand('copy'); done(); }
   });
+  var testing = null;  // {until, before}: the TEST button's check, from the push seen before it
+  function judge(body) {
+    if (!testing) return;
+    var result = document.getElementById('test-result'), push = body.push;
+    var fresh = push && push.at !== testing.before;
+    if (body.state === 'live') result.textContent = '✓ ' + T.test_live;
+    else if (fresh && !push.accepted) result.textContent = T.test_refused + ' ' + (T['reason:' + push.reason] || T['reason:other']);
+    else if (Date.now() < testing.until) return;
+    else result.textContent = T.test_none;
+    testing = null;
+  }
+  var button = document.getElementById('test-push');
+  if (button) button.addEventListener('click', function () {
+    testing = {until: Date.now() + 30000, before: root.dataset.pushed};
+    document.getElementById('test-result').textContent = T.test_running;
+    clearTimeout(next);
+    poll();
+  });
+  var next = 0;
   function poll() {
     fetch(root.dataset.stateUrl, {cache: 'no-store'})
       .then(function (response) { return response.ok ? response.json() : null; })
       .then(function (body) {
         if (!body) return;
+        root.dataset.pushed = body.push ? body.push.at : '';
+        judge(body);
         root.dataset.state = body.state;
         var line = document.getElementById('state');
         line.className = 'state state-' + body.state;
         line.textContent = T[body.state];
-        document.getElementById('watching').textContent = T.watching.replace('{n}', body.watching);
+        var watching = document.getElementById('watching');
+        if (watching) watching.textContent = T.watching.replace('{n}', body.watching);
       })
       .catch(function () { /* the next poll tells */ })
-      .then(function () { setTimeout(poll, POLL_MS); });
+      .then(function () { clearTimeout(next); next = setTimeout(poll, testing ? 2000 : POLL_MS); });
   }
   poll();
 })();

@@ -6,7 +6,7 @@
   if (!root) return;
   var T = JSON.parse(document.getElementById('watch-strings').textContent);
   var video = document.getElementById('video'), stateLine = document.getElementById('state');
-  var source = root.dataset.hls, player = null, retry = 0, wait = 2000;
+  var source = root.dataset.hls, player = null, retry = 0, wait = 2000, beat = 0;
   var POLL_MS = (+root.dataset.poll || 5) * 1000, MAX_WAIT_MS = 30000;
 
   function show(state) {
@@ -29,6 +29,8 @@
   function stop() {
     if (player) { player.destroy(); player = null; }
     clearTimeout(retry);
+    clearTimeout(beat);
+    delete root.dataset.playing;
   }
   function again() {  // after a drop: try again, 2 s, 4 s … up to 30 s apart
     stop();
@@ -52,6 +54,7 @@
       player = new Hls({liveSyncDurationCount: 2, manifestLoadingMaxRetry: 2});
       player.on(Hls.Events.MANIFEST_PARSED, function () {
         wait = 2000;
+        lightest();
         video.play().catch(function () { /* autoplay refused */ });
       });
       player.on(Hls.Events.ERROR, function (_event, data) { if (data.fatal) again(); });
@@ -69,6 +72,7 @@
         show(body.state);
         var on = body.state === 'live' || body.state === 'open';
         if (on && (was !== body.state || !player)) { wait = 2000; play(); }
+        if (body.state === 'interrupted' && was === 'live') { wait = 2000; again(); }  // the push dropped
         if (body.state === 'ended' || body.state === 'cancelled') stop();
       })
       .catch(function () { /* offline a moment: the next poll tells */ })
@@ -96,9 +100,26 @@
   if (button) button.addEventListener('click', report);
 
   var soundOnly = document.getElementById('audio-only');
-  function sound() { root.classList.toggle('sound-only', !!(soundOnly && soundOnly.checked)); }
+  function lightest() {  // sound only: an audio-only level where the stream has one, else the lowest
+    if (!player || !player.levels) return;
+    if (!(soundOnly && soundOnly.checked)) { player.currentLevel = -1; return; }
+    var weight = function (level) { return !level.videoCodec && !level.height ? -1 : level.bitrate; };
+    var pick = 0;
+    player.levels.forEach(function (level, n) { if (weight(level) < weight(player.levels[pick])) pick = n; });
+    player.currentLevel = pick;
+    root.dataset.level = pick;
+  }
+  function sound() { root.classList.toggle('sound-only', !!(soundOnly && soundOnly.checked)); lightest(); }
   if (soundOnly) soundOnly.addEventListener('change', function () { sound(); if (video) video.muted = false; });
-  if (video) video.addEventListener('playing', function () { root.dataset.playing = 'yes'; });
+  var BEAT_MS = (+root.dataset.heartbeat || 20) * 1000;
+  function heartbeat() {  // tells the teacher's go-live page this classroom is watching
+    clearTimeout(beat);
+    if (!video || video.paused || video.ended) return;
+    fetch(root.dataset.playingUrl, {method: 'POST', credentials: 'same-origin', headers: {'X-CSRF-Token': root.dataset.csrf}})
+      .catch(function () { /* offline a moment: the next beat tells */ });
+    beat = setTimeout(heartbeat, BEAT_MS);
+  }
+  if (video) video.addEventListener('playing', function () { root.dataset.playing = 'yes'; heartbeat(); });
   sound();
   show(root.dataset.state);
   if (root.dataset.state === 'live' || root.dataset.state === 'open') play();

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestServer
-from playwright.async_api import Browser, expect
+from playwright.async_api import Browser, Page, expect
 from pytest_aiohttp import AiohttpServer
 from sqlmodel import select
 
@@ -45,6 +45,16 @@ async def no_signal_reports(store: Store, key: str) -> int:
         for row in rows
         if (row.lesson_key, row.classroom_id, row.problem) == (key, ROOM, "no_signal")
     )
+
+
+async def watching(page: Page, state_url: str) -> int:
+    """The go-live page's count, once the watch page's heartbeat (sent as it plays) is in."""
+    for _ in range(40):
+        count = int((await (await page.request.get(state_url)).json())["watching"])
+        if count:
+            return count
+        await asyncio.sleep(0.5)
+    return 0
 
 
 class Clock:
@@ -107,9 +117,19 @@ async def test_watch_page_plays_the_pushed_lesson_and_shows_live_then_ended(
         await expect(page.locator("#watch[data-playing=yes]")).to_have_count(1, timeout=60_000)
         played = await page.evaluate("document.getElementById('video').currentTime")
         assert played > 0
+        go_live = go_live_path(WatchSigner(SECRET.encode().hex(), purpose="go-live"), links)
+        state_url = str(server.make_url(f"{go_live}/state.json"))
+        assert await watching(page, state_url) == 1  # the page's heartbeat reached the teacher
         code, errors = await pusher
         assert code == 0, errors
         await expect(page.locator("#state")).to_have_text("直播信号中断，正在自动重连…")
+        await expect(page.locator("#watch[data-playing]")).to_have_count(0)
+        # The teacher pushes again: the page reconnects by itself and plays.
+        again = asyncio.create_task(run(*push_command(links.teacher[0].url, 15), limit=90))
+        await expect(page.locator("#state")).to_have_text("直播中", timeout=60_000)
+        await expect(page.locator("#watch[data-playing=yes]")).to_have_count(1, timeout=60_000)
+        code, errors = await again
+        assert code == 0, errors
     # Past the lesson's end, still inside the link's window (its end and a margin).
     clock.ahead = row.end - dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
     await expect(page.locator("#state")).to_have_text("本节课已结束。")
@@ -156,8 +176,22 @@ async def test_go_live_page_gives_server_and_key_and_says_you_are_live_when_the_
     async with running_nginx(streams.rtmp, layout, tmp_path / "nginx"):
         server_url = await page.locator("#server").input_value()
         stream_key = await page.locator("#stream-key").input_value()
+        test = page.get_by_role("button", name="测试：能收到我的直播吗？")
+        await test.click()  # a mistyped key: the server says why it refused the push
+        await expect(page.locator("#test-result")).to_have_text(
+            "正在检查……请现在在 OBS 里点“开始直播”。"
+        )
+        mistyped = f"{server_url}/{stream_key[:-2]}xx"
+        await run(*push_command(mistyped, 2), limit=30)
+        await expect(page.locator("#test-result")).to_have_text(
+            "直播流到达了服务器，但被拒绝： 串流密钥不对，请重新复制。"
+        )
+        await test.click()
         pusher = asyncio.create_task(run(*push_command(f"{server_url}/{stream_key}", 8), limit=60))
         await expect(page.locator("#state")).to_have_text("您正在直播", timeout=60_000)
+        await expect(page.locator("#test-result")).to_have_text(
+            "✓ 我们收到了您的直播流，接收课堂可以看到。"
+        )
         code, errors = await pusher
         assert code == 0, errors
     await page.close()

@@ -137,3 +137,15 @@ def test_event_text(language: str, summary: str, first_line: str) -> None:
     assert text.summary == summary
     assert text.description.splitlines()[0] == first_line
     assert text.description.endswith("https://meet.example.cn/j/1")
+
+
+def test_teacher_lesson_text_marks_weak_and_sound_only_rooms() -> None:
+    weak = Room("河西村小学", "三年级（1）班", "李明", network="weak")
+    sound = Room("山湾教学点", "复式班", "王芳", network="audio_only")
+    zh = teacher_lesson_text(subject="音乐", grade=3, rooms=[weak, sound, SHANKOU], link="")
+    en = teacher_lesson_text(subject="Music", grade=3, rooms=[weak, sound], link="", language="en")
+    assert "1. 河西村小学 三年级（1）班（网络差）｜助教 李明" in zh.description
+    assert "2. 山湾教学点 复式班（只能听声音）｜助教 王芳" in zh.description
+    assert "3. 山口教学点 三年级复式班｜助教 张华" in zh.description
+    assert "河西村小学, 三年级（1）班 (weak network)" in en.description
+    assert "山湾教学点, 复式班 (sound only)" in en.description

@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 import uuid
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import pytest
 from pytest_aiohttp import AiohttpClient
@@ -16,11 +16,13 @@ from coordinator import models
 from coordinator.app import create_app
 from coordinator.services.accounts.api_tokens import revoke_tokens
 from coordinator.services.checkins import CheckinConfig
-from coordinator.settings import Settings
+from coordinator.settings import ServerSettings, Settings
 from coordinator.store import Store
 from coordinator.streams import StaticSettings, StreamsSettings
+from coordinator.streams.watch import WatchSigner
 from coordinator.web.api import CHECKIN_CONFIG
 from tests.attendance.seed import ART, MUSIC, NOW, Clock, Seeded, seed
+from tests.streams.factories import rtmp_settings
 
 Client = Any  # pytest_aiohttp's TestClient[Request, Application]
 
@@ -349,6 +351,7 @@ async def test_lessons_lists_only_the_callers_classrooms_in_school_time(
             "classroom_ids": ["c-west-3"],
             "reported": {"c-west-3": ["check_in"]},
             "links": {},
+            "watch_pages": {},
         }
     ]
 
@@ -382,6 +385,30 @@ async def test_lessons_carry_each_classrooms_own_watch_link(
         headers={"Authorization": f"Bearer {seeded.zhao}"},
     )
     lessons = (await response.json())["lessons"]
-    assert [lesson["links"] for lesson in lessons] == [
-        {"c-west-3": f"https://room.example.cn/join/{quote(MUSIC, safe='')}?room=c-west-3"}
-    ]
+    join = f"https://room.example.cn/join/{quote(MUSIC, safe='')}?room=c-west-3"
+    assert [lesson["links"] for lesson in lessons] == [{"c-west-3": join}]
+    assert [lesson["watch_pages"] for lesson in lessons] == [{"c-west-3": join}]
+
+
+async def test_lessons_give_the_signed_watch_page_a_person_opens(
+    aiohttp_client: AiohttpClient, store: Store, seeded: Seeded, clock: Clock
+) -> None:
+    secret = "a secret for the API's watch pages"
+    settings = Settings(
+        streams=StreamsSettings(provider="rtmp", rtmp=rtmp_settings()),
+        server=ServerSettings(public_url="https://kecheng.example.cn"),
+        secret_key=secret,
+    )
+    app = create_app(settings, store)
+    app[CHECKIN_CONFIG] = CheckinConfig(clock=clock)
+    client = await aiohttp_client(app)
+    response = await client.get(
+        "/api/v1/lessons?from=2026-11-23&to=2026-11-23",
+        headers={"Authorization": f"Bearer {seeded.zhao}"},
+    )
+    (lesson,) = (await response.json())["lessons"]
+    assert lesson["links"]["c-west-3"].endswith(".m3u8") or ".m3u8?" in lesson["links"]["c-west-3"]
+    page = urlsplit(lesson["watch_pages"]["c-west-3"])
+    assert (page.scheme, page.netloc) == ("https", "kecheng.example.cn")
+    ticket = WatchSigner(secret.encode().hex()).read(page.path.removeprefix("/watch/"), now=NOW)
+    assert (ticket.lesson_key, ticket.classroom_id) == (MUSIC, "c-west-3")

@@ -39,3 +39,17 @@ async def test_teacher_feed_carries_the_go_live_page_not_the_push_key(
     assert all(str(event["URL"]).startswith(f"{BASE}/watch/") for event in watched)
     assert b".m3u8" not in classroom  # a bare playlist plays nowhere by itself
     assert b"/go-live/" not in classroom
+
+
+async def test_teacher_feed_marks_the_weak_receiving_classroom(
+    aiohttp_client: AiohttpClient, store: Store
+) -> None:
+    settings = Settings(feeds=FeedSettings(counter_ttl_s=0), secret_key="a secret")
+    client = await aiohttp_client(create_app(settings, store))
+    links = await published(store)
+    body = await (await client.get(path_of(links["teacher:t-wang"]))).read()
+    descriptions = [
+        str(event.get("DESCRIPTION", ""))
+        for event in icalendar.Calendar.from_ical(body).walk("VEVENT")
+    ]
+    assert any("三年级（网络差）" in text for text in descriptions)  # c-west-3 is weak

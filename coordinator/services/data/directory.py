@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from coordinator import domain
 from coordinator.calendar import Room
+from coordinator.enums import NetworkProfile
 from coordinator.services.feeds.tokens import FeedOwner
 
 
@@ -93,6 +94,7 @@ class Directory:
             classroom=classroom.name,
             assistant=assistant.name if assistant else "",
             phone=assistant.phone if assistant else "",
+            network="" if classroom.network is NetworkProfile.GOOD else classroom.network.value,
         )
 
     def owner_name_of_classroom(self, classroom_id: str) -> str:

@@ -41,8 +41,9 @@ from coordinator.services.feeds.items import CLASSROOM_VIEW, owner_lesson_item
 from coordinator.services.feeds.tokens import FeedOwner, resolve_token, token_hash
 from coordinator.services.lessons.audiences import dated_audience_events
 from coordinator.services.lessons.classrooms import classrooms_by_lesson
-from coordinator.services.streaming.links import classroom_url, links_of, teacher_url
+from coordinator.services.streaming.links import links_of
 from coordinator.services.streaming.meetings import platform_meetings
+from coordinator.services.streaming.page_links import classroom_join_link, teacher_join_link
 from coordinator.services.streaming.providers import ProviderEpoch, provider_epochs
 from coordinator.store import Store
 from coordinator.streams import LessonLinks, StreamsSettings
@@ -120,8 +121,8 @@ def _owner_items(
     streams: StreamsSettings,
     epochs: dict[str, ProviderEpoch],
     meetings: Mapping[str, models.PlatformMeetingRow],
-    teacher_link: TeacherLink = teacher_url,
-    classroom_link: ClassroomLink = classroom_url,
+    teacher_link: TeacherLink = teacher_join_link,
+    classroom_link: ClassroomLink = classroom_join_link,
 ) -> list[FeedItem]:
     """Each lesson as the owner sees it; one only a departed classroom of the owner's had is
     shown cancelled (【已取消】) for `KEEP_CANCELLED`, as a cancelled lesson is. The SEQUENCE
@@ -168,8 +169,8 @@ def _lesson_item(
     language: Language,
     streams: StreamsSettings,
     meeting: models.PlatformMeetingRow | None = None,
-    teacher_link: TeacherLink = teacher_url,
-    classroom_link: ClassroomLink = classroom_url,
+    teacher_link: TeacherLink = teacher_join_link,
+    classroom_link: ClassroomLink = classroom_join_link,
 ) -> FeedItem:
     room_ids = sorted(rooms) or sorted(directory.classrooms_of(owner))[:1]
     links = links_of(streams, lesson, rooms, directory, meeting)
@@ -234,8 +235,8 @@ async def render_feed(
     now: dt.datetime,
     today: dt.date,
     streams: StreamsSettings,
-    teacher_link: TeacherLink = teacher_url,
-    classroom_link: ClassroomLink = classroom_url,
+    teacher_link: TeacherLink = teacher_join_link,
+    classroom_link: ClassroomLink = classroom_join_link,
 ) -> RenderedFeed:
     """Build the feed's bytes and keep its Last-Modified moving forward only."""
     window = feed_window(today, max((t.end for t in directory.bundle.terms), default=None))
@@ -331,8 +332,8 @@ class FeedCache:
     _feeds: dict[str, tuple[dt.date, RenderedFeed]] = field(default_factory=dict)
     _today_until: tuple[dt.datetime, dt.date] | None = None
     renders: int = 0  # feeds built since start (the rest were served from the cache)
-    teacher_link: TeacherLink = teacher_url  # the app gives the signed go-live page instead
-    classroom_link: ClassroomLink = classroom_url  # and the signed watch page
+    teacher_link: TeacherLink = teacher_join_link  # the app gives the signed go-live page
+    classroom_link: ClassroomLink = classroom_join_link  # and the signed watch page
 
     async def generation(self) -> int:
         """The change counter, asked at most every `counter_ttl_s` and by one request at a

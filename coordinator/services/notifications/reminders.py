@@ -28,7 +28,8 @@ from coordinator.services.lessons.classrooms import classrooms_by_lesson
 from coordinator.services.notifications.announced import announced_before
 from coordinator.services.notifications.merging import merge_by_person
 from coordinator.services.notifications.outbox import Person, enqueue, outgoing, person_routes
-from coordinator.services.streaming.links import classroom_url, links_of, teacher_url
+from coordinator.services.streaming.links import links_of
+from coordinator.services.streaming.page_links import JOIN_ONLY, PageLinks
 from coordinator.settings.notifications import NotificationSettings
 from coordinator.store import Store
 from coordinator.streams import LessonLinks, StreamsSettings
@@ -50,11 +51,14 @@ class AdminPerson:
 
 @dataclass(frozen=True, slots=True)
 class Notifier:
-    """The settings notification services read, and the admins who can be reached."""
+    """The settings notification services read, the admins who can be reached, and what
+    messages link to: the signed go-live and watch pages (the worker passes them); without,
+    meeting join links only."""
 
     settings: NotificationSettings
     streams: StreamsSettings
     admins: tuple[AdminPerson, ...] = ()
+    pages: PageLinks = JOIN_ONLY
 
     def admins_of(self, scopes: set[str]) -> list[Person]:
         """The admins looking after any of these schools or regions."""
@@ -220,8 +224,9 @@ def messages_for(
     compose: Compose,
     now: dt.datetime,
 ) -> list[models.NotificationRow]:
-    """The teacher's message with the teacher's link, each assistant's with their room's,
-    and the admins' (without a join link) — those the settings' `audiences` name."""
+    """The teacher's message with the go-live page, each assistant's with their room's watch
+    page (or the meeting's join link), never the push key nor a bare stream; and the admins'
+    (without a link) — those the settings' `audiences` name."""
     lesson, settings = context.lesson, notifier.settings
     audience = settings.audience("reminder" if purpose.startswith("reminder:") else "change")
     links = safe_links(notifier.streams, context, directory)
@@ -229,10 +234,11 @@ def messages_for(
     wanted: list[tuple[Person | None, str, str, str]] = []
     if "teacher" in audience:
         teacher = teacher_person(directory, lesson.teacher_id)
-        wanted.append((teacher, lesson.time_zone, "", teacher_url(links)))
+        wanted.append((teacher, lesson.time_zone, "", notifier.pages.teacher(links)))
     for room in context.rooms if "assistant" in audience else ():
         zone = time_zone_of_classroom(directory, room, lesson.time_zone)
-        wanted.append((assistant_person(directory, room), zone, room, classroom_url(links, room)))
+        link = notifier.pages.classroom(links, room)
+        wanted.append((assistant_person(directory, room), zone, room, link))
     for admin in (
         notifier.admins_of(lesson_scopes(directory, context)) if "admin" in audience else ()
     ):

@@ -18,8 +18,9 @@ from coordinator.services.data.directory import Directory
 from coordinator.services.lessons.grids import dated_lessons, monday_of
 from coordinator.services.reporting.today_marks import SentAlert, alerts_sent, regular_teachers
 from coordinator.services.streaming.callbacks import live_lessons
-from coordinator.services.streaming.links import links_of, teacher_url
+from coordinator.services.streaming.links import links_of
 from coordinator.services.streaming.meetings import platform_meetings
+from coordinator.services.streaming.page_links import teacher_join_link
 from coordinator.store import Store
 from coordinator.streams import LessonLinks, StreamsSettings
 
@@ -263,9 +264,10 @@ async def teacher_week(
     teacher_id: str,
     week: dt.date,
     language: str,
-    go_live: Callable[[LessonLinks | None], str] = teacher_url,
+    go_live: Callable[[LessonLinks | None], str] = teacher_join_link,
 ) -> list[TeacherLesson]:
-    """A network teacher's lessons of the week: classrooms, assistants' phones, go-live links."""
+    """A network teacher's lessons of the week: classrooms, assistants' phones, go-live links
+    (the web page passes the signed go-live page; by default only a meeting's join link)."""
     monday = monday_of(week)
     async with store.read() as session:
         lessons = await dated_lessons(session, monday, monday + dt.timedelta(days=6))

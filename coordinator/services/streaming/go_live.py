@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel import select
 
 from coordinator import models
 from coordinator.errors import NotFoundError
 from coordinator.services.data.directory import Directory
+from coordinator.services.streaming.audience import PushSeen, last_push, watching_now
 from coordinator.services.streaming.callbacks import live_lessons
 from coordinator.services.streaming.links import links_of
 from coordinator.store import Store
@@ -38,8 +38,9 @@ class GoLiveView:
     server: str  # empty outside the window: the key is shown only when it works
     stream_key: str
     state: str  # waiting, live, closed
-    watching: int  # classrooms playing (RTMP) or checked in with the stream up
+    watching: int  # classrooms whose watch page plays it, or with an RTMP play open
     receivers: tuple[Receiver, ...]
+    push: PushSeen | None = None  # the newest push the server saw: the TEST button reads it
 
 
 def go_live_path(signer: WatchSigner, links: LessonLinks | None) -> str:
@@ -64,7 +65,8 @@ async def go_live_view(
         )
         rooms = sorted((await session.exec(query)).all())
         live = ticket.lesson_key in await live_lessons(session, [ticket.lesson_key])
-        watching = await _watching(session, ticket.lesson_key)
+        watching = await watching_now(session, ticket.lesson_key, now=now)
+        pushed = await last_push(session, ticket.lesson_key)
     links = links_of(streams, lesson, rooms, directory) if lesson else None
     push = (
         next((link for link in links.teacher if link.kind is LinkKind.PUSH), None)
@@ -89,6 +91,7 @@ async def go_live_view(
         state="live" if live else ("waiting" if open_now else "closed"),
         watching=len(watching & set(rooms)),
         receivers=tuple(_receiver(directory, room) for room in rooms),
+        push=pushed,
     )
 
 
@@ -97,17 +100,3 @@ def _receiver(directory: Directory, room: str) -> Receiver:
     if classroom is None:
         return Receiver(room, room, "good")
     return Receiver(room, classroom.name, classroom.network.value)
-
-
-async def _watching(session: AsyncSession, lesson_key: str) -> set[str]:
-    plays = select(models.StreamEventRow.participant_id).where(
-        models.StreamEventRow.lesson_key == lesson_key,
-        models.StreamEventRow.kind == "play",
-        col(models.StreamEventRow.accepted),
-    )
-    check_ins = select(models.AttendanceRow.classroom_id).where(
-        models.AttendanceRow.lesson_key == lesson_key,
-        models.AttendanceRow.kind == "check_in",
-    )
-    found = {room for room in (await session.exec(plays)).all() if room}
-    return found | set((await session.exec(check_ins)).all())

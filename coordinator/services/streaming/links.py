@@ -110,7 +110,7 @@ def id_request(
     )
 
 
-def watch_links(
+def links_by_ids(
     settings: StreamsSettings,
     *,
     lesson_key: str,
@@ -120,10 +120,8 @@ def watch_links(
     teacher_id: str,
     teacher_school_id: str | None,
     classroom_ids: Sequence[str],
-) -> dict[str, str]:
-    """Classroom id -> its watch link, for the classrooms given (a caller's own)."""
-    if not classroom_ids:
-        return {}
+) -> LessonLinks | None:
+    """A lesson's links from its ids (the API's lessons carry no rows)."""
     request = id_request(
         lesson_key=lesson_key,
         revision=revision,
@@ -132,5 +130,4 @@ def watch_links(
         teacher_id=teacher_id,
         classroom_ids=classroom_ids,
     )
-    links = lesson_links(settings, request, school_id=teacher_school_id)
-    return {room: classroom_url(links, room) for room in classroom_ids if links is not None}
+    return lesson_links(settings, request, school_id=teacher_school_id)

@@ -53,8 +53,17 @@ async def go_live_page(request: web.Request) -> web.Response:
 
 
 async def go_live_state(request: web.Request) -> web.Response:
+    """The live status, and the newest push the streaming server saw (the TEST button's)."""
     view, _ = await _view(request)
-    return web.json_response({"state": view.state, "watching": view.watching}, headers=NO_STORE)
+    push = view.push
+    body = {
+        "state": view.state,
+        "watching": view.watching if view.open_now else 0,
+        "push": {"at": push.at.isoformat(), "accepted": push.accepted, "reason": push.reason}
+        if push
+        else None,
+    }
+    return web.json_response(body, headers=NO_STORE)
 
 
 def routes() -> list[web.RouteDef]:

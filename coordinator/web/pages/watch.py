@@ -13,6 +13,7 @@ from coordinator.attendance.idempotency import fingerprint, parse_idempotency_ke
 from coordinator.attendance.reports import parse_report
 from coordinator.services.accounts.secret import secret_key
 from coordinator.services.data.directory import Directory
+from coordinator.services.streaming.audience import HEARTBEAT_S, note_watching
 from coordinator.services.streaming.watch import WatchView, watch_view
 from coordinator.streams.watch import WatchSigner, WatchTicket
 from coordinator.web.api import CHECKIN_WRITER
@@ -64,6 +65,7 @@ async def watch_page(request: web.Request) -> web.Response:
         end=view.end.astimezone(zone),
         token=request.match_info["token"],
         poll_s=STATE_POLL_S,
+        heartbeat_s=HEARTBEAT_S,
     )
     response = render("watch.html", request, context)
     response.headers.update(NO_STORE)
@@ -109,9 +111,22 @@ async def no_signal(request: web.Request) -> web.Response:
     return web.json_response(answer.body, status=answer.status, headers=NO_STORE)
 
 
+async def playing(request: web.Request) -> web.Response:
+    """The page plays the lesson: the teacher's go-live page counts this classroom."""
+    view, _ = await _view(request)
+    if view.state in ("ended", "cancelled"):
+        return web.json_response({"counted": False}, headers=NO_STORE)
+    now = request.app[PAGES].clock()
+    await note_watching(
+        request.app[STORE], lesson_key=view.lesson_key, classroom_id=view.classroom_id, now=now
+    )
+    return web.json_response({"counted": True}, headers=NO_STORE)
+
+
 def routes() -> list[web.RouteDef]:
     return [
         web.get("/watch/{token}", watch_page),
         web.get("/watch/{token}/state.json", watch_state),
         web.post("/watch/{token}/no-signal", no_signal),
+        web.post("/watch/{token}/playing", playing),
     ]
