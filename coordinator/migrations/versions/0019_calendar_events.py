@@ -1,7 +1,7 @@
 """calendar push: each lesson in each person's WeCom schedule or DingTalk calendar; admins'
 own contacts (phone, WeCom and DingTalk ids, preferred channel, quiet hours)
 
-Revision ID: 0021
+Revision ID: 0019
 Revises: 0018
 Create Date: 2026-12-07 10:00:00
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 import coordinator.models
 
-revision: str = "0021"
+revision: str = "0019"
 down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,7 +1,7 @@
 """course audiences: open courses for a school's teachers or a classroom's parents, and who joined
 
-Revision ID: 0024
-Revises: 0018
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-07 10:00:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import coordinator.models
 
-revision: str = "0024"
-down_revision: str | None = "0021"
+revision: str = "0020"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

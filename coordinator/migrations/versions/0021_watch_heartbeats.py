@@ -1,7 +1,7 @@
 """watch_heartbeat: classrooms whose watch page is playing a lesson (the go-live page's count)
 
-Revision ID: 0020
-Revises: 0024
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-07 10:20:00
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 import coordinator.models
 
-revision: str = "0020"
-down_revision: str | None = "0024"
+revision: str = "0021"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
