@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from coordinator.bundle.synthetic import generate_bundle
-from coordinator.timetable import Problem, build_problem
+from coordinator.timetable import Problem, build_problem, solve, validate_plan
 
 from .factories import with_options
+
+HANG_S = 300  # a ceiling that catches a solve ignoring its limit; timing is in benchmarks/
 
 
 @pytest.fixture(scope="module")
@@ -37,3 +41,15 @@ def test_options_for_equals_its_definition_in_the_same_order(district_part: Prob
         assert problem.options_for(need, nearby) == _by_definition(problem, need, nearby)
         total += len(problem.options_for(need))
     assert total > 10 * len(problem.needs)  # the instance has options to get wrong
+
+
+def test_solve_with_a_tiny_limit_returns_a_valid_plan_with_every_shortfall_explained(
+    district_part: Problem,
+) -> None:
+    started = time.monotonic()
+    plan = solve(district_part, time_limit_s=0.2)
+    assert time.monotonic() - started < HANG_S
+    assert validate_plan(district_part, plan) == []
+    missing = sum(unmet.periods for unmet in plan.unmet)
+    assert plan.stats.delivered_periods > 0
+    assert plan.stats.delivered_periods + missing == plan.stats.demand_periods
