@@ -107,10 +107,14 @@ def explain_need(
     open_slots = mask_of(  # the classroom's fitting slots its assistant has not given away
         s for s in slots_of(fit) if not any(overlaps(problem.slots[s], b) for b in room_busy)
     )
-    usable = {t: slots_of(open_slots & free[t]) for t in qualified if open_slots & free[t]}
+    usable = [t for t in qualified if open_slots & free[t]]  # teachers with a usable slot
     if not usable:
         return _reason(CLASSROOM_FULL, {**params, "taken": len(room_busy)})
-    if all(_teacher_taken(problem, booked[t], t, s) for t, slots in usable.items() for s in slots):
+    if all(
+        _teacher_taken(problem, booked[t], t, s)
+        for t in usable
+        for s in slots_of(open_slots & free[t])
+    ):
         loads = _loads(problem, booked, sorted(usable))
         texts = {
             "loads_en": _loads_text(problem, loads, ", "),
