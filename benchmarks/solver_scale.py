@@ -40,6 +40,7 @@ from typing import Any
 
 SCALES = {"district": (600, 200), "province": (6000, 2000)}
 GOALS = {"validate": 15.0, "import": 30.0}  # province goals, seconds
+LP_LIMIT_S = 240.0  # GLOP's time limit for the district's LP bound
 NOW = dt.datetime(2026, 9, 1, tzinfo=dt.UTC)
 Row = dict[str, Any]
 
@@ -113,9 +114,13 @@ def _pure_row(kind: str, folder: Path, limit: float) -> Row:
     problem = _problem(folder, limit)
     started = time.monotonic()
     if kind == "bound":
+        quick = quick_bound(problem)
         if len(problem.classrooms) > SCALES["district"][0]:
-            return {"bound": quick_bound(problem), "method": "counting bound (no LP at this size)"}
-        return {"bound": lp_bound(problem, 600.0), "method": "LP relaxation (GLOP)"}
+            return {"bound": quick, "method": "counting bound (no LP at this size)"}
+        value = lp_bound(problem, LP_LIMIT_S)
+        if value < quick:
+            return {"bound": value, "method": "LP relaxation (GLOP)"}
+        return {"bound": quick, "method": f"counting bound (LP not lower within {LP_LIMIT_S:g} s)"}
     if kind == "naive":
         plan = naive_plan(problem)
     else:
@@ -126,8 +131,16 @@ def _pure_row(kind: str, folder: Path, limit: float) -> Row:
     return {"wall_s": wall, "delivered": plan.stats.delivered_periods}
 
 
+def row_source(stderr: str) -> str:
+    """The coordinator package a row ran (its child prints it on stderr)."""
+    return next((line for line in stderr.splitlines() if line.startswith("coordinator: ")), "")
+
+
 def run_row(kind: str, folder: Path, limit: float) -> Row:
     """One measurement, in this process."""
+    import coordinator
+
+    print(f"coordinator: {coordinator.__file__}", file=sys.stderr)
     started = time.monotonic()
     if kind == "validate":
         _read(folder)
@@ -153,10 +166,11 @@ def _child(kind: str, folder: Path, limit: float, baseline: Path | None = None) 
     env = dict(os.environ)
     if baseline is not None:
         env["PYTHONPATH"] = os.pathsep.join([str(baseline), env.get("PYTHONPATH", "")])
-    command = [sys.executable, "-m", "benchmarks.solver_scale", "--row", kind, str(folder)]
-    command += ["--limit", str(limit)]
-    root = Path(__file__).parents[1]
-    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=root, check=True)
+    # Run as a script, not a module: the repository folder must not come first on sys.path,
+    # or its coordinator would shadow the baseline's.
+    command = [sys.executable, __file__, "--row", kind, str(folder), "--limit", str(limit)]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+    assert baseline is None or str(baseline) in row_source(done.stderr), done.stderr[-500:]
     row: Row = json.loads(done.stdout.strip().splitlines()[-1])
     return row
 

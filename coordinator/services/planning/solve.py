@@ -35,7 +35,7 @@ class PlanRejectedError(CoordinatorError):
     """A plan broke a hard rule and was not stored."""
 
 
-MIN_SOLVE_S = 0.1  # the solve's share when reading the data took the whole limit
+MIN_SOLVE_SHARE = 0.25  # of the limit, the solve's least share however long reading took
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +88,7 @@ async def solve_and_store(
     options = solver_options(settings, time_limit_s=time_limit_s)
     problem = await asyncio.to_thread(build_problem, bundle, options)
     spent = time.monotonic() - started
-    left = max(MIN_SOLVE_S, options.time_limit_s - spent)
+    left = max(MIN_SOLVE_SHARE * options.time_limit_s, options.time_limit_s - spent)
     log.info("data read and problem built in %.1f s; %.1f s left to solve", spent, left)
     solving = time.perf_counter()
     plan = await asyncio.to_thread(solve, problem, bound=bound, time_limit_s=left)
