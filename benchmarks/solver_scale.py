@@ -17,7 +17,7 @@ With ``--baseline DIR`` (a folder holding an earlier ``coordinator`` package, ma
 again with that package first on ``PYTHONPATH``, printed beside ours in the same run:
 
     mkdir -p /tmp/base && git archive 89ae6be coordinator | tar -x -C /tmp/base
-    .venv/bin/python -m benchmarks.solver_scale --baseline /tmp/base --limits 10 60
+    .venv/bin/python benchmarks/solver_scale.py --baseline /tmp/base --limits 10 60
 
 CPU seconds are printed beside wall seconds: on a shared machine the wall clock also counts
 other processes' turns.
