@@ -19,6 +19,8 @@ class CellError(ValueError):
 
 def text(cell: Cell) -> str:
     """The cell as trimmed text; numbers lose Excel's `.0`, dates and times read as ISO."""
+    if type(cell) is str:  # every CSV cell: the common case first
+        return cell.strip().strip(INVISIBLE).strip()
     if cell is None:
         return ""
     if isinstance(cell, bool):

@@ -72,15 +72,17 @@ def check_needs_taught(parsed: Parsed, problems: list[Problem]) -> None:
     """Some network teacher teaches each needed subject to the classroom's grade."""
     if "network_teachers" in parsed.broken or not parsed.complete("network_teachers"):
         return
-    teachers = [teacher for _, teacher in parsed.objects("network_teachers", NetworkTeacher)]
+    grades_of: dict[str, set[int]] = defaultdict(set)  # subject -> grades someone teaches
+    for _, teacher in parsed.objects("network_teachers", NetworkTeacher):
+        for subject in teacher.subjects:
+            grades_of[subject].update(teacher.grades)
     classrooms = parsed.by_id("classrooms", Classroom)
     for line, need in parsed.objects("needs", Need):
-        teaching = [teacher for teacher in teachers if need.subject_id in teacher.subjects]
         classroom = classrooms.get(need.classroom_id)
-        if not teaching:
+        if need.subject_id not in grades_of:
             message = f"no network teacher teaches {need.subject_id!r}"
             problems.append(error(parsed.file("needs"), line, "subject_id", message))
-        elif classroom and not any(classroom.grade in teacher.grades for teacher in teaching):
+        elif classroom and classroom.grade not in grades_of[need.subject_id]:
             message = f"no network teacher of {need.subject_id!r} teaches grade {classroom.grade}"
             problems.append(error(parsed.file("needs"), line, "subject_id", message))
 

@@ -142,6 +142,11 @@ def row_values(record: models.Imported) -> Row:
     }
 
 
+def plain_row(names: Sequence[str], values: Iterable[Any]) -> Row:
+    """A stored row read as columns (no ORM objects) as a plain row, like ``row_values``."""
+    return {name: _plain(value) for name, value in zip(names, values, strict=True)}
+
+
 def bundle_from_rows(
     rows: dict[str, list[Row]], *, name: str = "", anchor_date: dt.date | None = None
 ) -> domain.Bundle:

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import logging
 import math
+import operator
 from collections import defaultdict
+from functools import reduce
 from typing import Any
 
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from coordinator.timetable.model import build_model
-from coordinator.timetable.problem import Interval, Problem
+from coordinator.timetable.problem import Interval, Problem, slots_of
 from coordinator.timetable.scope import full_scope
 
 logger = logging.getLogger(__name__)
@@ -29,13 +31,18 @@ def quick_bound(problem: Problem) -> int:
     per_need = []
     per_assistant: dict[str, list[Interval]] = defaultdict(list)
     assistant_demand: dict[str, int] = defaultdict(int)
-    free_any: dict[tuple[int, ...], frozenset[int]] = {}
+    free_any: dict[int, int] = {}  # id of a qualified tuple -> slots any of them is free for
+    shared: dict[tuple[int, int], set[Interval]] = {}  # (qualified, fits) ids -> times
+    free, fit = problem.free_masks(), problem.fit_masks()
     for index, need in enumerate(problem.needs):
-        qualified = problem.qualified[index]
-        if qualified not in free_any:
-            free_any[qualified] = frozenset().union(*(problem.free[t] for t in qualified))
-        fits = problem.fits[need.classroom]
-        times = {problem.slots[s] for s in fits if s in free_any[qualified]}
+        qualified, fits = problem.qualified[index], problem.fits[need.classroom]
+        if id(qualified) not in free_any:
+            free_any[id(qualified)] = reduce(operator.or_, (free[t] for t in qualified), 0)
+        key = (id(qualified), id(fits))
+        if key not in shared:
+            usable = fit[need.classroom] & free_any[id(qualified)]
+            shared[key] = {problem.slots[s] for s in slots_of(usable)}
+        times = set(shared[key])
         times |= {
             problem.slots[p.slot]
             for i, p in enumerate(problem.pinned)

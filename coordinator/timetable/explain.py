@@ -8,7 +8,7 @@ from typing import Any
 from coordinator.timetable.clock import local_weekday, overlaps
 from coordinator.timetable.lessons import delivered_by_need, lessons_of, session_interval
 from coordinator.timetable.plan import Plan, Reason, Unmet
-from coordinator.timetable.problem import Interval, Problem
+from coordinator.timetable.problem import Interval, Problem, mask_of, slots_of
 
 NO_QUALIFIED_TEACHER = "no_qualified_teacher"
 NO_COMMON_TIME = "no_common_time"
@@ -97,20 +97,25 @@ def explain_need(
     qualified = problem.qualified[need]
     if not qualified:
         return _reason(NO_QUALIFIED_TEACHER, params)
-    ids = [problem.teachers[t].id for t in qualified]
-    names = [problem.name(ident) for ident in ids]
-    options = problem.options_for(need)
-    if not options and not _pinned_fits(problem, need):
+    fit, free = problem.fit_masks()[info.classroom], problem.free_masks()
+    if not any(fit & free[t] for t in qualified) and not _pinned_fits(problem, need):
+        ids = [problem.teachers[t].id for t in qualified]
+        names = [problem.name(ident) for ident in ids]
         listed = {"teachers_en": ", ".join(names), "teachers_zh": "、".join(names)}
         return _reason(NO_COMMON_TIME, {**params, "count": len(ids), "teachers": ids, **listed})
     room_busy = by_assistant.get(room.assistant_id, [])
-    usable = [
-        (t, s) for t, s in options if not any(overlaps(problem.slots[s], b) for b in room_busy)
-    ]
+    open_slots = mask_of(  # the classroom's fitting slots its assistant has not given away
+        s for s in slots_of(fit) if not any(overlaps(problem.slots[s], b) for b in room_busy)
+    )
+    usable = [t for t in qualified if open_slots & free[t]]  # teachers with a usable slot
     if not usable:
         return _reason(CLASSROOM_FULL, {**params, "taken": len(room_busy)})
-    if all(_teacher_taken(problem, booked[t], t, s) for t, s in usable):
-        loads = _loads(problem, booked, sorted({t for t, _ in usable}))
+    if all(
+        _teacher_taken(problem, booked[t], t, s)
+        for t in usable
+        for s in slots_of(open_slots & free[t])
+    ):
+        loads = _loads(problem, booked, sorted(usable))
         texts = {
             "loads_en": _loads_text(problem, loads, ", "),
             "loads_zh": _loads_text(problem, loads, "、"),

@@ -12,7 +12,7 @@ teacher's school is closed is given as a busy block; dated closures belong to th
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from coordinator.errors import CoordinatorError
@@ -72,6 +72,24 @@ class PinnedInfo:
     for_classes: bool = True  # False: teachers or parents join it, never a classroom
 
 
+def mask_of(slots: Iterable[int]) -> int:
+    """A set of slot indices as a bit mask."""
+    mask = 0
+    for slot in slots:
+        mask |= 1 << slot
+    return mask
+
+
+def slots_of(mask: int) -> list[int]:
+    """The slot indices of a bit mask, in increasing order."""
+    found = []
+    while mask:
+        low = mask & -mask
+        found.append(low.bit_length() - 1)
+        mask ^= low
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """Everything the model, the greedy, the validator and the explainer read."""
@@ -92,6 +110,10 @@ class Problem:
     need_of: Mapping[tuple[int, str], int]  # (classroom index, subject) -> need index
     # id -> what people call it: teachers by name, classrooms by school and room (explanations)
     names: Mapping[str, str] = field(default_factory=dict)
+    # Slot sets as bit masks (bit s: slot s), made on first use: an option test is one AND.
+    _masks: dict[str, list[int]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def name(self, ident: str) -> str:
         return self.names.get(ident, ident)
@@ -107,8 +129,21 @@ class Problem:
         if teachers is not None:
             wanted = teachers if isinstance(teachers, set | frozenset) else set(teachers)
             pool = tuple(t for t in pool if t in wanted)
-        fit = self.fits[self.needs[need].classroom]
-        return [(t, s) for t in pool for s in fit if s in self.free[t]]
+        fit = self.fit_masks()[self.needs[need].classroom]
+        free = self.free_masks()
+        return [(t, s) for t in pool if (common := fit & free[t]) for s in slots_of(common)]
+
+    def fit_masks(self) -> list[int]:
+        """Per classroom, its fitting slots as a bit mask."""
+        if "fits" not in self._masks:
+            self._masks["fits"] = [mask_of(f) for f in self.fits]
+        return self._masks["fits"]
+
+    def free_masks(self) -> list[int]:
+        """Per teacher, the slots they are free for as a bit mask."""
+        if "free" not in self._masks:
+            self._masks["free"] = [mask_of(f) for f in self.free]
+        return self._masks["free"]
 
     def option_count(self) -> int:
         """At most how many lesson options the whole problem has (cheap estimate)."""

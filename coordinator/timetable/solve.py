@@ -24,6 +24,7 @@ from coordinator.timetable.validate import validate_plan
 logger = logging.getLogger(__name__)
 
 FINISH_SHARE = 0.05  # of the time limit, kept for validating and explaining the plan
+FINISH_S_PER_NEED = 0.00015  # ... or this per need if more (a province: 16k needs, 2.4 s)
 CONSTRUCTION_SHARE = 0.5  # of the time limit, at most, for the construction
 STEP_S = 2.0  # with a control: improve in steps this long, reporting and heeding stop between
 
@@ -52,7 +53,7 @@ def solve(
     """
     started = time.monotonic()
     limit = problem.options.time_limit_s if time_limit_s is None else time_limit_s
-    deadline = started + limit - max(0.2, FINISH_SHARE * limit)  # leave time to finish
+    deadline = started + limit - _finish_reserve(problem, limit)  # leave time to finish
     reporter = _Reporter(problem, control, deadline)
     reporter.report(CONSTRUCT, [])
     constructed_by = started + CONSTRUCTION_SHARE * limit
@@ -71,6 +72,12 @@ def solve(
     plan = finish(problem, drafts, status, started=started, bound=bound)
     reporter.report(DONE, drafts)
     return plan
+
+
+def _finish_reserve(problem: Problem, limit: float) -> float:
+    """Seconds kept for validating, explaining and summing up the plan (at most half)."""
+    by_size = FINISH_S_PER_NEED * len(problem.needs)
+    return min(0.5 * limit, max(0.2, FINISH_SHARE * limit, by_size))
 
 
 def _improve_in_steps(

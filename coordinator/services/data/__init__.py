@@ -1,6 +1,7 @@
 """The imported data.
 
 - `imports`: a validated bundle written all or nothing, history retired, never deleted
+- `table_rows`: one mirrored table read and written as plain rows, in bulk
 - `directory`: who is who, looked up over the current data for feeds and pages
 - `timetables`: urban schools' own timetables (Excel grid, aSc, FET) previewed and stored as
   busy blocks

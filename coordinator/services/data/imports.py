@@ -5,21 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import col, select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coordinator import domain, models
 from coordinator.bundle import BundleReport, ReadLimits, read_bundle, write_bundle_csv
 from coordinator.bundle.limits import MIB
 from coordinator.services.counters import FEEDS, bump_counter
+from coordinator.services.data.table_rows import TableChanges, active_rows, write_table
 from coordinator.services.data.tenancy import merge_region
 from coordinator.settings import DataSettings
 from coordinator.store import Store
-from coordinator.store.mirror import MIRRORS, Key, Mirror, Row, bundle_from_rows, row_values
+from coordinator.store.mirror import MIRRORS, Row, bundle_from_rows, row_values
 
 log = logging.getLogger(__name__)
 
@@ -32,20 +32,6 @@ def read_limits(data: DataSettings) -> ReadLimits:
         max_unpacked_bytes=int(data.max_unpacked_mb * MIB),
         max_ratio=data.max_ratio,
     )
-
-
-@dataclass(slots=True)
-class TableChanges:
-    """What one import did to one table, by natural key."""
-
-    added: list[Key] = field(default_factory=list)
-    changed: list[Key] = field(default_factory=list)
-    retired: list[Key] = field(default_factory=list)
-    unchanged: int = 0
-
-    @property
-    def touched(self) -> bool:
-        return bool(self.added or self.changed or self.retired)
 
 
 @dataclass(slots=True)
@@ -81,7 +67,7 @@ async def import_bundle(
     async with store.write() as session:
         tables = {}
         for mirror in MIRRORS:
-            tables[mirror.name] = await _mirror_table(session, mirror, mirror.rows(bundle), now)
+            tables[mirror.name] = await write_table(session, mirror, mirror.rows(bundle), now)
         run = models.ImportRunRow(
             imported_at=now,
             source=source,
@@ -99,58 +85,6 @@ async def import_bundle(
         summary.run_id = run.id
     log.info("imported %s as run %d", source, summary.run_id)
     return summary
-
-
-async def _mirror_table(
-    session: AsyncSession,
-    mirror: Mirror,
-    wanted: list[Row],
-    now: dt.datetime,
-) -> TableChanges:
-    stored = {
-        mirror.key_of(row_values(r)): r for r in (await session.exec(select(mirror.table))).all()
-    }
-    changes = TableChanges()
-    seen: set[Key] = set()
-    for values in wanted:
-        key = mirror.key_of(values)
-        seen.add(key)
-        record = stored.get(key)
-        if record is None:
-            session.add(mirror.table(**values, updated_at=now))
-            changes.added.append(key)
-        elif record.retired_at is not None:
-            _update(record, values, now)
-            record.retired_at = None
-            changes.added.append(key)
-        elif row_values(record) != values:
-            _update(record, values, now)
-            changes.changed.append(key)
-        else:
-            changes.unchanged += 1
-    for key, record in stored.items():
-        if key not in seen and record.retired_at is None:
-            record.retired_at = now
-            record.updated_at = now
-            session.add(record)
-            changes.retired.append(key)
-    await session.flush()
-    return changes
-
-
-def _update(record: models.Imported, values: Row, now: dt.datetime) -> None:
-    for name, value in values.items():
-        setattr(record, name, value)
-    record.updated_at = now
-    if isinstance(record, models.EventRow):  # subscribers see events: SEQUENCE follows
-        record.revision += 1
-
-
-async def active_rows(session: AsyncSession, mirror: Mirror) -> list[Row]:
-    """The rows of one table that the last import still lists, in key order."""
-    query = select(mirror.table).where(col(mirror.table.retired_at).is_(None))
-    rows = [row_values(record) for record in (await session.exec(query)).all()]
-    return sorted(rows, key=lambda row: tuple(str(v) for v in mirror.key_of(row)))
 
 
 async def load_bundle(store: Store) -> domain.Bundle:

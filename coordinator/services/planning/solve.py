@@ -37,6 +37,9 @@ class PlanRejectedError(CoordinatorError):
     """A plan broke a hard rule and was not stored."""
 
 
+MIN_SOLVE_SHARE = 0.25  # of the limit, the solve's least share however long reading took
+
+
 @dataclass(frozen=True, slots=True)
 class StoredPlan:
     version_id: int
@@ -79,16 +82,24 @@ async def solve_and_store(
     """Solve the current data off the event loop, validate, store as the active version.
 
     With `self_enrolments = "keep"` the solver plans around the self-enrolments current on
-    `today` (default: `now`'s date): their periods are busy (`timetable.reserve`)."""
+    `today` (default: `now`'s date): their periods are busy (`timetable.reserve`).
+
+    The time limit counts from here: reading the data and building the problem take their
+    share, so the plan is ready within the limit at every scale (storing it comes after).
+    """
+    started = time.monotonic()
     bundle = await load_bundle(store)
     if not bundle.classrooms:
         raise CoordinatorError("nothing to solve: import a bundle first (`coordinator import`)")
     options = solver_options(settings, time_limit_s=time_limit_s)
     kept = await kept_enrolments(store, settings, today or now.date())
-    problem = reserve_enrolled(build_problem(bundle, options), kept)
-    started = time.perf_counter()
-    plan = await asyncio.to_thread(solve, problem, bound=bound, time_limit_s=options.time_limit_s)
-    solver_finished(str(plan.status), time.perf_counter() - started)
+    problem = reserve_enrolled(await asyncio.to_thread(build_problem, bundle, options), kept)
+    spent = time.monotonic() - started
+    left = max(MIN_SOLVE_SHARE * options.time_limit_s, options.time_limit_s - spent)
+    log.info("data read and problem built in %.1f s; %.1f s left to solve", spent, left)
+    solving = time.perf_counter()
+    plan = await asyncio.to_thread(solve, problem, bound=bound, time_limit_s=left)
+    solver_finished(str(plan.status), time.perf_counter() - solving)
     check_before_storing(problem, plan)
     async with store.write() as session:
         keys = await _inherited_keys(session, plan)
