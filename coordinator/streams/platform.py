@@ -108,6 +108,17 @@ class EvidenceStep:
 
 
 @dataclass(frozen=True, slots=True)
+class Lookup:
+    """A search for a meeting a create call may have made before its answer was lost: the
+    meeting once found, else the next call (a page of the host's meetings, one meeting's
+    details) and how to read its answer; neither: none was made."""
+
+    found: PlatformMeeting | None = None
+    next: Callable[[Signing], ApiCall] | None = None
+    read: Callable[[ApiAnswer], Lookup] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Token:
     value: str
     lifetime: dt.timedelta
@@ -161,6 +172,11 @@ class MeetingPlatform(Protocol):
     def create(self, request: LinkRequest, signing: Signing) -> ApiCall: ...
 
     def read_created(self, answer: ApiAnswer) -> PlatformMeeting: ...
+
+    # the meeting an interrupted create made for this request (its subject, times, marker);
+    # an empty Lookup when the platform cannot be asked (its create is idempotent, or no
+    # list is documented)
+    def lookup(self, request: LinkRequest) -> Lookup: ...
 
     # a second call once the meeting exists (ClassIn's sub-classes); None for most
     def follow_up(
@@ -232,6 +248,9 @@ class PlatformBase:
         signing: Signing,  # noqa: ARG002
     ) -> ApiCall | None:
         return None
+
+    def lookup(self, request: LinkRequest) -> Lookup:  # noqa: ARG002
+        return Lookup()
 
     def evidence(
         self,

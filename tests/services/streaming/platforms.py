@@ -52,6 +52,8 @@ class Meeting:
     start: int  # Unix seconds
     end: int
     cancelled: bool = False
+    marker: str = ""  # WeCom's `description`
+    host: str = "wangli"
     sub_classes: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -71,7 +73,9 @@ class FakePlatforms:
     viewers: int = 0
     pages: int = 0  # pages of participants answered
     identities: dict[str, str] = field(default_factory=dict)  # ClassIn uniqueIdentity -> id
-    hold_answer: bool = False  # ClassIn: make the next class, then never answer
+    hold_answer: bool = False  # make the next meeting or class, then never answer
+    list_page: int = 2  # meetings a page of a host's list (small, so paging is exercised)
+    lookups: int = 0  # list and detail calls answered
     holding: asyncio.Event = field(default_factory=asyncio.Event)
     released: asyncio.Event = field(default_factory=asyncio.Event)  # when the server stops
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1001))
@@ -93,6 +97,13 @@ class FakePlatforms:
             return True
         return False
 
+    async def _hold(self) -> None:
+        """Made, but the caller dies before it hears so (when a test asks)."""
+        if self.hold_answer:
+            self.hold_answer = False
+            self.holding.set()
+            await self.released.wait()
+
     def _fresh(self, timestamp: str) -> bool:
         return abs(int(timestamp) - self.now.timestamp()) <= 300
 
@@ -113,6 +124,8 @@ class FakePlatforms:
         if self._busy():
             return _tc_error(500, 9003, "系统繁忙")
         path = request.path.removeprefix("/v1/meetings").strip("/")
+        if request.method == "GET" and not path:
+            return self._wemeet_list(request)
         if request.method == "GET":
             return self._participants(request, path.split("/")[0])
         data = json.loads(body) if body else {}
@@ -123,6 +136,7 @@ class FakePlatforms:
                 Meeting("wemeet", data["subject"], int(data["start_time"]), int(data["end_time"]))
             )
             self.calls.append(("wemeet", "create"))
+            await self._hold()
             info = {
                 "meeting_id": meeting_id,
                 "meeting_code": "806" + meeting_id,
@@ -142,6 +156,40 @@ class FakePlatforms:
         meeting.cancelled = True
         self.calls.append(("wemeet", "cancel"))
         return web.json_response({})
+
+    def _wemeet_list(self, request: web.Request) -> web.Response:
+        """The host's meetings, `list_page` a page, from `pos` (and `cursory`) as documented:
+        `remaining` says how many are left, `next_pos` / `next_cursory` where to go on."""
+        assert request.query["instanceid"] == "1"
+        pos = int(request.query.get("pos", 0))
+        mine = [
+            (key, m)
+            for key, m in self.meetings.items()
+            if m.provider == "wemeet" and m.host == request.query["userid"]
+        ]
+        page = [
+            {
+                "meeting_id": key,
+                "meeting_code": "806" + key,
+                "subject": m.subject,
+                "start_time": str(m.start),
+                "end_time": str(m.end),
+                "join_url": f"https://meeting.tencent.com/dm/{key}",
+                "status": "MEETING_STATE_CANCELLED" if m.cancelled else "MEETING_STATE_INIT",
+            }
+            for key, m in mine[pos : pos + self.list_page]
+        ]
+        self.lookups += 1
+        after = pos + len(page)
+        return web.json_response(
+            {
+                "meeting_number": len(page),
+                "meeting_info_list": page,
+                "remaining": len(mine) - after,
+                "next_pos": after,
+                "next_cursory": after,
+            }
+        )
 
     def _participants(self, request: web.Request, meeting_id: str) -> web.Response:
         """A page from `pos` of at most `size` (the API's largest: 100), as documented."""
@@ -342,10 +390,7 @@ class FakePlatforms:
             key = self._new(Meeting("classin", data["name"], data["startTime"], data["endTime"]))
             self.identities[data["uniqueIdentity"]] = key
             self.calls.append(("classin", "create"))
-            if self.hold_answer:  # made, but the caller dies before it hears so
-                self.hold_answer = False
-                self.holding.set()
-                await self.released.wait()
+            await self._hold()
             return web.json_response(
                 {"code": 1, "msg": "程序正常执行", "data": {"classId": int(key)}}
             )
