@@ -236,6 +236,7 @@ class FakePlatforms:
         if self._busy():
             return web.json_response({"errcode": -1, "errmsg": "system busy"})
         if request.method == "GET":
+            self.lookups += 1
             living = self.meetings[request.query["livingid"]]
             return web.json_response(
                 {
@@ -243,8 +244,12 @@ class FakePlatforms:
                     "errmsg": "ok",
                     "living_info": {
                         "theme": living.subject,
+                        "living_start": living.start,
+                        "living_duration": living.end - living.start,
+                        "anchor_userid": living.host,
+                        "description": living.marker,
                         "viewer_num": self.viewers,
-                        "status": 2,
+                        "status": 4 if living.cancelled else 2,
                     },
                 }
             )
@@ -252,13 +257,18 @@ class FakePlatforms:
         call = request.match_info["call"]
         if call == "get_watch_stat":
             return self._watch_stat(data)
+        if call == "get_user_all_livingid":
+            return self._living_ids(data)
         if call == "create":
             if data["anchor_userid"] != "wangli" or data["type"] not in (1, 2):
                 return web.json_response({"errcode": 40003, "errmsg": f"bad living {data}"})
             start = int(data["living_start"])
-            living = Meeting("wecom_living", data["theme"], start, start + data["living_duration"])
+            end = start + data["living_duration"]
+            living = Meeting("wecom_living", data["theme"], start, end, marker=data["description"])
+            key = self._new(living)
             self.calls.append(("wecom_living", "create"))
-            return web.json_response({"errcode": 0, "errmsg": "ok", "livingid": self._new(living)})
+            await self._hold()
+            return web.json_response({"errcode": 0, "errmsg": "ok", "livingid": key})
         meeting = self.meetings[data["livingid"]]
         if call == "modify":
             meeting.start = int(data["living_start"])
@@ -267,6 +277,24 @@ class FakePlatforms:
             meeting.cancelled = True
         self.calls.append(("wecom_living", "update" if call == "modify" else "cancel"))
         return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    def _living_ids(self, data: dict[str, Any]) -> web.Response:
+        """The user's living ids, `list_page` a page (`limit` at most 100), by `next_cursor`."""
+        if int(data.get("limit", 100)) > 100:
+            return web.json_response({"errcode": 40058, "errmsg": "limit"})
+        offset = int(data.get("cursor") or 0)
+        mine = [
+            key
+            for key, m in self.meetings.items()
+            if m.provider == "wecom_living" and m.host == data["userid"]
+        ]
+        page = mine[offset : offset + self.list_page]
+        after = offset + len(page)
+        self.lookups += 1
+        more = str(after) if after < len(mine) else ""
+        return web.json_response(
+            {"errcode": 0, "errmsg": "ok", "next_cursor": more, "livingid_list": page}
+        )
 
     def _watch_stat(self, data: dict[str, Any]) -> web.Response:
         """Pages of 100 watchers; `next_key` goes on, `ending` 1 on the last page."""

@@ -223,7 +223,7 @@ async def test_classin_class_made_while_the_worker_died_waiting_is_not_made_twic
     assert len(meeting.sub_classes) == 2
 
 
-@pytest.mark.parametrize("platform", ["wemeet"])
+@pytest.mark.parametrize("platform", ["wemeet", "wecom_living"])
 async def test_meeting_made_while_the_worker_died_waiting_is_found_not_made_again(
     tmp_path: Path, platform: str
 ) -> None:
