@@ -165,10 +165,11 @@ class MeetingSync:
             return 0
         if row is None or row.state == "cancelled":
             return await self._create(store, lesson, request, platform, now)
-        if row.state == "created":
-            return await self._follow_up(store, row, request, platform, now)
+        made = 0
+        if row.state == "created":  # e.g. adopted after a lost answer, the lesson moved since
+            made = await self._follow_up(store, row, request, platform, now)
         if row.revision == lesson.revision:
-            return 0
+            return made
         await self.call(
             platform, lambda s: platform.update(row.meeting_id, request, s), "update meeting", now
         )
@@ -176,7 +177,7 @@ class MeetingSync:
             store, row, revision=lesson.revision, start=lesson.start, end=lesson.end, now=now
         )
         log.info("moved %s meeting %s of %s", platform.name, row.meeting_id, lesson.key)
-        return 1
+        return made + 1
 
     async def _create(
         self,

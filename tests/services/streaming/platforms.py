@@ -346,6 +346,7 @@ class FakePlatforms:
         self._ding_creator(data)
         key = self._new(Meeting("dingtalk_meeting", data["title"], start, end))
         self.calls.append(("dingtalk_meeting", "create"))
+        await self._hold()
         return web.json_response(
             {
                 "scheduleConferenceId": key,
