@@ -160,6 +160,8 @@ class MeetingPlatform(Protocol):
 
     name: ClassVar[str]
     label: ClassVar[str]  # the platform's own name, shown on pages
+    # a repeated create gets the first meeting back (ClassIn's uniqueIdentity): no lookup
+    create_is_idempotent: ClassVar[bool]
 
     def token_call(self) -> ApiCall | None: ...  # None: calls are signed with keys alone
 
@@ -227,6 +229,7 @@ class PlatformBase:
 
     name: ClassVar[str]
     label: ClassVar[str]
+    create_is_idempotent: ClassVar[bool] = False
     settings: PlatformSettings
 
     def links(self, request: LinkRequest) -> LessonLinks:

@@ -222,6 +222,14 @@ class MeetingSync:
         platform = meeting_platform(streams, row.provider)
         asked = replace(request, revision=row.revision, start=row.start, end=row.end)
         step = platform.lookup(asked) if platform is not None else Lookup()
+        if step.next is None and not (platform and platform.create_is_idempotent):
+            log.warning(
+                "%s: the create for %s (sent %s) may have made a meeting whose answer was lost;"
+                " the platform cannot be asked, so another is made: cancel the earlier one there",
+                row.provider,
+                row.lesson_key,
+                row.updated_at.isoformat(),
+            )
         for _ in range(LOOKUP_CALLS):
             if step.found is not None or step.next is None or step.read is None:
                 break

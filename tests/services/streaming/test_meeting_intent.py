@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 
 import aiohttp
 import pytest
@@ -83,7 +84,11 @@ async def test_a_lesson_cancelled_after_a_lost_create_has_that_meeting_cancelled
 
 @pytest.mark.parametrize("platform", [*LOOKED_UP, "dingtalk_meeting"])
 async def test_an_intent_with_nothing_made_creates_the_meeting_once(
-    store: Store, fake: tuple[FakePlatforms, str], http: aiohttp.ClientSession, platform: str
+    store: Store,
+    fake: tuple[FakePlatforms, str],
+    http: aiohttp.ClientSession,
+    platform: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Killed after writing the intent, before the call left: the lookup finds nothing (past
     a meeting of the same title a day later), so the meeting is made, once."""
@@ -99,3 +104,5 @@ async def test_an_intent_with_nothing_made_creates_the_meeting_once(
     assert row.meeting_id != old_key
     assert server.meetings[row.meeting_id].start == int(START.timestamp())
     assert row.state == "active"
+    warned = [r for r in caplog.records if r.levelno == logging.WARNING and "cancel" in r.message]
+    assert len(warned) == (platform == "dingtalk_meeting")  # DingTalk: it cannot be asked
