@@ -230,7 +230,7 @@ class MeetingSync:
                 row.lesson_key,
                 row.updated_at.isoformat(),
             )
-        for _ in range(LOOKUP_CALLS):
+        for _ in range(LOOKUP_CALLS + 1):  # the last pass only reads what the last call found
             if step.found is not None or step.next is None or step.read is None:
                 break
             assert platform is not None
