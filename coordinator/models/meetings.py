@@ -22,7 +22,7 @@ class PlatformMeetingRow(SQLModel, table=True):
     join_url: str = ""
     code: str = Field(default="", sa_type=String(64))  # the number people type
     revision: int  # the lesson's revision the platform has
-    state: str = Field(sa_type=String(16), index=True)  # created | active | cancelled
+    state: str = Field(sa_type=String(16), index=True)  # creating | created | active | cancelled
     start: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
     end: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
     created_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)

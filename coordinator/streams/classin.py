@@ -80,6 +80,7 @@ class ClassinSettings(PlatformSettings):
 class ClassinPlatform(PlatformBase):
     name: ClassVar[str] = "classin"
     label: ClassVar[str] = "ClassIn"
+    create_is_idempotent: ClassVar[bool] = True  # uniqueIdentity: code 398 and the first id
 
     settings: ClassinSettings
 

@@ -108,6 +108,17 @@ class EvidenceStep:
 
 
 @dataclass(frozen=True, slots=True)
+class Lookup:
+    """A search for a meeting a create call may have made before its answer was lost: the
+    meeting once found, else the next call (a page of the host's meetings, one meeting's
+    details) and how to read its answer; neither: none was made."""
+
+    found: PlatformMeeting | None = None
+    next: Callable[[Signing], ApiCall] | None = None
+    read: Callable[[ApiAnswer], Lookup] | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Token:
     value: str
     lifetime: dt.timedelta
@@ -149,6 +160,8 @@ class MeetingPlatform(Protocol):
 
     name: ClassVar[str]
     label: ClassVar[str]  # the platform's own name, shown on pages
+    # a repeated create gets the first meeting back (ClassIn's uniqueIdentity): no lookup
+    create_is_idempotent: ClassVar[bool]
 
     def token_call(self) -> ApiCall | None: ...  # None: calls are signed with keys alone
 
@@ -161,6 +174,11 @@ class MeetingPlatform(Protocol):
     def create(self, request: LinkRequest, signing: Signing) -> ApiCall: ...
 
     def read_created(self, answer: ApiAnswer) -> PlatformMeeting: ...
+
+    # the meeting an interrupted create made for this request (its subject, times, marker);
+    # an empty Lookup when the platform cannot be asked (its create is idempotent, or no
+    # list is documented)
+    def lookup(self, request: LinkRequest) -> Lookup: ...
 
     # a second call once the meeting exists (ClassIn's sub-classes); None for most
     def follow_up(
@@ -211,6 +229,7 @@ class PlatformBase:
 
     name: ClassVar[str]
     label: ClassVar[str]
+    create_is_idempotent: ClassVar[bool] = False
     settings: PlatformSettings
 
     def links(self, request: LinkRequest) -> LessonLinks:
@@ -232,6 +251,9 @@ class PlatformBase:
         signing: Signing,  # noqa: ARG002
     ) -> ApiCall | None:
         return None
+
+    def lookup(self, request: LinkRequest) -> Lookup:  # noqa: ARG002
+        return Lookup()
 
     def evidence(
         self,

@@ -21,6 +21,7 @@ from coordinator.streams.platform import (
     ApiCall,
     CredentialRejected,
     EvidenceStep,
+    Lookup,
     PlatformBase,
     PlatformError,
     PlatformMeeting,
@@ -34,6 +35,8 @@ from coordinator.streams.platform import (
 
 TOKEN_ERRORS = frozenset({40001, 40014, 42001, 40013, 40091})
 SMALL_CLASS, LARGE_CLASS = 1, 2  # living `type`: K12 小班课 / 大班课
+CANCELLED = 4  # living_info `status`: 0 预约中, 1 直播中, 2 已结束, 3 已过期, 4 已取消
+LIST_LIMIT = 100  # living ids a page of get_user_all_livingid: the most the API gives
 
 
 class WecomLivingSettings(PlatformSettings):
@@ -98,6 +101,48 @@ class WecomLivingPlatform(PlatformBase):
             raise PlatformError(f"WeCom living/create: no livingid in {data!r}")
         return PlatformMeeting(str(data["livingid"]))
 
+    def lookup(self, request: LinkRequest) -> Lookup:
+        """The anchor's lives (`get_user_all_livingid`, by `next_cursor`), then each one's
+        `get_living_info`: the live not cancelled whose `description` is this lesson's key
+        (the marker `create` sets) and whose start is the lesson's."""
+        anchor = self.settings.host_of(request.teacher.id, self.name)
+        return self._ids_page(anchor, "", request)
+
+    def _ids_page(self, anchor: str, cursor: str, request: LinkRequest) -> Lookup:
+        ask = {"userid": anchor, "cursor": cursor, "limit": LIST_LIMIT}
+        return Lookup(
+            next=lambda s: self._call("get_user_all_livingid", ask, s),
+            read=lambda answer: self._read_ids(answer, anchor, request),
+        )
+
+    def _read_ids(self, answer: ApiAnswer, anchor: str, request: LinkRequest) -> Lookup:
+        data = self.check(answer, "living/get_user_all_livingid")
+        ids = [str(living) for living in data.get("livingid_list") or []]
+        cursor = str(data.get("next_cursor") or "")
+        return self._next_info(ids, anchor, cursor, request)
+
+    def _next_info(self, ids: list[str], anchor: str, cursor: str, request: LinkRequest) -> Lookup:
+        """Ask about the first id left; after the page's last, the next page (if any)."""
+        if not ids:
+            return self._ids_page(anchor, cursor, request) if cursor else Lookup()
+        living_id, rest = ids[0], ids[1:]
+
+        def read(answer: ApiAnswer) -> Lookup:
+            info = self.check(answer, f"living {living_id}").get("living_info") or {}
+            if (
+                info.get("description") == request.lesson_key
+                and int(info.get("living_start", 0)) == int(request.start.timestamp())
+                and info.get("status") != CANCELLED
+            ):
+                return Lookup(PlatformMeeting(living_id))
+            return self._next_info(rest, anchor, cursor, request)
+
+        return Lookup(next=lambda s: self._living_info(living_id, s), read=read)
+
+    def _living_info(self, living_id: str, signing: Signing) -> ApiCall:
+        query = urlencode({"access_token": signing.token, "livingid": living_id})
+        return ApiCall("GET", f"{self.settings.api_url}/cgi-bin/living/get_living_info?{query}")
+
     def update(self, meeting_id: str, request: LinkRequest, signing: Signing) -> ApiCall:
         return self._call("modify", {"livingid": meeting_id} | self._living(request), signing)
 
@@ -112,8 +157,7 @@ class WecomLivingPlatform(PlatformBase):
     def evidence(self, meeting_id: str, request: LinkRequest, signing: Signing) -> ApiCall | None:
         """`get_living_info` (the viewer count), then `get_watch_stat` (who watched how long)."""
         del request
-        query = urlencode({"access_token": signing.token, "livingid": meeting_id})
-        return ApiCall("GET", f"{self.settings.api_url}/cgi-bin/living/get_living_info?{query}")
+        return self._living_info(meeting_id, signing)
 
     def read_evidence(
         self, answer: ApiAnswer, meeting_id: str, request: LinkRequest

@@ -23,6 +23,7 @@ from coordinator.streams.platform import (
     ApiCall,
     CredentialRejected,
     EvidenceStep,
+    Lookup,
     PlatformBase,
     PlatformError,
     PlatformMeeting,
@@ -35,6 +36,7 @@ from coordinator.streams.platform import (
 # error_info.error_code values that mean the keys or the signature were refused.
 PAGE = 100  # participants per page: the most the API gives
 CREDENTIAL_ERRORS = frozenset({200001, 200002, 200003, 190300, 190301, 190303})
+CANCELLED = "MEETING_STATE_CANCELLED"
 
 
 def wemeet_signature(
@@ -122,6 +124,43 @@ class WemeetPlatform(PlatformBase):
             str(meeting.get("join_url", "")),
             str(meeting.get("meeting_code", "")),
         )
+
+    def lookup(self, request: LinkRequest) -> Lookup:
+        """The host's meetings (`GET /v1/meetings`, page after page by `next_pos` and
+        `next_cursory`): the one not cancelled with this lesson's subject, start and end."""
+        return self._meetings_page(self._meeting(request), 0, 0)
+
+    def _meetings_page(self, wanted: dict[str, Any], pos: int, cursory: int) -> Lookup:
+        query = urlencode(
+            {
+                "userid": wanted["userid"],
+                "instanceid": wanted["instanceid"],
+                "pos": pos,
+                "cursory": cursory,
+            }
+        )
+        return Lookup(
+            next=lambda s: self._call("GET", f"/v1/meetings?{query}", None, s),
+            read=lambda answer: self._read_meetings(answer, wanted),
+        )
+
+    def _read_meetings(self, answer: ApiAnswer, wanted: dict[str, Any]) -> Lookup:
+        data = self.check(answer, "list meetings")
+        for meeting in data.get("meeting_info_list") or []:
+            same = all(
+                str(meeting.get(k)) == wanted[k] for k in ("subject", "start_time", "end_time")
+            )
+            if same and meeting.get("status") != CANCELLED and meeting.get("meeting_id"):
+                found = PlatformMeeting(
+                    str(meeting["meeting_id"]),
+                    str(meeting.get("join_url", "")),
+                    str(meeting.get("meeting_code", "")),
+                )
+                return Lookup(found)
+        if not data.get("remaining"):
+            return Lookup()
+        pos, cursory = int(data.get("next_pos", 0)), int(data.get("next_cursory", 0))
+        return self._meetings_page(wanted, pos, cursory)
 
     def update(self, meeting_id: str, request: LinkRequest, signing: Signing) -> ApiCall:
         return self._call("PUT", f"/v1/meetings/{meeting_id}", self._meeting(request), signing)

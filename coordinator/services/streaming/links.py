@@ -66,7 +66,12 @@ def with_meeting(
     waiting = links is not None and any(
         call.url.startswith(PLATFORM_CALL) for call in links.server_calls
     )
-    if links is None or not waiting or meeting is None or meeting.state == "cancelled":
+    if (
+        links is None
+        or not waiting
+        or meeting is None
+        or meeting.state in ("cancelled", "creating")
+    ):
         return links
     if meeting.provider != links.provider or not meeting.join_url:
         return replace(links, room=meeting.code or meeting.meeting_id)

@@ -5,6 +5,11 @@ The worker's `room:KEY:REV` job calls `MeetingSync.sync`. One `platform_meeting`
 holds the platform's meeting id and the lesson revision the platform was last told of, so a
 job that runs again, or on a new leader, compares and finds nothing left to do. A call that
 fails raises `RoomNotOpenedError`: the job is not recorded and the next rebuild plans it again.
+
+Before a create call the row is written as an intent (`creating`, the lesson's times, no id):
+a worker killed after the platform made the meeting but before the answer was stored leaves
+it behind, and the next run looks the meeting up (`MeetingPlatform.lookup`) and adopts it
+instead of making a second one; it creates only when the platform has none.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import datetime as dt
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -32,8 +37,10 @@ from coordinator.streams.platform import (
     ApiAnswer,
     ApiCall,
     CredentialRejected,
+    Lookup,
     MeetingPlatform,
     PlatformError,
+    PlatformMeeting,
     Signing,
 )
 from coordinator.streams.registry import meeting_platform
@@ -42,6 +49,8 @@ log = logging.getLogger(__name__)
 
 Send = Callable[[ApiCall], Awaitable[ApiAnswer]]  # the worker's HTTP session sends calls
 CHANGES_WITHIN = dt.timedelta(days=1)  # a moved or cancelled lesson ended longer ago is left
+CREATING = "creating"  # the intent: a create call was sent, its answer not (yet) stored
+LOOKUP_CALLS = 50  # pages and details asked at most when looking an interrupted create up
 
 
 class MeetingNotSyncedError(CoordinatorError):
@@ -123,6 +132,8 @@ class MeetingSync:
             return 0  # a newer job carries the newer revision
         request = link_request(lesson, rooms, directory)
         try:
+            if row is not None and row.state == CREATING and now <= lesson.end:
+                row = await self._settle_intent(store, streams, row, request, now)
             made = await self._apply(store, streams, lesson, request, row, platform, now)
             return None if platform is None else made  # a school that left the platform
         except (PlatformError, TokenError, OSError, TimeoutError) as error:
@@ -154,10 +165,11 @@ class MeetingSync:
             return 0
         if row is None or row.state == "cancelled":
             return await self._create(store, lesson, request, platform, now)
-        if row.state == "created":
-            return await self._follow_up(store, row, request, platform, now)
+        made = 0
+        if row.state == "created":  # e.g. adopted after a lost answer, the lesson moved since
+            made = await self._follow_up(store, row, request, platform, now)
         if row.revision == lesson.revision:
-            return 0
+            return made
         await self.call(
             platform, lambda s: platform.update(row.meeting_id, request, s), "update meeting", now
         )
@@ -165,7 +177,7 @@ class MeetingSync:
             store, row, revision=lesson.revision, start=lesson.start, end=lesson.end, now=now
         )
         log.info("moved %s meeting %s of %s", platform.name, row.meeting_id, lesson.key)
-        return 1
+        return made + 1
 
     async def _create(
         self,
@@ -175,24 +187,69 @@ class MeetingSync:
         platform: MeetingPlatform,
         now: dt.datetime,
     ) -> int:
-        answer = await self.call(platform, lambda s: platform.create(request, s), "create", now)
-        meeting = platform.read_created(answer)
         row = models.PlatformMeetingRow(
             lesson_key=lesson.key,
             provider=platform.name,
-            meeting_id=meeting.meeting_id,
-            join_url=meeting.join_url,
-            code=meeting.code,
+            meeting_id="",
             revision=lesson.revision,
-            state="created",
+            state=CREATING,
             start=lesson.start,
             end=lesson.end,
             created_at=now,
             updated_at=now,
         )
-        await _save(store, row, now=now)
+        await _save(store, row, now=now)  # the intent, stored before the platform is asked
+        try:
+            answer = await self.call(platform, lambda s: platform.create(request, s), "create", now)
+        except (PlatformError, TokenError):
+            await _forget(store, row)  # refused, so nothing was made: no intent is left open
+            raise
+        meeting = platform.read_created(answer)  # unreadable: the intent stays, a retry looks
+        await _adopt(store, row, meeting, now)
         log.info("created %s meeting %s for %s", platform.name, meeting.meeting_id, lesson.key)
         return 1 + await self._follow_up(store, row, request, platform, now)
+
+    async def _settle_intent(
+        self,
+        store: Store,
+        streams: StreamsSettings,
+        row: models.PlatformMeetingRow,
+        request: LinkRequest,
+        now: dt.datetime,
+    ) -> models.PlatformMeetingRow:
+        """A create was sent and its answer never stored: the meeting it made, looked up
+        with the intent's times and adopted (`created`); `cancelled` when there is none."""
+        platform = meeting_platform(streams, row.provider)
+        asked = replace(request, revision=row.revision, start=row.start, end=row.end)
+        step = platform.lookup(asked) if platform is not None else Lookup()
+        if step.next is None and not (platform and platform.create_is_idempotent):
+            log.warning(
+                "%s: the create for %s (sent %s) may have made a meeting whose answer was lost;"
+                " the platform cannot be asked, so another is made: cancel the earlier one there",
+                row.provider,
+                row.lesson_key,
+                row.updated_at.isoformat(),
+            )
+        for _ in range(LOOKUP_CALLS + 1):  # the last pass only reads what the last call found
+            if step.found is not None or step.next is None or step.read is None:
+                break
+            assert platform is not None
+            answer = await self.call(platform, step.next, "look up meeting", now)
+            step = step.read(answer)
+        else:
+            raise PlatformError(f"{row.provider}: no answer after {LOOKUP_CALLS} lookup calls")
+        if step.found is None:  # none was made: the intent is closed, a create may follow
+            log.info("%s made no meeting for %s before", row.provider, row.lesson_key)
+            await _save(store, row, state="cancelled", now=now)
+            return row
+        log.info(
+            "adopted %s meeting %s of %s (its create's answer was lost)",
+            row.provider,
+            step.found.meeting_id,
+            row.lesson_key,
+        )
+        await _adopt(store, row, step.found, now)
+        return row
 
     async def _follow_up(
         self,
@@ -227,6 +284,27 @@ async def lesson_and_meeting(
     return lesson, list(rooms[lesson.key]), row
 
 
+async def _adopt(
+    store: Store, row: models.PlatformMeetingRow, meeting: PlatformMeeting, now: dt.datetime
+) -> None:
+    await _save(
+        store,
+        row,
+        meeting_id=meeting.meeting_id,
+        join_url=meeting.join_url,
+        code=meeting.code,
+        state="created",
+        now=now,
+    )
+
+
+async def _forget(store: Store, row: models.PlatformMeetingRow) -> None:
+    async with store.write() as session:
+        found = await session.get(models.PlatformMeetingRow, row.lesson_key)
+        if found is not None:
+            await session.delete(found)
+
+
 async def _save(
     store: Store, row: models.PlatformMeetingRow, *, now: dt.datetime, **changes: object
 ) -> None:
@@ -257,7 +335,7 @@ async def change_jobs(store: Store, now: dt.datetime) -> list[PlannedJob]:
     return [
         PlannedJob("room", lesson.key, lesson.revision, now)
         for row, lesson in found
-        if row.revision != lesson.revision or row.state == "created"
+        if row.revision != lesson.revision or row.state in ("created", CREATING)
     ]
 
 

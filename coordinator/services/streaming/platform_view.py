@@ -34,7 +34,7 @@ async def lesson_platform(
         meeting = await session.get(models.PlatformMeetingRow, lesson_key)
     teacher = directory.teachers.get(teacher_id)
     name = streams.provider_name(teacher.school_id if teacher else None)
-    live = meeting is not None and meeting.state != "cancelled"
+    live = meeting is not None and meeting.state not in ("cancelled", "creating")
     if live and meeting is not None:
         return PlatformView(meeting.provider, True, meeting.code, meeting.join_url)
     if name in MEETING_PLATFORMS and not cancelled:

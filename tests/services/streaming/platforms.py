@@ -52,6 +52,8 @@ class Meeting:
     start: int  # Unix seconds
     end: int
     cancelled: bool = False
+    marker: str = ""  # WeCom's `description`
+    host: str = "wangli"
     sub_classes: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -71,7 +73,9 @@ class FakePlatforms:
     viewers: int = 0
     pages: int = 0  # pages of participants answered
     identities: dict[str, str] = field(default_factory=dict)  # ClassIn uniqueIdentity -> id
-    hold_answer: bool = False  # ClassIn: make the next class, then never answer
+    hold_answer: bool = False  # make the next meeting or class, then never answer
+    list_page: int = 2  # meetings a page of a host's list (small, so paging is exercised)
+    lookups: int = 0  # list and detail calls answered
     holding: asyncio.Event = field(default_factory=asyncio.Event)
     released: asyncio.Event = field(default_factory=asyncio.Event)  # when the server stops
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1001))
@@ -93,6 +97,13 @@ class FakePlatforms:
             return True
         return False
 
+    async def _hold(self) -> None:
+        """Made, but the caller dies before it hears so (when a test asks)."""
+        if self.hold_answer:
+            self.hold_answer = False
+            self.holding.set()
+            await self.released.wait()
+
     def _fresh(self, timestamp: str) -> bool:
         return abs(int(timestamp) - self.now.timestamp()) <= 300
 
@@ -113,6 +124,8 @@ class FakePlatforms:
         if self._busy():
             return _tc_error(500, 9003, "系统繁忙")
         path = request.path.removeprefix("/v1/meetings").strip("/")
+        if request.method == "GET" and not path:
+            return self._wemeet_list(request)
         if request.method == "GET":
             return self._participants(request, path.split("/")[0])
         data = json.loads(body) if body else {}
@@ -123,6 +136,7 @@ class FakePlatforms:
                 Meeting("wemeet", data["subject"], int(data["start_time"]), int(data["end_time"]))
             )
             self.calls.append(("wemeet", "create"))
+            await self._hold()
             info = {
                 "meeting_id": meeting_id,
                 "meeting_code": "806" + meeting_id,
@@ -142,6 +156,40 @@ class FakePlatforms:
         meeting.cancelled = True
         self.calls.append(("wemeet", "cancel"))
         return web.json_response({})
+
+    def _wemeet_list(self, request: web.Request) -> web.Response:
+        """The host's meetings, `list_page` a page, from `pos` (and `cursory`) as documented:
+        `remaining` says how many are left, `next_pos` / `next_cursory` where to go on."""
+        assert request.query["instanceid"] == "1"
+        pos = int(request.query.get("pos", 0))
+        mine = [
+            (key, m)
+            for key, m in self.meetings.items()
+            if m.provider == "wemeet" and m.host == request.query["userid"]
+        ]
+        page = [
+            {
+                "meeting_id": key,
+                "meeting_code": "806" + key,
+                "subject": m.subject,
+                "start_time": str(m.start),
+                "end_time": str(m.end),
+                "join_url": f"https://meeting.tencent.com/dm/{key}",
+                "status": "MEETING_STATE_CANCELLED" if m.cancelled else "MEETING_STATE_INIT",
+            }
+            for key, m in mine[pos : pos + self.list_page]
+        ]
+        self.lookups += 1
+        after = pos + len(page)
+        return web.json_response(
+            {
+                "meeting_number": len(page),
+                "meeting_info_list": page,
+                "remaining": len(mine) - after,
+                "next_pos": after,
+                "next_cursory": after,
+            }
+        )
 
     def _participants(self, request: web.Request, meeting_id: str) -> web.Response:
         """A page from `pos` of at most `size` (the API's largest: 100), as documented."""
@@ -188,6 +236,7 @@ class FakePlatforms:
         if self._busy():
             return web.json_response({"errcode": -1, "errmsg": "system busy"})
         if request.method == "GET":
+            self.lookups += 1
             living = self.meetings[request.query["livingid"]]
             return web.json_response(
                 {
@@ -195,8 +244,12 @@ class FakePlatforms:
                     "errmsg": "ok",
                     "living_info": {
                         "theme": living.subject,
+                        "living_start": living.start,
+                        "living_duration": living.end - living.start,
+                        "anchor_userid": living.host,
+                        "description": living.marker,
                         "viewer_num": self.viewers,
-                        "status": 2,
+                        "status": 4 if living.cancelled else 2,
                     },
                 }
             )
@@ -204,13 +257,18 @@ class FakePlatforms:
         call = request.match_info["call"]
         if call == "get_watch_stat":
             return self._watch_stat(data)
+        if call == "get_user_all_livingid":
+            return self._living_ids(data)
         if call == "create":
             if data["anchor_userid"] != "wangli" or data["type"] not in (1, 2):
                 return web.json_response({"errcode": 40003, "errmsg": f"bad living {data}"})
             start = int(data["living_start"])
-            living = Meeting("wecom_living", data["theme"], start, start + data["living_duration"])
+            end = start + data["living_duration"]
+            living = Meeting("wecom_living", data["theme"], start, end, marker=data["description"])
+            key = self._new(living)
             self.calls.append(("wecom_living", "create"))
-            return web.json_response({"errcode": 0, "errmsg": "ok", "livingid": self._new(living)})
+            await self._hold()
+            return web.json_response({"errcode": 0, "errmsg": "ok", "livingid": key})
         meeting = self.meetings[data["livingid"]]
         if call == "modify":
             meeting.start = int(data["living_start"])
@@ -219,6 +277,24 @@ class FakePlatforms:
             meeting.cancelled = True
         self.calls.append(("wecom_living", "update" if call == "modify" else "cancel"))
         return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    def _living_ids(self, data: dict[str, Any]) -> web.Response:
+        """The user's living ids, `list_page` a page (`limit` at most 100), by `next_cursor`."""
+        if int(data.get("limit", 100)) > 100:
+            return web.json_response({"errcode": 40058, "errmsg": "limit"})
+        offset = int(data.get("cursor") or 0)
+        mine = [
+            key
+            for key, m in self.meetings.items()
+            if m.provider == "wecom_living" and m.host == data["userid"]
+        ]
+        page = mine[offset : offset + self.list_page]
+        after = offset + len(page)
+        self.lookups += 1
+        more = str(after) if after < len(mine) else ""
+        return web.json_response(
+            {"errcode": 0, "errmsg": "ok", "next_cursor": more, "livingid_list": page}
+        )
 
     def _watch_stat(self, data: dict[str, Any]) -> web.Response:
         """Pages of 100 watchers; `next_key` goes on, `ending` 1 on the last page."""
@@ -270,6 +346,7 @@ class FakePlatforms:
         self._ding_creator(data)
         key = self._new(Meeting("dingtalk_meeting", data["title"], start, end))
         self.calls.append(("dingtalk_meeting", "create"))
+        await self._hold()
         return web.json_response(
             {
                 "scheduleConferenceId": key,
@@ -342,10 +419,7 @@ class FakePlatforms:
             key = self._new(Meeting("classin", data["name"], data["startTime"], data["endTime"]))
             self.identities[data["uniqueIdentity"]] = key
             self.calls.append(("classin", "create"))
-            if self.hold_answer:  # made, but the caller dies before it hears so
-                self.hold_answer = False
-                self.holding.set()
-                await self.released.wait()
+            await self._hold()
             return web.json_response(
                 {"code": 1, "msg": "程序正常执行", "data": {"classId": int(key)}}
             )

@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -214,9 +215,55 @@ async def test_classin_class_made_while_the_worker_died_waiting_is_not_made_twic
             assert second.wait(timeout=30) == 0
         async with store.read() as session:
             row = await session.get(models.PlatformMeetingRow, KEY)
-    assert stored_before == ""  # the dead worker wrote nothing
+    assert stored_before == "creating"  # only the intent: ClassIn needs no lookup
     assert [action for _, action in server.calls] == ["create", "sub_classes"]
     [(class_id, meeting)] = server.meetings.items()
     assert row is not None
     assert row.meeting_id == f"30:{class_id}"
     assert len(meeting.sub_classes) == 2
+
+
+@pytest.mark.parametrize("platform", ["wemeet", "wecom_living"])
+async def test_meeting_made_while_the_worker_died_waiting_is_found_not_made_again(
+    tmp_path: Path, platform: str
+) -> None:
+    """Killed while the platform had made the meeting but not yet answered: the intent row
+    the dead worker left makes the new one look the meeting up (past a cancelled copy and one
+    a day later, on other pages of the host's list) and adopt it: still one meeting."""
+    now = dt.datetime.now(dt.UTC)
+    database, log = tmp_path / "coordinator.db", tmp_path / "worker.log"
+    async with serving(now) as (server, api_url), migrated_store(database) as store:
+        await seed(store)
+        await add_lesson(store, now + dt.timedelta(minutes=10), day=now.date())
+        config, env = settings_file(tmp_path, platform, api_url)
+        server.hold_answer = True
+
+        async def made_not_answered() -> bool:
+            return server.holding.is_set()
+
+        async def meeting_made() -> bool:
+            return await meeting_state(store) == "active"
+
+        with worker(config, database, env, log) as first:
+            await eventually(made_not_answered, log)
+            first.send_signal(signal.SIGKILL)
+            first.wait()
+        [(made_id, made)] = server.meetings.items()
+        decoys = {
+            "d-cancelled": replace(made, cancelled=True),
+            "d-next-day": replace(made, start=made.start + 86400, end=made.end + 86400),
+        }
+        server.meetings = decoys | server.meetings  # listed first: the lookup pages past them
+        stored_before = await meeting_state(store)
+        with worker(config, database, env, log) as second:
+            await eventually(meeting_made, log)
+            second.send_signal(signal.SIGTERM)
+            assert second.wait(timeout=30) == 0
+        async with store.read() as session:
+            row = await session.get(models.PlatformMeetingRow, KEY)
+    assert stored_before == "creating"  # the intent the dead worker wrote before it asked
+    assert [action for _, action in server.calls] == ["create"]
+    assert [key for key, m in server.meetings.items() if not m.cancelled] == ["d-next-day", made_id]
+    assert row is not None
+    assert row.meeting_id == made_id
+    assert server.lookups >= 2  # the made meeting was on the second page
