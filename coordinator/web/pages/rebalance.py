@@ -194,6 +194,8 @@ class RebalancePages:
         form = await request.post()
         job = await jobs.own_job(request, str(form.get("preview", "")))
         assert job.id is not None
+        if "applied_version" in job.result:  # applied already: there is nothing to discard
+            raise web.HTTPSeeOther(f"/rebalance?applied={job.result['applied_version']}")
         await records.add_to_result(request.app[STORE], job.id, {"discarded": True})
         raise web.HTTPSeeOther("/rebalance?discarded=1")
 

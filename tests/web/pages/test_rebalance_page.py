@@ -293,7 +293,12 @@ async def test_apply_bumps_exactly_the_lessons_shown_and_moves_them_to_the_subst
     wang = await feed(client, arranged, "teacher:t-wang")
     chen = await feed(client, arranged, "teacher:t-chen")
     changed = check_week_went_to_the_substitute(before, after, wang_before, wang, chen)
+    preview_id = dict(apply_fields(preview.page))["preview"]
+    late = await post(client, "/rebalance/discard", token, {"preview": preview_id})
+    again = await post(client, "/rebalance/apply", token, as_fields(apply_fields(preview.page)))
     assert (applied.status, applied.location) == (303, "/rebalance?applied=2")
+    assert (late.status, late.location) == (303, "/rebalance?applied=2")  # not discarded
+    assert again.status == 409  # applied once only
     assert "已应用为第 2 版课表。" in done
     assert 'href="/timetables/teacher/t-chen?week=2026-11-24"' in done
     assert changed == shown_keys(preview.page)
