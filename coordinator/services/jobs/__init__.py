@@ -3,6 +3,7 @@
 - `records`: the job rows: created, claimed by exactly one runner, heartbeats with progress,
   a stop asked for, finished; stale ones (a dead worker) queued again or failed
 - `solving`: a solve as a job: off the event loop, progress stored, stoppable, the plan kept
+- `rebalancing`: a rebalance preview as a job: the repair on a worker, the proposal kept
 - `runners`: who runs jobs: a task inside `serve`/`demo` (SQLite) or Procrastinate workers
   (PostgreSQL), behind one interface
 - `queue`: the Procrastinate application and its task, and the stalled-job sweeper

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-from coordinator.services.jobs import records, solving
+from coordinator.services.jobs import rebalancing, records, solving
 from coordinator.settings import Settings
 from coordinator.store import Store
 
@@ -23,7 +23,10 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
 Run = Callable[..., Awaitable[str | None]]
-RUNS: dict[str, Run] = {solving.KIND: solving.run_solve_job}
+RUNS: dict[str, Run] = {
+    solving.KIND: solving.run_solve_job,
+    rebalancing.KIND: rebalancing.run_preview_job,
+}
 CLOSE_WAIT_S = 30.0  # at shutdown, how long stopped jobs get to store their best result
 
 

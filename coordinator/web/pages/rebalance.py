@@ -1,11 +1,10 @@
 """Rebalance: name an event, read the solver's minimal change, apply or discard it.
 
-The proposal stays on the server between preview and apply (rebalance_cache.py), bound to the
-admin who made it. Apply posts the fields again with the proposal's digest; when this process
-does not hold the proposal (another worker process, a restart) it is made again from those
-fields, checked like a new one, and applied only if it is exactly what the admin saw;
-otherwise the new proposal is shown. Nothing the browser sends is trusted beyond naming what
-to do.
+A preview runs as a job (rebalance_job.py, services/jobs/rebalancing.py): the form submits it,
+its page shows progress and then the proposal, kept in the job row for the admin who made it,
+so any web process can apply it. Apply posts the job's id with the proposal's digest and is
+stored only if the proposal is exactly what the admin saw; otherwise it is shown again. Nothing
+the browser sends is trusted beyond naming what to do.
 
 Who may rebalance: any admin, for teachers and classrooms in their scope, and only when the
 proposal changes nothing outside it. A proposal that would change lessons of other schools is
@@ -15,28 +14,28 @@ shown with those lessons counted but not named, and cannot be applied from that 
 from __future__ import annotations
 
 import datetime as dt
-import time
 from typing import Any
 
 from aiohttp import web
 from aiohttp_session import get_session
 
-from coordinator.errors import CoordinatorError, NotFoundError
+from coordinator.errors import NotFoundError
+from coordinator.models import JobRow
+from coordinator.services.jobs import rebalancing, records
+from coordinator.services.jobs.rebalancing import preview_params
 from coordinator.services.planning.plans import load_plan
 from coordinator.services.rebalancing.proposals import (
-    OverlapError,
     RebalancePreview,
     StalePreviewError,
     apply_rebalance,
-    preview_rebalance,
 )
 from coordinator.timetable.plan import Plan
 from coordinator.web.i18n import LANGUAGE, translator
-from coordinator.web.keys import SETTINGS, STORE
+from coordinator.web.keys import JOB_RUNNER, STORE
+from coordinator.web.pages import rebalance_job as jobs
 from coordinator.web.pages.access import VIEWER, Viewer, allow
 from coordinator.web.pages.base import N_, page_context, render, school_date
 from coordinator.web.pages.config import PAGES
-from coordinator.web.pages.rebalance_cache import KEEP_S, Kept, PreviewCache
 from coordinator.web.pages.rebalance_choices import choices_for
 from coordinator.web.pages.rebalance_form import (
     REASONS,
@@ -47,13 +46,7 @@ from coordinator.web.pages.rebalance_form import (
     prefill,
 )
 from coordinator.web.pages.rebalance_names import weekday_names
-from coordinator.web.pages.rebalance_view import (
-    DATED_KINDS,
-    WEEKLY_KINDS,
-    digest,
-    preview_view,
-    touched,
-)
+from coordinator.web.pages.rebalance_view import digest, touched
 
 APPLIED = "rebalance_applied"  # the session key of the last apply's summary
 OUTSIDE = N_(
@@ -64,11 +57,6 @@ STALE = N_(
     "The timetable or the data changed after this preview (another change was applied, or "
     "data was imported). Nothing was stored: preview the change again."
 )
-OVERLAP = N_(
-    "A temporary change already holds from %(first)s to %(last)s (%(note)s). Another one on "
-    "the same dates would undo it there: choose other dates, or make the change from now on."
-)
-NO_PLAN = N_("There is no timetable yet: solve and publish one first.")
 DIFFERS = N_("The proposal was made again and differs from the one you saw.")
 
 
@@ -147,23 +135,50 @@ async def _applied(request: web.Request) -> dict[str, Any] | None:
 
 
 class RebalancePages:
-    """The handlers, sharing one cache of proposals per application."""
-
-    def __init__(self) -> None:
-        self.previews = PreviewCache()
+    """The handlers; a preview is a job (rebalance_job.py), kept in the database for Apply."""
 
     async def page(self, request: web.Request) -> web.Response:
         viewer, now = request[VIEWER], request.app[PAGES].clock()
         return await _form_page(request, prefill(request, viewer, school_date(request, now)))
 
-    async def preview(self, request: web.Request) -> web.Response:
+    async def preview(self, request: web.Request) -> web.StreamResponse:
+        """Submit the change as a preview job and follow it on its page."""
         parsed = await self._parsed(request)
         if isinstance(parsed, web.Response):
             return parsed
-        proposal = await self._propose(request, parsed)
-        if isinstance(proposal, web.Response):
-            return proposal
-        return await self._show(request, parsed, proposal)
+        now = request.app[PAGES].clock()
+        params = preview_params(
+            parsed.change,
+            parsed.dates,
+            today=school_date(request, now),
+            fields=parsed.request.hidden(),
+        )
+        job_id = await records.create_job(
+            request.app[STORE],
+            kind=rebalancing.KIND,
+            params=params,
+            requested_by=request[VIEWER].user.username,
+            now=now,
+        )
+        await request.app[JOB_RUNNER].submit(job_id)
+        raise web.HTTPSeeOther(f"/rebalance/jobs/{job_id}")
+
+    async def job(self, request: web.Request) -> web.StreamResponse:
+        """The job's progress; once done its proposal, or the forms with why there is none."""
+        job = await jobs.own_job(request, request.match_info["job"])
+        if job.state not in records.ENDED:
+            return await jobs.progress_page(request, job)
+        if job.state != records.DONE:
+            error, status = jobs.refusal(request, job)
+            return await _form_page(request, jobs.asked(job), error=error, status=status)
+        if job.result.get("discarded"):
+            raise web.HTTPSeeOther("/rebalance?discarded=1")
+        if "applied_version" in job.result:
+            raise web.HTTPSeeOther(f"/rebalance?applied={job.result['applied_version']}")
+        proposal = await jobs.proposal_of(request, job)
+        if proposal is None:
+            return await self._stale(request, jobs.asked(job))
+        return await jobs.show(request, job, proposal)
 
     async def apply(self, request: web.Request) -> web.StreamResponse:
         parsed = await self._parsed(request)
@@ -171,21 +186,17 @@ class RebalancePages:
             return parsed
         form = await request.post()
         viewer, sent = request[VIEWER], str(form.get("digest", ""))
-        kept = self.previews.take(str(form.get("preview", "")), viewer.user.id)
-        if kept is not None and kept.digest == sent:
-            parsed, proposal = kept.parsed, kept.preview
-        else:  # made in another process, or not what was shown: make it again
-            made = await self._propose(request, parsed)
-            if isinstance(made, web.Response):
-                return made
-            proposal = made
+        job = await jobs.own_job(request, str(form.get("preview", "")))
+        proposal = await jobs.proposal_of(request, job) if job.state == records.DONE else None
+        if proposal is None or "applied_version" in job.result:
+            return await self._stale(request, parsed.request)
         if _outside(viewer, proposal):
             error = _gettext(request, OUTSIDE)
             return await _form_page(request, parsed.request, error=error, status=403)
         if digest(proposal) != sent:
             notice = _gettext(request, DIFFERS)
-            return await self._show(request, parsed, proposal, notice=notice, status=409)
-        return await self._apply(request, parsed, proposal)
+            return await jobs.show(request, job, proposal, notice=notice, status=409)
+        return await self._apply(request, job, parsed, proposal)
 
     async def back(self, _request: web.Request) -> web.StreamResponse:
         """A step's address opened directly (e.g. after switching language): the forms."""
@@ -193,8 +204,16 @@ class RebalancePages:
 
     async def discard(self, request: web.Request) -> web.StreamResponse:
         form = await request.post()
-        self.previews.take(str(form.get("preview", "")), request[VIEWER].user.id)
+        job = await jobs.own_job(request, str(form.get("preview", "")))
+        assert job.id is not None
+        if "applied_version" in job.result:  # applied already: there is nothing to discard
+            raise web.HTTPSeeOther(f"/rebalance?applied={job.result['applied_version']}")
+        await records.add_to_result(request.app[STORE], job.id, {"discarded": True})
         raise web.HTTPSeeOther("/rebalance?discarded=1")
+
+    async def _stale(self, request: web.Request, again: ChangeRequest) -> web.Response:
+        error = _gettext(request, STALE)
+        return await _form_page(request, again, error=error, again=again, status=409)
 
     async def _parsed(self, request: web.Request) -> Parsed | web.Response:
         """The change the form names, or the forms again with each field's error (400)."""
@@ -213,65 +232,8 @@ class RebalancePages:
             values = ChangeRequest.of(form)
             return await _form_page(request, values, errors=errors, error=error, status=400)
 
-    async def _propose(
-        self, request: web.Request, parsed: Parsed
-    ) -> RebalancePreview | web.Response:
-        """The solver's proposal (it runs in a thread), or the forms with why there is none."""
-        now = request.app[PAGES].clock()
-        try:
-            return await preview_rebalance(
-                request.app[STORE],
-                request.app[SETTINGS].solver,
-                parsed.change,
-                parsed.dates,
-                today=school_date(request, now),
-            )
-        except OverlapError as overlap:
-            held = overlap.held
-            values = {"first": held.first, "last": held.last, "note": held.note}
-            error, status = _gettext(request, OVERLAP) % values, 409
-        except NotFoundError:
-            error, status = _gettext(request, NO_PLAN), 409
-        except CoordinatorError as problem:
-            error, status = f"{_gettext(request, 'No proposal:')} {problem}", 400
-        return await _form_page(request, parsed.request, error=error, status=status)
-
-    async def _show(
-        self,
-        request: web.Request,
-        parsed: Parsed,
-        proposal: RebalancePreview,
-        *,
-        notice: str = "",
-        status: int = 200,
-    ) -> web.Response:
-        """The proposal in names, kept for Apply."""
-        viewer, now = request[VIEWER], request.app[PAGES].clock()
-        today, fingerprint = school_date(request, now), digest(proposal)
-        kept = Kept(viewer.user.id, time.monotonic(), proposal, parsed, fingerprint)
-        gettext = translator(request).gettext
-        view = preview_view(
-            proposal, viewer, lang=request[LANGUAGE], gettext=gettext, now=now, today=today
-        )
-        context = await page_context(request)
-        context.update(
-            view=view,
-            preview_id=self.previews.put(kept),
-            digest=fingerprint,
-            hidden=parsed.request.hidden(),
-            reason=REASONS.get(parsed.request.reason, "")
-            if parsed.request.kind == "teacher"
-            else "",
-            notice=notice,
-            dated_kinds=DATED_KINDS,
-            weekly_kinds=WEEKLY_KINDS,
-            keep_minutes=KEEP_S // 60,
-            week=(proposal.dates[0] if proposal.dates else today).isoformat(),
-        )
-        return render("rebalance_preview.html", request, context, status=status)
-
     async def _apply(
-        self, request: web.Request, parsed: Parsed, proposal: RebalancePreview
+        self, request: web.Request, job: JobRow, parsed: Parsed, proposal: RebalancePreview
     ) -> web.StreamResponse:
         """Store it (audited), then show the outcome after a redirect."""
         viewer, now = request[VIEWER], request.app[PAGES].clock()
@@ -285,8 +247,11 @@ class RebalancePages:
                 note=parsed.note,
             )
         except StalePreviewError:
-            error, again = _gettext(request, STALE), parsed.request
-            return await _form_page(request, again, error=error, again=again, status=409)
+            return await self._stale(request, parsed.request)
+        assert job.id is not None
+        await records.add_to_result(
+            request.app[STORE], job.id, {"applied_version": applied.version_id}
+        )
         teachers, classrooms = touched(proposal)
         lessons = applied.lessons
         week = proposal.dates[0] if proposal.dates else school_date(request, now)
@@ -311,6 +276,8 @@ def routes() -> list[web.RouteDef]:
     pages, admin = RebalancePages(), allow("admin")
     return [
         web.get("/rebalance", admin(pages.page)),
+        web.get(r"/rebalance/jobs/{job:\d+}", admin(pages.job)),
+        web.get(r"/rebalance/jobs/{job:\d+}.json", admin(jobs.job_json)),
         web.post("/rebalance/preview", admin(pages.preview)),
         web.post("/rebalance/apply", admin(pages.apply)),
         web.post("/rebalance/discard", admin(pages.discard)),

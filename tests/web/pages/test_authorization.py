@@ -52,7 +52,10 @@ MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
     ("GET", "/rebalance?classroom=c-far", ""): (303, 404, 404, 200, 403, 403, 403, 403),
     ("POST", "/rebalance/preview", "nothing"): (303, 400, 400, 400, 403, 403, 403, 403),
     ("POST", "/rebalance/apply", "nothing"): (303, 400, 400, 400, 403, 403, 403, 403),
-    ("POST", "/rebalance/discard", "nothing"): (303, 303, 303, 303, 403, 403, 403, 403),
+    # Discarding names a preview job; one that is not this admin's is not found.
+    ("POST", "/rebalance/discard", "nothing"): (303, 404, 404, 404, 403, 403, 403, 403),
+    ("GET", "/rebalance/jobs/999999", ""): (303, 404, 404, 404, 403, 403, 403, 403),
+    ("GET", "/rebalance/jobs/999999.json", ""): (401, 404, 404, 404, 403, 403, 403, 403),
     # Reports: a scope parameter not wholly inside the admin's own is refused with 403.
     # pair-1 holds every school of region xiao, so its admin may report on the region.
     ("GET", "/reports", ""): (303, 200, 200, 200, 403, 403, 403, 403),

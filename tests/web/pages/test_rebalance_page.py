@@ -7,6 +7,7 @@ The arranged county has one substitute: 陈明 (t-chen) teaches music to grades 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import html
@@ -26,6 +27,7 @@ from coordinator.notify import build_channels
 from coordinator.services.data.directory import Directory
 from coordinator.services.data.imports import import_bundle, load_bundle
 from coordinator.services.feeds.subscriptions import list_feeds
+from coordinator.services.jobs import rebalancing, records
 from coordinator.services.notifications.outbox import deliver_due
 from coordinator.services.notifications.reminders import send_change_notices
 from coordinator.store import Store
@@ -41,8 +43,12 @@ from tests.web.pages.support import (
     csrf_of,
     sign_in,
 )
+from tests.web.pages.test_solve_page import solver_worker
 
 receiver = fixtures.receiver
+solver_worker = solver_worker  # PostgreSQL: a queue worker runs the preview jobs
+HANG_S = 120  # only to catch a hang
+JOB = re.compile(r"^/rebalance/jobs/(\d+)$")
 SICK = {"kind": "teacher", "teacher": "t-wang", "reason": "sick", "span": "dates"}
 WEEK = {"first": "2026-11-24", "last": "2026-11-30"}
 WEEK_END = dt.date(2026, 11, 30)
@@ -76,6 +82,21 @@ async def post(client: Client, path: str, token: str, fields: Mapping[str, objec
         for item in value if isinstance(value, list | tuple) else [value]:
             data.add_field(name, str(item))
     response = await client.post(path, data=data, allow_redirects=False)
+    return Answer(response.status, response.headers.get("Location", ""), await response.text())
+
+
+async def previewed(client: Client, token: str, fields: Mapping[str, object]) -> Answer:
+    """POST the preview form; once its job ended, the job's page (the proposal or the forms)."""
+    answer = await post(client, "/rebalance/preview", token, fields)
+    if answer.status != 303:
+        return answer
+    assert JOB.match(answer.location), answer.location
+    async with asyncio.timeout(HANG_S):
+        while True:
+            if (await (await client.get(f"{answer.location}.json")).json())["ended"]:
+                break
+            await asyncio.sleep(0.05)
+    response = await client.get(answer.location, allow_redirects=False)
     return Answer(response.status, response.headers.get("Location", ""), await response.text())
 
 
@@ -214,7 +235,7 @@ async def test_form_errors_name_the_field(client: Client) -> None:
     token = await signed_in(client)
 
     async def preview(fields: Mapping[str, str]) -> Answer:
-        return await post(client, "/rebalance/preview", token, fields)
+        return await previewed(client, token, fields)
 
     no_teacher = await preview(SICK | WEEK | {"teacher": ""})
     backwards = await preview(SICK | {"first": "2026-11-30", "last": "2026-11-24"})
@@ -243,7 +264,7 @@ async def test_preview_names_every_change_and_stores_nothing(
 ) -> None:
     token = await signed_in(client)
     before = await lessons(arranged)
-    answer = await post(client, "/rebalance/preview", token, SICK | WEEK)
+    answer = await previewed(client, token, SICK | WEEK)
     keys = shown_keys(answer.page)
     assert answer.status == 200
     assert "王丽（城关一小）不能上课（每天）" in answer.text
@@ -265,14 +286,19 @@ async def test_apply_bumps_exactly_the_lessons_shown_and_moves_them_to_the_subst
     token = await signed_in(client)
     wang_before = await feed(client, arranged, "teacher:t-wang")
     before = await lessons(arranged)
-    preview = await post(client, "/rebalance/preview", token, SICK | WEEK)
+    preview = await previewed(client, token, SICK | WEEK)
     applied = await post(client, "/rebalance/apply", token, as_fields(apply_fields(preview.page)))
     done = await (await client.get(applied.location)).text()
     after = await lessons(arranged)
     wang = await feed(client, arranged, "teacher:t-wang")
     chen = await feed(client, arranged, "teacher:t-chen")
     changed = check_week_went_to_the_substitute(before, after, wang_before, wang, chen)
+    preview_id = dict(apply_fields(preview.page))["preview"]
+    late = await post(client, "/rebalance/discard", token, {"preview": preview_id})
+    again = await post(client, "/rebalance/apply", token, as_fields(apply_fields(preview.page)))
     assert (applied.status, applied.location) == (303, "/rebalance?applied=2")
+    assert (late.status, late.location) == (303, "/rebalance?applied=2")  # not discarded
+    assert again.status == 409  # applied once only
     assert "已应用为第 2 版课表。" in done
     assert 'href="/timetables/teacher/t-chen?week=2026-11-24"' in done
     assert changed == shown_keys(preview.page)
@@ -300,7 +326,7 @@ async def test_applied_change_sends_a_notice_for_the_lesson_within_48_hours(
 ) -> None:
     received, base = receiver
     token = await signed_in(client)
-    preview = await post(client, "/rebalance/preview", token, SICK | WEEK)
+    preview = await previewed(client, token, SICK | WEEK)
     await post(client, "/rebalance/apply", token, as_fields(apply_fields(preview.page)))
     config = notifier(base, channels=("robots",))
     directory = Directory.of(await load_bundle(arranged))
@@ -332,7 +358,7 @@ async def test_applied_change_sends_a_notice_for_the_lesson_within_48_hours(
 async def test_discard_stores_nothing(client: Client, arranged: Store) -> None:
     token = await signed_in(client)
     before = await lessons(arranged)
-    preview = await post(client, "/rebalance/preview", token, SICK | WEEK)
+    preview = await previewed(client, token, SICK | WEEK)
     preview_id = dict(apply_fields(preview.page))["preview"]
     discarded = await post(client, "/rebalance/discard", token, {"preview": preview_id})
     shown = await (await client.get(discarded.location)).text()
@@ -344,9 +370,9 @@ async def test_discard_stores_nothing(client: Client, arranged: Store) -> None:
 
 async def test_stale_preview_is_refused_and_offered_again(client: Client, arranged: Store) -> None:
     token = await signed_in(client)
-    first = await post(client, "/rebalance/preview", token, SICK | WEEK)
+    first = await previewed(client, token, SICK | WEEK)
     other = {"kind": "need-remove", "need": "c-east-4:art", "span": "now"}
-    second = await post(client, "/rebalance/preview", token, other)
+    second = await previewed(client, token, other)
     applied = await post(client, "/rebalance/apply", token, as_fields(apply_fields(second.page)))
     before = await lessons(arranged)
     refused = await post(client, "/rebalance/apply", token, as_fields(apply_fields(first.page)))
@@ -360,10 +386,10 @@ async def test_stale_preview_is_refused_and_offered_again(client: Client, arrang
 async def test_another_worker_applies_the_same_proposal_or_shows_the_new_one(
     aiohttp_client: AiohttpClient, arranged: Store
 ) -> None:
-    """A second application (another worker process) has no cache: it proposes again."""
+    """A second application (another web process) reads the same proposal from its job."""
     one, two = await aiohttp_client(app_for(arranged)), await aiohttp_client(app_for(arranged))
     token = await signed_in(one)
-    fields = apply_fields((await post(one, "/rebalance/preview", token, SICK | WEEK)).page)
+    fields = apply_fields((await previewed(one, token, SICK | WEEK)).page)
     two.session.cookie_jar.update_cookies(one.session.cookie_jar.filter_cookies(one.make_url("/")))
     forged = as_fields([(n, "0" * 32 if n == "digest" else v) for n, v in fields])
     differs = await post(two, "/rebalance/apply", token, forged)
@@ -388,20 +414,24 @@ async def test_admin_of_another_scope_is_refused(client: Client, arranged: Store
     await add_user(arranged, "east-admin", "alliance:pair-east")
     await add_user(arranged, "da-admin", "region:da")
     token = await signed_in(client, "da-admin")
-    teacher = await post(client, "/rebalance/preview", token, SICK | WEEK)
+    teacher = await previewed(client, token, SICK | WEEK)
     room = {"kind": "classroom-remove", "classroom": "c-east-3", "span": "now"}
-    classroom = await post(client, "/rebalance/preview", token, room)
+    classroom = await previewed(client, token, room)
     client.session.cookie_jar.clear()
     token = await signed_in(client, "east-admin")
-    preview = await post(client, "/rebalance/preview", token, SICK | WEEK)
-    forged = {**SICK, **WEEK, "preview": "x", "digest": "y"}
+    started = await post(client, "/rebalance/preview", token, SICK | WEEK)
+    preview = await previewed(client, token, SICK | WEEK)
+    job = JOB.match(started.location)
+    assert job is not None
+    forged = {**SICK, **WEEK, "preview": job.group(1), "digest": "y"}
     refused = await post(client, "/rebalance/apply", token, forged)
+    not_a_job = await post(client, "/rebalance/apply", token, {**forged, "preview": "x"})
     assert (teacher.status, classroom.status) == (404, 404)
     assert preview.status == 200
     assert "不在您的管理范围内" in preview.text
     assert "西村教学点" not in preview.text  # counted, never named
     assert 'action="/rebalance/apply"' not in preview.page
-    assert refused.status == 403
+    assert (refused.status, not_a_job.status) == (403, 404)
     assert "不在您的管理范围内" in refused.text
     assert (len(await versions(arranged)), await audit(arranged)) == (1, [])
 
@@ -411,7 +441,7 @@ async def test_teachers_and_assistants_may_not_rebalance(client: Client, usernam
     assert await sign_in(client, username) == 303
     token = await csrf_of(client, "/calendars")
     page = await client.get("/rebalance")
-    preview = await post(client, "/rebalance/preview", token, SICK | WEEK)
+    preview = await previewed(client, token, SICK | WEEK)
     assert (page.status, preview.status) == (403, 403)
 
 
@@ -429,7 +459,7 @@ async def test_classroom_in_the_imported_data_joins_with_a_minimal_change(
     token = await signed_in(client)
     form = await (await client.get("/rebalance")).text()
     joins = {"kind": "classroom-add", "classroom": "c-east-5", "span": "now"}
-    preview = await post(client, "/rebalance/preview", token, joins)
+    preview = await previewed(client, token, joins)
     applied = await post(client, "/rebalance/apply", token, as_fields(apply_fields(preview.page)))
     query = select(models.LessonClassroomRow).where(
         models.LessonClassroomRow.classroom_id == "c-east-5"
@@ -450,7 +480,7 @@ async def test_classroom_leaving_for_a_date_range_previews_and_applies(
     before = await lessons(arranged)
     leaves = {"kind": "classroom-remove", "classroom": "c-east-3", "span": "dates"} | WEEK
 
-    preview = await post(client, "/rebalance/preview", token, leaves)
+    preview = await previewed(client, token, leaves)
     unchanged = (len(await versions(arranged)), await lessons(arranged))
     applied = await post(client, "/rebalance/apply", token, as_fields(apply_fields(preview.page)))
 
@@ -463,3 +493,68 @@ async def test_classroom_leaving_for_a_date_range_previews_and_applies(
     assert (applied.status, applied.location) == (303, "/rebalance?applied=2")
     version = (await versions(arranged))[-1]
     assert (version.applies_from, version.applies_to) == (dt.date(2026, 11, 24), WEEK_END)
+
+
+async def test_preview_runs_as_a_job_and_its_page_shows_progress_until_it_ends(
+    client: Client, arranged: Store
+) -> None:
+    """The form answers at once with the job's page; while a worker runs it, a progress bar."""
+    token = await signed_in(client)
+    started = await post(client, "/rebalance/preview", token, SICK | WEEK)
+    job = JOB.match(started.location)
+    assert started.status == 303
+    assert job is not None
+    job_id = int(job.group(1))
+    row = await records.get_job(arranged, job_id)
+    assert (row.kind, row.requested_by) == (rebalancing.KIND, "admin")
+    assert rebalancing.dates_of(row.params) == (dt.date(2026, 11, 24), WEEK_END)
+    # A job another worker holds (claimed, not ended): its page shows the bar and refreshes.
+    params = row.params
+    held = await records.create_job(
+        arranged, kind=rebalancing.KIND, params=params, requested_by="admin", now=NOW
+    )
+    assert await records.claim(arranged, held, worker="elsewhere:1", now=dt.datetime.now(dt.UTC))
+    waiting = await client.get(f"/rebalance/jobs/{held}")
+    page = await waiting.text()
+    progress = await (await client.get(f"/rebalance/jobs/{held}.json")).json()
+    assert waiting.status == 200
+    assert '<progress id="bar"' in page
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert "正在读取数据" in page
+    assert (progress["ended"], progress["state_text"]) == (False, "排课中")
+    shown = await previewed(client, token, SICK | WEEK)
+    assert "陈明（城关一小）" in shown.text
+
+
+async def test_a_preview_job_that_finds_no_proposal_shows_why_in_words(
+    client: Client, arranged: Store
+) -> None:
+    token = await signed_in(client)
+    started = await post(client, "/rebalance/preview", token, SICK | WEEK)
+    params = (await records.get_job(arranged, int(started.location.rsplit("/", 1)[1]))).params
+    failed = await records.create_job(
+        arranged, kind=rebalancing.KIND, params=params, requested_by="admin", now=NOW
+    )
+    worker = "elsewhere:1"
+    await records.claim(arranged, failed, worker=worker, now=dt.datetime.now(dt.UTC))
+    refused = {"refused": rebalancing.OVERLAP, "held": ["2026-11-25", "2026-11-26"], "note": "x"}
+    await records.finish(
+        arranged,
+        failed,
+        worker=worker,
+        state=records.FAILED,
+        now=dt.datetime.now(dt.UTC),
+        result=refused,
+        error="a temporary change already holds",
+    )
+    page = await client.get(f"/rebalance/jobs/{failed}")
+    text = await page.text()
+    assert page.status == 409
+    assert "2026-11-25 至 2026-11-26 已有一项临时调整（x）" in text
+    assert "a temporary change" not in text
+    assert 'action="/rebalance/preview" class="stack compute">' in text
+    assert 'value="2026-11-24"' in text  # the fields as typed, to change and preview again
+    await add_user(arranged, "da-admin", "region:da")
+    client.session.cookie_jar.clear()
+    await signed_in(client, "da-admin")
+    assert (await client.get(f"/rebalance/jobs/{failed}")).status == 404  # not theirs
