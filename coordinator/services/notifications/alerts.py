@@ -17,6 +17,7 @@ from coordinator import models
 from coordinator.notify import messages
 from coordinator.notify.messages import AlertKind
 from coordinator.services.data.directory import Directory
+from coordinator.services.notifications.audience_choices import classroom_region
 from coordinator.services.notifications.outbox import (
     admin_routes,
     enqueue,
@@ -87,9 +88,10 @@ def alert_rows(
 ) -> list[models.NotificationRow]:
     """The alert's message for every admin channel of the schools and regions concerned."""
     settings = notifier.settings
-    if "admin" not in settings.audience("alert"):
-        return []
     zone, room, schools = _where(directory, context, alert.room_id)
+    regions = scopes_of(directory, schools) & set(directory.regions)
+    if "admin" not in notifier.audience("alert", regions):
+        return []
     message = messages.alert(
         facts_of(directory, context, settings.language),
         alert.problem,
@@ -125,7 +127,8 @@ def assistant_alert_rows(
 ) -> list[models.NotificationRow]:
     """The alert for the classroom's assistant, on their own channel (or robot mention)."""
     person = assistant_person(directory, alert.room_id or "")
-    if person is None or "assistant" not in notifier.settings.audience("alert"):
+    regions = classroom_region(directory, alert.room_id or "")
+    if person is None or "assistant" not in notifier.audience("alert", regions):
         return []
     settings = notifier.settings
     zone, room, _ = _where(directory, context, alert.room_id)
