@@ -27,6 +27,14 @@ PAGE = 1000  # get_by_calendar's largest page
 MAX_PAGES = 20
 
 
+def _cut(description: str, limit: int) -> str:
+    """At most `limit` characters, keeping the last line (the lesson's marker)."""
+    if len(description) <= limit:
+        return description
+    head, _, last = description.rpartition("\n")
+    return f"{head[: max(0, limit - len(last) - 1)]}\n{last}"[-limit:]
+
+
 def schedule_of(userid: str, entry: CalendarEntry) -> dict[str, Any]:
     """The `schedule` object: Unix times, the alarm with the school's UTC offset in hours."""
     offset = entry.start.astimezone(ZoneInfo(entry.time_zone)).utcoffset()
@@ -37,7 +45,7 @@ def schedule_of(userid: str, entry: CalendarEntry) -> dict[str, Any]:
         "start_time": int(entry.start.timestamp()),
         "end_time": int(entry.end.timestamp()),
         "summary": entry.summary[:128],
-        "description": entry.description[:1000],
+        "description": _cut(entry.description, 1000),
         "location": entry.location[:128],
         "reminders": {
             "is_remind": 1 if entry.remind_before_minutes else 0,

@@ -29,6 +29,10 @@ async def test_a_county_admin_chooses_who_gets_what(client: Client, arranged: St
     for words in ("谁收到哪些消息", "课前提醒", "课程变更通知", "未签到告警", "课堂助教"):
         assert words in text
     assert "Who gets what" not in text
+    english = await (await client.get(PATH, headers={"Accept-Language": "en"})).text()
+    assert "Who gets what" in english
+    assert "No-show alerts" in english
+    assert "课前提醒" not in english
     assert 'name="change" value="teacher" checked' in text  # the setting's default shown
     assert 'name="change" value="admin">' in text
 
