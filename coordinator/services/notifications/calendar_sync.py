@@ -56,6 +56,12 @@ class CalendarChannel:
             known = await session.get(models.CalendarEventRow, key)
         active = known if known is not None and known.state == "active" else None
         if data.get("action") == "remove":
+            if active is None and known is not None and known.state == "adding":
+                found = await self._lost_for_removal(known)
+                if found:
+                    await self.provider.remove(known.calendar_user, found)
+                await self._write(key, known, {"state": "removed"})
+                return Receipt(found)
             if active is not None and active.event_id:
                 await self.provider.remove(active.calendar_user, active.event_id)
                 await self._write(key, active, {"state": "removed"})
@@ -89,6 +95,15 @@ class CalendarChannel:
             )
             await self.provider.update(user, found, entry)
         return found, user
+
+    async def _lost_for_removal(self, known: models.CalendarEventRow) -> str:
+        """The entry of an unanswered add, looked up at the lesson's time ("" if none)."""
+        async with self.store.read() as session:
+            lesson = await session.get(models.LessonRow, known.lesson_key)
+        if lesson is None or not known.calendar_user:
+            return ""
+        entry = CalendarEntry("", "", "", lesson.start, lesson.end, lesson.time_zone, 0)
+        return await self.provider.find(known.calendar_user, entry, marker_of(lesson.key))
 
     async def _put(
         self,

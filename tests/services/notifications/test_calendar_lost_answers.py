@@ -14,6 +14,7 @@ from tests.services.notifications.calendar_support import (
     calendar_rows,
     calendar_settings,
     events,
+    move_lesson,
     push_round,
     seed_people,
 )
@@ -102,3 +103,25 @@ async def test_without_an_app_calendar_wecom_cannot_look_and_adds_again(
         stand.schedules.hold.released.set()
     assert sorted(entry[0] for entry in stand.schedules.log) == ["add", "add", "add"]
     assert stand.schedules.lists == 0
+
+
+async def test_a_lesson_cancelled_while_its_add_went_unanswered_is_removed(
+    providers: tuple[fake.Providers, str], store: Store
+) -> None:
+    stand, base = providers
+    directory = await seed_people(store, stand, NOW)
+    await add_lesson(store, START, key=KEY)
+    settings = held(base)
+    stand.calendars.hold.calls = 1
+    try:
+        await push_round(store, settings, directory, NOW)
+        await move_lesson(store, KEY, NOW, status="cancelled", revision=1)
+        _, report = await push_round(store, settings, directory, LATER)
+        assert report.failed == 0
+    finally:
+        stand.calendars.hold.released.set()
+    assert [entry[0] for entry in stand.calendars.log] == ["create", "delete"]
+    assert stand.calendars.events == {}
+    assert stand.schedules.schedules == {}
+    row = (await events(store))[(KEY, "assistant:a-zhao", "dingtalk")]
+    assert row.state == "removed"
