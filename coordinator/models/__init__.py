@@ -67,6 +67,7 @@ from coordinator.models.notifications import (
     CalendarEventRow,
     JobRunRow,
     LessonAnnouncedRow,
+    NotificationAudienceRow,
     NotificationRow,
 )
 from coordinator.models.planning import (
@@ -111,6 +112,7 @@ __all__ = [
     "LessonRow",
     "NeedRow",
     "NetworkTeacherRow",
+    "NotificationAudienceRow",
     "NotificationRow",
     "OpenCourseRow",
     "PinnedSessionRow",

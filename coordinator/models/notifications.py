@@ -99,3 +99,15 @@ class CalendarEventRow(SQLModel, table=True):
     state: str = Field(default="active", sa_type=String(16), index=True)  # active | removed
     version: int = 0
     pushed_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
+class NotificationAudienceRow(SQLModel, table=True):
+    """A region admin's choice of who gets one kind of message about their region's people
+    (teacher, assistant, admin, comma-separated; empty: nobody), over the setting's default."""
+
+    __tablename__ = "notification_audience"
+    region_id: str = Field(sa_type=String(255), primary_key=True)
+    kind: str = Field(sa_type=String(16), primary_key=True)  # reminder | change | alert
+    audiences: str = ""
+    changed_by: str = ""
+    changed_at: dt.datetime = Field(sa_type=UTCDateTime, nullable=False)

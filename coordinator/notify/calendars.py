@@ -7,6 +7,7 @@ lesson and person is kept by the services (`services/notifications/calendar_sync
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -49,6 +50,22 @@ class CalendarEntry:
         )
 
 
+def marker_of(lesson_key: str) -> str:
+    """The line that names the lesson in an entry's description, so an entry whose add was
+    never answered can be found again."""
+    return f"#{lesson_key}"
+
+
+def marked(entry: CalendarEntry, lesson_key: str) -> CalendarEntry:
+    """The entry with its lesson's marker as the description's last line."""
+    marker = marker_of(lesson_key)
+    return dataclasses.replace(entry, description=f"{entry.description}\n{marker}".lstrip("\n"))
+
+
+def has_marker(description: object, marker: str) -> bool:
+    return isinstance(description, str) and marker in description.splitlines()
+
+
 class CalendarProvider(Protocol):
     """Entries in one person's calendar; every call raises DeliveryError when refused."""
 
@@ -65,3 +82,7 @@ class CalendarProvider(Protocol):
 
     async def remove(self, user: str, event_id: str) -> None:
         """Delete it; one the provider no longer knows counts as removed."""
+
+    async def find(self, user: str, entry: CalendarEntry, marker: str) -> str:
+        """The id of the entry at the entry's time whose description has the marker ("" when
+        there is none, or the provider cannot list entries)."""

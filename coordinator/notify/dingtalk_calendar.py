@@ -11,20 +11,22 @@ other 5xx/throttling answers are retried by the outbox, other 4xx are permanent.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import aiohttp
 
 from coordinator.notify.base import DeliveryError
-from coordinator.notify.calendars import CalendarEntry
+from coordinator.notify.calendars import CalendarEntry, has_marker
 from coordinator.notify.dingtalk_app import PROVIDER, DingTalkApp
 from coordinator.notify.tokens import TokenCache
 from coordinator.settings.person_channels import DingTalkAppSettings
 
 TOKEN_HEADER = "x-acs-dingtalk-access-token"
 RETRIED_STATUS = frozenset({408, 409, 429})
+MAX_PAGES = 20  # of an event list looked through for a lost push
 
 
 def event_of(entry: CalendarEntry) -> dict[str, Any]:
@@ -92,6 +94,24 @@ class DingTalkCalendar:
     async def remove(self, user: str, event_id: str) -> None:
         url = f"{self._events(user)}/{quote(event_id, safe='')}"
         await self._request("DELETE", url, None, gone_ok=True)
+
+    async def find(self, user: str, entry: CalendarEntry, marker: str) -> str:
+        """Query event list (Calendar.Event.Read) over the lesson's time, page by page."""
+        query = {
+            "timeMin": (entry.start - dt.timedelta(minutes=1)).isoformat(),
+            "timeMax": (entry.end + dt.timedelta(minutes=1)).isoformat(),
+            "maxResults": "100",
+        }
+        for _page in range(MAX_PAGES):
+            _, text = await self._request("GET", f"{self._events(user)}?{urlencode(query)}", None)
+            answer = json.loads(text or "{}")
+            for event in answer.get("events") or ():
+                if isinstance(event, dict) and has_marker(event.get("description"), marker):
+                    return str(event.get("id", ""))
+            if not answer.get("nextToken"):
+                return ""
+            query["nextToken"] = str(answer["nextToken"])
+        return ""
 
     async def _request(
         self, method: str, url: str, body: dict[str, Any] | None, *, gone_ok: bool = False

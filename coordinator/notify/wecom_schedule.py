@@ -16,13 +16,23 @@ from zoneinfo import ZoneInfo
 import aiohttp
 
 from coordinator.notify.base import DeliveryError, post_json
-from coordinator.notify.calendars import CalendarEntry
+from coordinator.notify.calendars import CalendarEntry, has_marker
 from coordinator.notify.tokens import TokenCache
 from coordinator.notify.wecom_app import PROVIDER, TOKEN_CODES, WeComApp
 from coordinator.settings.person_channels import WeComAppSettings
 
 PERMANENT_CODES = frozenset({40003, 60111, 81013})  # no such member (userid, in the corp)
 GONE_CODES = frozenset({400102, 400107})  # no such schedule (already deleted)
+PAGE = 1000  # get_by_calendar's largest page
+MAX_PAGES = 20
+
+
+def _cut(description: str, limit: int) -> str:
+    """At most `limit` characters, keeping the last line (the lesson's marker)."""
+    if len(description) <= limit:
+        return description
+    head, _, last = description.rpartition("\n")
+    return f"{head[: max(0, limit - len(last) - 1)]}\n{last}"[-limit:]
 
 
 def schedule_of(userid: str, entry: CalendarEntry) -> dict[str, Any]:
@@ -35,7 +45,7 @@ def schedule_of(userid: str, entry: CalendarEntry) -> dict[str, Any]:
         "start_time": int(entry.start.timestamp()),
         "end_time": int(entry.end.timestamp()),
         "summary": entry.summary[:128],
-        "description": entry.description[:1000],
+        "description": _cut(entry.description, 1000),
         "location": entry.location[:128],
         "reminders": {
             "is_remind": 1 if entry.remind_before_minutes else 0,
@@ -58,19 +68,45 @@ class WeComSchedule:
     async def calendar_user(self, userid: str) -> str:
         return userid
 
+    def _schedule(self, user: str, entry: CalendarEntry) -> dict[str, Any]:
+        schedule = schedule_of(user, entry)
+        calendar = self.app.settings.calendar_id
+        return {**schedule, "cal_id": calendar} if calendar else schedule
+
     async def add(self, user: str, entry: CalendarEntry) -> str:
-        body = {"schedule": schedule_of(user, entry), "agentid": self.app.settings.agentid}
+        body = {"schedule": self._schedule(user, entry), "agentid": self.app.settings.agentid}
         answer = await self._call("add", body)
         if not answer.get("schedule_id"):
             raise DeliveryError(f"WeCom gave no schedule_id: {json.dumps(answer)[:200]}")
         return str(answer["schedule_id"])
 
     async def update(self, user: str, event_id: str, entry: CalendarEntry) -> None:
-        schedule = {**schedule_of(user, entry), "schedule_id": event_id}
+        schedule = {**self._schedule(user, entry), "schedule_id": event_id}
         await self._call("update", {"schedule": schedule, "skip_attendees": False})
 
     async def remove(self, user: str, event_id: str) -> None:  # noqa: ARG002 (by id alone)
         await self._call("del", {"schedule_id": event_id}, gone_ok=True)
+
+    async def find(self, user: str, entry: CalendarEntry, marker: str) -> str:
+        """get_by_calendar over the app's calendar (`calendar_id`; WeCom lists no other)."""
+        calendar = self.app.settings.calendar_id
+        if not calendar:
+            return ""
+        start = int(entry.start.timestamp())
+        for page in range(MAX_PAGES):
+            body = {"cal_id": calendar, "offset": page * PAGE, "limit": PAGE}
+            listed = (await self._call("get_by_calendar", body)).get("schedule_list") or []
+            for schedule in listed:
+                attendees = {a.get("userid") for a in schedule.get("attendees") or ()}
+                if (
+                    schedule.get("start_time") == start
+                    and user in attendees
+                    and has_marker(schedule.get("description"), marker)
+                ):
+                    return str(schedule.get("schedule_id", ""))
+            if len(listed) < PAGE:
+                return ""
+        return ""
 
     async def _call(self, verb: str, body: dict[str, Any], *, gone_ok: bool = False) -> Any:
         app = self.app

@@ -21,6 +21,9 @@ class WeComAppSettings(_Section):
     corpid: str = ""  # 我的企业 → 企业ID
     agentid: int = 0  # 应用管理 → the app → AgentId
     secret: SecretStr = SecretStr("")  # the app's Secret
+    # A calendar the app made (oa/calendar/add): lessons are put in it, and a push whose
+    # answer was lost is found again there (get_by_calendar lists only the app's calendars).
+    calendar_id: str = ""
 
     @property
     def configured(self) -> bool:

@@ -2,7 +2,10 @@
 calendar events API v1.0, checking the app's token as the providers do (WeCom: the
 `access_token` query, errcode 40014/42001; DingTalk: the `x-acs-dingtalk-access-token`
 header, HTTP 401) and answering in their shapes, rate limits included. `stall` makes the
-next calls hang without acting (a provider that never answered), until `release`.
+next calls hang without acting (a provider that never answered), until `release`; `hold`
+makes the next adds act and then hang (the provider made the entry, its answer was lost).
+Listing (WeCom `oa/schedule/get_by_calendar` over an app calendar, DingTalk's event list over
+a time range) lets a sender find an entry whose answer it never got.
 """
 
 from __future__ import annotations
@@ -40,6 +43,10 @@ class Stalls:
         return True
 
 
+def _stamp(value: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(value)
+
+
 @dataclass
 class WeComSchedules:
     wecom: WeCom
@@ -47,7 +54,10 @@ class WeComSchedules:
     log: list[tuple[str, str, str]] = field(default_factory=list)  # verb, userid, schedule_id
     busy: int = 0  # the next calls answered 45009 (api freq out of limit)
     stall: Stalls = field(default_factory=Stalls)
+    hold: Stalls = field(default_factory=Stalls)  # adds that act, then never answer
+    lists: int = 0  # get_by_calendar calls
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    calendars: set[str] = field(default_factory=set)  # cal_ids the app made
 
     async def _checked(self, request: web.Request) -> dict[str, Any] | web.Response:
         refusal = self.wecom.tokens.refusal(request.query.get("access_token", ""))
@@ -78,10 +88,32 @@ class WeComSchedules:
             return _json({"errcode": 40056, "errmsg": "invalid agentid"})
         if refused := self._invalid(schedule):
             return refused
+        if schedule.get("cal_id", "") and schedule["cal_id"] not in self.calendars:
+            return _json({"errcode": 400110, "errmsg": "invalid cal_id"})
         schedule_id = f"sch{next(self.ids)}"
         self.schedules[schedule_id] = schedule
         self.log.append(("add", schedule["organizer"], schedule_id))
+        await self.hold.stalled()
         return _json({"errcode": 0, "errmsg": "ok", "schedule_id": schedule_id})
+
+    async def by_calendar(self, request: web.Request) -> web.Response:
+        """Only the app's own calendars are listed, `offset`/`limit` paging, as WeCom does."""
+        body = await self._checked(request)
+        if isinstance(body, web.Response):
+            return body
+        if body.get("cal_id") not in self.calendars:
+            return _json({"errcode": 400110, "errmsg": "invalid cal_id"})
+        offset, limit = int(body.get("offset", 0)), int(body.get("limit", 500))
+        if not 1 <= limit <= 1000:
+            return _json({"errcode": 40058, "errmsg": "invalid limit"})
+        listed = [
+            {**schedule, "schedule_id": schedule_id}
+            for schedule_id, schedule in self.schedules.items()
+            if schedule.get("cal_id") == body["cal_id"]
+        ]
+        self.lists += 1
+        page = listed[offset : offset + limit]
+        return _json({"errcode": 0, "errmsg": "ok", "schedule_list": page})
 
     async def update(self, request: web.Request) -> web.Response:
         body = await self._checked(request)
@@ -120,6 +152,8 @@ class DingTalkCalendars:
     log: list[tuple[str, str, str]] = field(default_factory=list)  # verb, unionId, event id
     throttled: int = 0  # the next calls answered 429 QpsLimit
     stall: Stalls = field(default_factory=Stalls)
+    hold: Stalls = field(default_factory=Stalls)  # creates that act, then never answer
+    lists: int = 0  # event list calls
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     async def user(self, request: web.Request) -> web.Response:
@@ -168,7 +202,34 @@ class DingTalkCalendars:
         union = request.match_info["union"]
         self.events[event_id] = {**event, "union": union}
         self.log.append(("create", union, event_id))
+        await self.hold.stalled()
         return _json({"id": event_id, "summary": event["summary"]})
+
+    async def listing(self, request: web.Request) -> web.Response:
+        """Query event list: the user's events overlapping timeMin..timeMax, maxResults per
+        page with nextToken (an offset here), as DingTalk answers."""
+        if refused := await self._checked(request):
+            return refused
+        try:
+            low, high = _stamp(request.query["timeMin"]), _stamp(request.query["timeMax"])
+            size = int(request.query.get("maxResults", "100"))
+        except (KeyError, ValueError):
+            return _json({"code": "invalidParameter", "message": "time"}, status=400)
+        union = request.match_info["union"]
+        found = [
+            {"id": event_id, **{k: v for k, v in event.items() if k != "union"}}
+            for event_id, event in self.events.items()
+            if event["union"] == union
+            and _stamp(event["start"]["dateTime"]) < high
+            and _stamp(event["end"]["dateTime"]) > low
+        ]
+        start = int(request.query.get("nextToken", "0"))
+        self.lists += 1
+        more = start + size < len(found)
+        answer: dict[str, Any] = {"events": found[start : start + size]}
+        if more:
+            answer["nextToken"] = str(start + size)
+        return _json(answer)
 
     async def change(self, request: web.Request) -> web.Response:
         if refused := await self._checked(request):
@@ -199,7 +260,9 @@ def calendar_routes(
         ("POST", "/wecom/cgi-bin/oa/schedule/update", schedules.update),
         ("POST", "/wecom/cgi-bin/oa/schedule/del", schedules.delete),
         ("POST", "/dingtalk/topapi/v2/user/get", calendars.user),
+        ("POST", "/wecom/cgi-bin/oa/schedule/get_by_calendar", schedules.by_calendar),
         ("POST", EVENTS, calendars.create),
+        ("GET", EVENTS, calendars.listing),
         ("PUT", EVENTS + "/{event}", calendars.change),
         ("DELETE", EVENTS + "/{event}", calendars.change),
     ]

@@ -7,6 +7,7 @@ import dataclasses
 
 from coordinator.services.accounts.contacts import AdminContact, admin_contacts
 from coordinator.services.data.directory import Directory
+from coordinator.services.notifications.audience_choices import region_choices
 from coordinator.services.notifications.outbox import Person
 from coordinator.services.notifications.reminders import AdminPerson, Notifier
 from coordinator.store import Store
@@ -46,8 +47,9 @@ def admin_person(directory: Directory, contact: AdminContact, default_zone: str)
 async def with_admins(
     store: Store, notifier: Notifier, directory: Directory, default_zone: str = "Asia/Shanghai"
 ) -> Notifier:
-    """The notifier with today's admins who can be reached one to one."""
+    """The notifier with today's admins who can be reached one to one, and the region
+    admins' choices of who gets what."""
     people = tuple(
         admin_person(directory, contact, default_zone) for contact in await admin_contacts(store)
     )
-    return dataclasses.replace(notifier, admins=people)
+    return dataclasses.replace(notifier, admins=people, choices=await region_choices(store))

@@ -17,6 +17,7 @@ from coordinator import models
 from coordinator.notify import messages
 from coordinator.notify.messages import AlertKind
 from coordinator.services.data.directory import Directory
+from coordinator.services.notifications.audience_choices import classroom_region
 from coordinator.services.notifications.outbox import (
     admin_routes,
     enqueue,
@@ -38,6 +39,7 @@ from coordinator.services.streaming.callbacks import live_lessons
 from coordinator.store import Store
 
 log = logging.getLogger(__name__)
+PERSON_CHANNELS = ("wecom", "dingtalk", "sms")
 
 
 def scopes_of(directory: Directory, school_ids: set[str]) -> set[str]:
@@ -87,9 +89,10 @@ def alert_rows(
 ) -> list[models.NotificationRow]:
     """The alert's message for every admin channel of the schools and regions concerned."""
     settings = notifier.settings
-    if "admin" not in settings.audience("alert"):
-        return []
     zone, room, schools = _where(directory, context, alert.room_id)
+    regions = scopes_of(directory, schools) & set(directory.regions)
+    if "admin" not in notifier.audience("alert", regions):
+        return []
     message = messages.alert(
         facts_of(directory, context, settings.language),
         alert.problem,
@@ -101,15 +104,21 @@ def alert_rows(
         language=settings.language,
     )
     scopes = scopes_of(directory, schools)
-    routes = admin_routes(settings, scopes)
+    own = [(a, personal_route(settings, a, "alert", now)) for a in notifier.admins_of(scopes)]
+    # An admin both in `admin_contacts` and with contacts on their account is told once, on
+    # their own channel: the settings' entries at any of their addresses are dropped.
+    theirs = {(c, a.address_on(c)) for a, route in own if route for c in PERSON_CHANNELS}
+    routes = [r for r in admin_routes(settings, scopes) if (r.channel, r.address) not in theirs]
     key = context.lesson.key
     rows = outgoing(alert.purpose, message, routes, recipient="admin", lesson_key=key, now=now)
-    for admin in notifier.admins_of(scopes):  # admins with contacts on their account
-        own = personal_route(settings, admin, "alert", now)
+    told: set[tuple[str, str]] = set()
+    for admin, route in own:  # admins with contacts on their account, each address once
+        if route is None or (route.channel, route.address) in told:
+            continue
+        told.add((route.channel, route.address))
         purpose = f"{alert.purpose}:{admin.recipient}"
-        routes = [own] if own else []
         rows += outgoing(
-            purpose, message, routes, recipient=admin.recipient, lesson_key=key, now=now
+            purpose, message, [route], recipient=admin.recipient, lesson_key=key, now=now
         )
     if not rows:
         log.warning("alert %s has no admin channel for %s", alert.purpose, sorted(scopes))
@@ -125,7 +134,8 @@ def assistant_alert_rows(
 ) -> list[models.NotificationRow]:
     """The alert for the classroom's assistant, on their own channel (or robot mention)."""
     person = assistant_person(directory, alert.room_id or "")
-    if person is None or "assistant" not in notifier.settings.audience("alert"):
+    regions = classroom_region(directory, alert.room_id or "")
+    if person is None or "assistant" not in notifier.audience("alert", regions):
         return []
     settings = notifier.settings
     zone, room, _ = _where(directory, context, alert.room_id)

@@ -190,7 +190,8 @@ async def plan_calendar_pushes(
     )
     async with store.read() as session:
         every = list((await session.exec(upcoming)).all())
-    pushed = [row for row in every if row.state == "active"]
+    # `adding`: an add whose answer never came; it may be in the calendar, so it counts
+    pushed = [row for row in every if row.state in ("active", "adding")]
     versions = {(row.lesson_key, row.recipient, row.provider): row.version for row in every}
     lessons, gone = await _lessons_to_plan(
         store, pushed, now, notifier.settings.calendar.days_ahead

@@ -19,7 +19,7 @@ import aiohttp
 from coordinator import models
 from coordinator.notify import Channel, Delivery, DeliveryError
 from coordinator.notify.base import Receipt
-from coordinator.notify.calendars import CalendarEntry, CalendarProvider
+from coordinator.notify.calendars import CalendarEntry, CalendarProvider, marked, marker_of
 from coordinator.notify.dingtalk_calendar import DingTalkCalendar
 from coordinator.notify.tokens import TokenCache
 from coordinator.notify.wecom_schedule import WeComSchedule
@@ -56,6 +56,12 @@ class CalendarChannel:
             known = await session.get(models.CalendarEventRow, key)
         active = known if known is not None and known.state == "active" else None
         if data.get("action") == "remove":
+            if active is None and known is not None and known.state == "adding":
+                found = await self._lost_for_removal(known)
+                if found:
+                    await self.provider.remove(known.calendar_user, found)
+                await self._write(key, known, {"state": "removed"})
+                return Receipt(found)
             if active is not None and active.event_id:
                 await self.provider.remove(active.calendar_user, active.event_id)
                 await self._write(key, active, {"state": "removed"})
@@ -63,24 +69,78 @@ class CalendarChannel:
         fingerprint = str(data["fingerprint"])
         if active is not None and active.fingerprint == fingerprint:
             return Receipt(active.event_id)  # pushed already (a retry, or a restart after it)
-        event_id, user = await self._put(active, delivery.address, CalendarEntry.of_data(data))
+        entry = marked(CalendarEntry.of_data(data), key[0])
+        event_id, user = await self._lost(known, delivery.address, entry, key[0])
+        if not event_id:
+            event_id, user = await self._put(key, known, delivery.address, entry)
         values = {"address": delivery.address, "calendar_user": user, "event_id": event_id}
         await self._write(key, known, {**values, "fingerprint": fingerprint, "state": "active"})
         return Receipt(event_id)
 
-    async def _put(
-        self, active: models.CalendarEventRow | None, address: str, entry: CalendarEntry
+    async def _lost(
+        self, known: models.CalendarEventRow | None, address: str, entry: CalendarEntry, lesson: str
     ) -> tuple[str, str]:
-        """Update the person's event, or add one (moving it when their id changed)."""
+        """After an add that was never answered (the row still says `adding`): the entry the
+        provider made anyway, found by its marker and brought up to date; ("", "") if none."""
+        if known is None or known.state != "adding" or known.address != address:
+            return "", ""
+        user = known.calendar_user
+        found = await self.provider.find(user, entry, marker_of(lesson)) if user else ""
+        if found:
+            log.warning(
+                "calendar %s: adopted %s for %s (its add went unanswered)",
+                self.provider.name,
+                found,
+                lesson,
+            )
+            await self.provider.update(user, found, entry)
+        return found, user
+
+    async def _lost_for_removal(self, known: models.CalendarEventRow) -> str:
+        """The entry of an unanswered add, looked up at the lesson's time ("" if none)."""
+        async with self.store.read() as session:
+            lesson = await session.get(models.LessonRow, known.lesson_key)
+        if lesson is None or not known.calendar_user:
+            return ""
+        entry = CalendarEntry("", "", "", lesson.start, lesson.end, lesson.time_zone, 0)
+        return await self.provider.find(known.calendar_user, entry, marker_of(lesson.key))
+
+    async def _put(
+        self,
+        key: tuple[str, str, str],
+        known: models.CalendarEventRow | None,
+        address: str,
+        entry: CalendarEntry,
+    ) -> tuple[str, str]:
+        """Update the person's event, or add one (moving it when their id changed); before an
+        add, the row says `adding`, so a retry after a lost answer looks for it first."""
         if not address:
             raise DeliveryError(f"no {self.provider.name} id to push to", permanent=True)
+        active = known if known is not None and known.state == "active" else None
         if active is not None and active.address == address and active.event_id:
             await self.provider.update(active.calendar_user, active.event_id, entry)
             return active.event_id, active.calendar_user
         if active is not None and active.event_id:
             await self.provider.remove(active.calendar_user, active.event_id)
         user = await self.provider.calendar_user(address)
+        await self._adding(key, address, user)
         return await self.provider.add(user, entry), user
+
+    async def _adding(self, key: tuple[str, str, str], address: str, user: str) -> None:
+        """Note an add about to be tried (the push count unchanged: the outbox id stays)."""
+        lesson_key, recipient, provider = key
+        async with self.store.write() as session:
+            row = await session.get(models.CalendarEventRow, key)
+            if row is None:
+                row = models.CalendarEventRow(
+                    lesson_key=lesson_key,
+                    recipient=recipient,
+                    provider=provider,
+                    pushed_at=self.clock(),
+                )
+            row.address, row.calendar_user, row.event_id = address, user, ""
+            row.fingerprint, row.state = "", "adding"
+            session.add(row)
 
     async def _write(
         self,

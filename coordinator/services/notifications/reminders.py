@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import quote
 
@@ -26,11 +26,17 @@ from coordinator.services.counters import FEEDS
 from coordinator.services.data.directory import Directory
 from coordinator.services.lessons.classrooms import classrooms_by_lesson
 from coordinator.services.notifications.announced import announced_before
+from coordinator.services.notifications.audience_choices import (
+    RegionChoices,
+    audience_in,
+    classroom_region,
+    teacher_region,
+)
 from coordinator.services.notifications.merging import merge_by_person
 from coordinator.services.notifications.outbox import Person, enqueue, outgoing, person_routes
 from coordinator.services.streaming.links import links_of
 from coordinator.services.streaming.page_links import JOIN_ONLY, PageLinks
-from coordinator.settings.notifications import NotificationSettings
+from coordinator.settings.notifications import Audience, MessageKind, NotificationSettings
 from coordinator.store import Store
 from coordinator.streams import LessonLinks, StreamsSettings
 
@@ -59,6 +65,11 @@ class Notifier:
     streams: StreamsSettings
     admins: tuple[AdminPerson, ...] = ()
     pages: PageLinks = JOIN_ONLY
+    choices: RegionChoices = field(default_factory=dict)  # region admins' choices of who gets what
+
+    def audience(self, kind: MessageKind, regions: set[str]) -> tuple[Audience, ...]:
+        """Who gets `kind` for people of these regions (a region's choice, else the setting)."""
+        return audience_in(self.settings, self.choices, kind, regions)
 
     def admins_of(self, scopes: set[str]) -> list[Person]:
         """The admins looking after any of these schools or regions."""
@@ -228,21 +239,22 @@ def messages_for(
     page (or the meeting's join link), never the push key nor a bare stream; and the admins'
     (without a link) — those the settings' `audiences` name."""
     lesson, settings = context.lesson, notifier.settings
-    audience = settings.audience("reminder" if purpose.startswith("reminder:") else "change")
+    kind: MessageKind = "reminder" if purpose.startswith("reminder:") else "change"
     links = safe_links(notifier.streams, context, directory)
     facts = {language: facts_of(directory, context, language) for language in ("zh", "en")}
     wanted: list[tuple[Person | None, str, str, str]] = []
-    if "teacher" in audience:
+    if "teacher" in notifier.audience(kind, teacher_region(directory, lesson.teacher_id)):
         teacher = teacher_person(directory, lesson.teacher_id)
         wanted.append((teacher, lesson.time_zone, "", notifier.pages.teacher(links)))
-    for room in context.rooms if "assistant" in audience else ():
+    for room in context.rooms:
+        if "assistant" not in notifier.audience(kind, classroom_region(directory, room)):
+            continue
         zone = time_zone_of_classroom(directory, room, lesson.time_zone)
         link = notifier.pages.classroom(links, room)
         wanted.append((assistant_person(directory, room), zone, room, link))
-    for admin in (
-        notifier.admins_of(lesson_scopes(directory, context)) if "admin" in audience else ()
-    ):
-        wanted.append((admin, lesson.time_zone, "", ""))
+    scopes = lesson_scopes(directory, context)
+    if "admin" in notifier.audience(kind, scopes & set(directory.regions)):
+        wanted += [(admin, lesson.time_zone, "", "") for admin in notifier.admins_of(scopes)]
     rows: list[models.NotificationRow] = []
     for person, zone, room_id, link in wanted:
         if person is None:

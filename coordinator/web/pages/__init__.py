@@ -22,6 +22,7 @@ from coordinator.web.keys import SETTINGS, STORE
 from coordinator.web.pages import (
     assistant,
     assistant_app,
+    audience_choice,
     audit,
     busy,
     calendars,
@@ -118,5 +119,6 @@ def setup_pages(
         go_live,
         messages,
         contact,
+        audience_choice,
     ):
         app.add_routes(module.routes())

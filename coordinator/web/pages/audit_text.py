@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from coordinator import models
 from coordinator.services.data.directory import Directory
 from coordinator.services.feeds.tokens import FeedOwner
+from coordinator.web.pages.audience_labels import AUDIENCE_LABELS, KIND_LABELS
 
 Gettext = Callable[[str], str]
 
@@ -27,6 +28,7 @@ ACTIONS = {
     "user.enable": N_("Account enabled"),
     "user.sign_out": N_("Signed out everywhere"),
     "user.contact": N_("Contacts changed"),
+    "notifications.audiences": N_("Who gets what changed"),
     "feed.rotate": N_("Calendar address renewed"),
     "feed.revoke": N_("Calendar address revoked"),
     "data.import": N_("Data imported"),
@@ -136,6 +138,8 @@ class AuditWords:
         details = row.details
         if row.action.startswith("user."):
             return self._user(row.action, details)
+        if row.action == "notifications.audiences":
+            return self._audiences(details)
         if row.action == "data.import":
             return str(details.get("bundle", ""))
         if row.action.startswith("data."):  # an edit in place: what its table gained and lost
@@ -162,6 +166,27 @@ class AuditWords:
         if revoked:
             return _("%(count)s phone tokens revoked") % {"count": revoked}
         return _("every session ended")
+
+    def _audiences(self, details: dict[str, Any]) -> str:
+        """Per kind changed: who got it before → who gets it now."""
+        _ = self.gettext
+        sep = "、" if self.lang == "zh" else ", "
+
+        def who(names: list[str]) -> str:
+            said = [_(AUDIENCE_LABELS[n]) for n in names if n in AUDIENCE_LABELS]
+            return sep.join(said) or _("nobody")
+
+        parts = []
+        for kind, label in KIND_LABELS.items():
+            change = details.get(kind)
+            if isinstance(change, dict):
+                before, after = who(change.get("from", [])), who(change.get("to", []))
+                parts.append(
+                    f"{_(label)}：{before} → {after}"
+                    if self.lang == "zh"
+                    else f"{_(label)}: {before} → {after}"
+                )
+        return self.join(parts)
 
     def _rebalance(self, details: dict[str, Any]) -> str:
         _ = self.gettext

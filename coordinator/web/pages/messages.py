@@ -131,6 +131,7 @@ async def messages_page(request: web.Request) -> web.Response:
         states=[(state, STATE_LABELS[state]) for state in STATES],
         query=dict(request.query),
         problem=problem,
+        region_admin=viewer.region_admin,
     )
     return render("messages.html", request, context, status=400 if problem else 200)
 
