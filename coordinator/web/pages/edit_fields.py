@@ -13,6 +13,7 @@ from coordinator.bundle.cells import CellError
 from coordinator.bundle.problems import Problem
 from coordinator.bundle.schema import FileSpec
 from coordinator.web.pages.base import N_
+from coordinator.web.problem_text import problem_text
 
 Gettext = Callable[[str], str]
 
@@ -68,6 +69,7 @@ REQUIRED = N_("%(field)s: required.")
 UNKNOWN = N_("%(field)s: “%(value)s” does not exist (no such ID in %(file)s).")
 TAKEN = N_("%(field)s: “%(value)s” is already there; each must be different.")
 REFUSED = N_("%(field)s: “%(value)s” is not accepted; write %(rule)s.")
+SAYS = N_("%(field)s: %(message)s")
 
 
 def label(column: str, gettext: Gettext) -> str:
@@ -95,7 +97,7 @@ def cell_problem(spec: FileSpec, column: str, value: str, gettext: Gettext) -> s
 
 def row_problem(spec: FileSpec, problem: Problem, row: dict[str, str], gettext: Gettext) -> str:
     """A rule across rows or tables the reader found in a typed row: an unknown id and a taken
-    one in the page's language, any other in the reader's own words."""
+    one in the page's own words, any other in the reader's words translated."""
     column = problem.column or ""
     field = label(column, gettext) if column else ""
     value = row.get(column, "")
@@ -105,4 +107,5 @@ def row_problem(spec: FileSpec, problem: Problem, row: dict[str, str], gettext: 
         return gettext(UNKNOWN) % {"field": field, "value": unknown, "file": f"{reference}.csv"}
     if column and problem.message.startswith(("same ", "duplicate ")):
         return gettext(TAKEN) % {"field": field, "value": value}
-    return f"{field}: {problem.message}" if field else problem.message
+    message = problem_text(problem, gettext)
+    return gettext(SAYS) % {"field": field, "message": message} if field else message

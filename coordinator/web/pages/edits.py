@@ -36,6 +36,7 @@ from coordinator.web.pages.access import VIEWER, allow
 from coordinator.web.pages.base import N_, page_context, render
 from coordinator.web.pages.config import PAGES
 from coordinator.web.pages.edit_fields import cell_problem, label, row_problem
+from coordinator.web.problem_text import problem_line
 
 NEW = "new"  # the owner in the address of an edit that adds
 BLANK_ROWS = 3
@@ -119,7 +120,7 @@ def _report_problems(
         if problem.file == f"{kind.table}.csv" and 0 <= n < len(rows):
             problems.setdefault(n, []).append(row_problem(spec, problem, rows[n], gettext))
         else:
-            general.append(str(problem))
+            general.append(problem_line(problem, gettext))
     return problems, general
 
 
