@@ -21,6 +21,7 @@ from coordinator.web.pages.access import ALL_ROLES, DIRECTORY
 from coordinator.web.problem_text import problem_text
 from coordinator.web.session import current_user
 
+LIST_COMMA = {"zh": "、", "en": ", "}
 PAGE_EXEMPT = ("/api/", "/feeds/", "/healthz", "/readyz", "/static/")
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -120,6 +121,8 @@ async def page_context(request: web.Request) -> dict[str, Any]:
         "short_date": lambda day: short_date(day, lang),
         "zone_name": lambda zone: zone_name(zone, lang),
         "hhmm": hhmm,
+        "comma": LIST_COMMA[lang],  # between the items of a list: 3、4 or 3, 4
+        "listed": lambda items: LIST_COMMA[lang].join(str(item) for item in items),
     }
 
 
