@@ -9,7 +9,7 @@ translated sentence; a message of no known shape is shown as it came.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from coordinator.bundle.problems import Problem
 
@@ -188,8 +188,11 @@ def _pattern(template: str) -> re.Pattern[str]:
 SHAPES = [(_pattern(template), template) for template in TEMPLATES]
 
 
-def problem_text(problem: Problem, gettext: Callable[[str], str]) -> str:
-    """The problem's message translated when its shape is known, else as written."""
+def problem_text(
+    problem: Problem, gettext: Callable[[str], str], names: Mapping[str, str] | None = None
+) -> str:
+    """The problem's message translated when its shape is known, else as written; a quoted id
+    of a person or a place among `names` (a page that has them) is shown as its name."""
     message, tail = problem.message, ""
     guess = GUESS.search(message)
     if guess:
@@ -198,11 +201,20 @@ def problem_text(problem: Problem, gettext: Callable[[str], str]) -> str:
     for pattern, template in SHAPES:
         found = pattern.match(message)
         if found:
-            return gettext(template) % found.groupdict() + tail
+            parts = {key: _named(value, names or {}) for key, value in found.groupdict().items()}
+            return gettext(template) % parts + tail
     return problem.message
 
 
-def problem_line(problem: Problem, gettext: Callable[[str], str]) -> str:
+def _named(value: str, names: Mapping[str, str]) -> str:
+    """`'t-wang'` -> `王丽` when the id is named, else the value as it is."""
+    quoted = value[1:-1] if len(value) > 2 and value[0] == value[-1] == "'" else ""
+    return names.get(quoted, value)
+
+
+def problem_line(
+    problem: Problem, gettext: Callable[[str], str], names: Mapping[str, str] | None = None
+) -> str:
     """`file:line: column: message` as the reader's own words would print it, the message
     translated."""
     place = problem.file
@@ -210,5 +222,5 @@ def problem_line(problem: Problem, gettext: Callable[[str], str]) -> str:
         place = f"{place}:{problem.line}"
     if problem.column:
         place = f"{place}: {problem.column}"
-    message = problem_text(problem, gettext)
+    message = problem_text(problem, gettext, names)
     return f"{place}: {message}" if place else message

@@ -7,7 +7,7 @@ does not exist, a limit a pin breaks) come from the bundle reader, as an upload'
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from coordinator.bundle.cells import CellError
 from coordinator.bundle.problems import Problem
@@ -95,7 +95,13 @@ def cell_problem(spec: FileSpec, column: str, value: str, gettext: Gettext) -> s
     return None
 
 
-def row_problem(spec: FileSpec, problem: Problem, row: dict[str, str], gettext: Gettext) -> str:
+def row_problem(
+    spec: FileSpec,
+    problem: Problem,
+    row: dict[str, str],
+    gettext: Gettext,
+    names: Mapping[str, str] | None = None,
+) -> str:
     """A rule across rows or tables the reader found in a typed row: an unknown id and a taken
     one in the page's own words, any other in the reader's words translated."""
     column = problem.column or ""
@@ -107,5 +113,5 @@ def row_problem(spec: FileSpec, problem: Problem, row: dict[str, str], gettext: 
         return gettext(UNKNOWN) % {"field": field, "value": unknown, "file": f"{reference}.csv"}
     if column and problem.message.startswith(("same ", "duplicate ")):
         return gettext(TAKEN) % {"field": field, "value": value}
-    message = problem_text(problem, gettext)
+    message = problem_text(problem, gettext, names)
     return gettext(SAYS) % {"field": field, "message": message} if field else message

@@ -196,6 +196,6 @@ async def test_a_rule_across_tables_reads_in_chinese_with_its_field(
     pin |= {"end-0": "10:40", "grades-0": "9", "capacity-0": "1", "open-0": "", "note-0": ""}
     status, page = await post(client, "/data/edit/pins/t-wang", pin)
     assert status == 400
-    assert "年级：教师 &#39;t-wang&#39; 不教 9 年级" in page
+    assert "年级：教师 王丽 不教 9 年级" in page  # the name, not the id
     assert "does not teach" not in page
     assert await load_bundle(arranged) == before
