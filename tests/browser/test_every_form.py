@@ -31,7 +31,7 @@ EDITS = [
     "/data/edit/pins/t-wang",
     "/data/edit/classroom/new",
     "/data/edit/teacher/new",
-    "refused-pin",
+    "data-edit-pins-refused",
 ]
 AUDIENCES = {"admin": ["/courses", f"/courses/{TRAINING}/host"], "north": ["/courses"]}
 
@@ -51,7 +51,7 @@ class FormWalk(Walk):
     refused by the reader's rule across tables and shown beside its row."""
 
     async def open(self, path: str) -> int:
-        if path != "refused-pin":
+        if path != "data-edit-pins-refused":
             return await super().open(path)
         await self.page.goto(str(self.server.make_url("/data/edit/pins/t-wang")))
         pin = {"id": "p-new", "subject_id": "music", "weekday": "4", "start": "10:00"}
@@ -67,7 +67,9 @@ class FormWalk(Walk):
         return 200
 
 
-async def walk_all(walk: Walk, user: str, viewport: str, paths: list[str]) -> None:
+async def walk_all(walk: Walk, user: str, viewport: str, paths: list[str], shots: str = "") -> None:
+    """Each path in Chinese then in English, switching with the header's button; with
+    COORDINATOR_SCREENSHOTS=1 the Chinese pages shot for docs/screenshots/, named `shots…`."""
     for language in ("zh", "en"):
         for path in paths:
             where = f"{user} {viewport} {language} {path}"
@@ -77,7 +79,7 @@ async def walk_all(walk: Walk, user: str, viewport: str, paths: list[str]) -> No
                 continue
             if SHOOT and language == "zh":
                 kind = "phone-" if viewport == "phone" else ""
-                shot = DOCS_SCREENSHOTS / f"{kind}{shot_name(path)}-zh.png"
+                shot = DOCS_SCREENSHOTS / f"{kind}{shots}{shot_name(path)}-zh.png"
                 await walk.page.screenshot(path=str(shot), full_page=viewport == "phone")
             await walk.check(where, language)
         if language == "zh":
@@ -119,6 +121,6 @@ async def test_the_parents_and_training_section_fits_and_reads_in_words(
     cards = page.locator(f"article[data-course={PARENTS}]")
     if user == "north" and not await cards.count():
         walk.problems.append("no parent class card on /courses")
-    await walk_all(walk, user, viewport, AUDIENCES[user])
+    await walk_all(walk, user, viewport, AUDIENCES[user], shots=f"audiences-{user}-")
     await page.close()
     assert not walk.problems, "\n".join(walk.problems)
