@@ -113,3 +113,12 @@ def test_a_problem_line_keeps_file_line_and_field_around_the_chinese() -> None:
     zh = load_catalogs()["zh"].gettext
     problem = error("needs.csv", 3, "subject_id", "no network teacher teaches 'music'")
     assert problem_line(problem, zh) == "needs.csv:3: subject_id: 没有网络教师教 'music'"
+
+
+def test_a_page_with_names_shows_people_and_places_by_name_and_other_values_as_typed() -> None:
+    zh = load_catalogs()["zh"].gettext
+    message = "assistant 'a-li' works at 'r-east', not at 'r-far'"
+    problem = error("classrooms.csv", 4, "assistant_id", message)
+    names = {"a-li": "李老师", "r-east": "东村小学"}
+    assert problem_text(problem, zh, names) == "助教 李老师 在 东村小学 工作，不在 'r-far'"
+    assert problem_text(problem, zh) == "助教 'a-li' 在 'r-east' 工作，不在 'r-far'"
