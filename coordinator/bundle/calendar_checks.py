@@ -51,8 +51,9 @@ def check_days_in_terms(parsed: Parsed, problems: list[Problem]) -> None:
             for term in terms
         )
         if not inside:
-            scope = f" of region {region!r}" if region else ""
-            message = f"{day.date} lies outside every term{scope}"
+            message = f"{day.date} lies outside every term"
+            if region:
+                message = f"{day.date} lies outside every term of region {region!r}"
             problems.append(error(parsed.file("calendar_days"), line, "date", message))
 
 

@@ -1,5 +1,6 @@
 """Every page each role opens, in both languages, on a desktop and on a 360 px phone: no
-sideways scrolling (scrollWidth ≤ innerWidth), the header on one line, no raw id in the text
+sideways scrolling (scrollWidth ≤ innerWidth), the header's top line on one line with every
+nav item on screen (on a phone the nav wraps onto rows below it), no raw id in the text
 people read (ids may stay in form fields and addresses), and no English sentence on a Chinese
 page.
 
@@ -135,10 +136,18 @@ async def signed_in(browser: Browser, server: TestServer, user: str, size: tuple
 
 MEASURE = """() => {
   const top = document.querySelector('.top');
-  const boxes = top ? [...top.children].filter(e => e.offsetHeight > 0)
+  const nav = top ? top.querySelector('nav') : null;
+  const phone = window.innerWidth <= 600;  // the nav wraps onto rows below the top line
+  const boxes = top ? [...top.children].filter(e => e.offsetHeight > 0 && !(phone && e === nav))
     .map(e => e.getBoundingClientRect()) : [];
-  // One line: every part of the header overlaps every other vertically.
+  // One line: every part of the header's top line overlaps every other vertically.
   const oneLine = boxes.every(a => boxes.every(b => a.top < b.bottom && b.top < a.bottom));
+  // Every nav item on screen as it is, with no scrolling inside the nav either.
+  const unreachable = !nav ? [] : [...nav.querySelectorAll('a')].filter(a => {
+    const box = a.getBoundingClientRect();
+    return box.width === 0 || box.left < 0 || box.right > window.innerWidth + 0.5
+      || nav.scrollWidth > nav.clientWidth + 0.5;
+  }).map(a => a.textContent.trim());
   const wide = [...document.querySelectorAll('body *')]
     .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
     .slice(0, 3).map(e => e.tagName + '.' + e.className);
@@ -146,6 +155,7 @@ MEASURE = """() => {
     scroll: document.documentElement.scrollWidth,
     inner: window.innerWidth,
     oneLine: oneLine,
+    unreachable: unreachable,
     wide: wide,
     text: document.body.innerText,
   };
@@ -198,7 +208,9 @@ class Walk:
             wide = seen["wide"]
             self.problems.append(f"{where}: {seen['scroll']} px wide in {seen['inner']}: {wide}")
         if not seen["oneLine"]:
-            self.problems.append(f"{where}: the header takes more than one line")
+            self.problems.append(f"{where}: the header's top line takes more than one line")
+        if seen["unreachable"]:
+            self.problems.append(f"{where}: nav items off screen {seen['unreachable']}")
         text = seen["text"]
         if DUMP:  # WALK_DUMP=/tmp/walk.txt keeps what each page said, to read through
             keep(f"===== {where}\n{text}\n")

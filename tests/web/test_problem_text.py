@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from coordinator.bundle.problems import error
 from coordinator.web.i18n import load_catalogs
-from coordinator.web.problem_text import TEMPLATES, problem_text
+from coordinator.web.problem_text import PART, TEMPLATES, problem_text
 
 
 def test_a_bad_clock_time_reads_in_chinese_with_its_value() -> None:
@@ -26,6 +26,7 @@ def test_every_shape_comes_back_unchanged_in_english_and_translated_in_chinese()
     for template in TEMPLATES:
         parts = {"value": "'x'", "least": "1", "allowed": "a, b", "file": "f.csv", "line": "2"}
         parts |= {"column": "id", "columns": "a, b", "end": "09:00", "start": "10:00"}
+        parts |= {name: "'y'" for name in PART.findall(template) if name not in parts}
         message = template % (parts | {"days": "Mon"})
         problem = error("f.csv", 2, "c", message)
         assert problem_text(problem, catalogs["en"].gettext) == message

@@ -21,6 +21,8 @@ from coordinator.web.pages.access import ALL_ROLES, DIRECTORY
 from coordinator.web.problem_text import problem_text
 from coordinator.web.session import current_user
 
+LIST_COMMA = {"zh": "、", "en": ", "}
+SAME_PAGE = web.RequestKey("same_page", bool)  # set by a POST whose address answers GET too
 PAGE_EXEMPT = ("/api/", "/feeds/", "/healthz", "/readyz", "/static/")
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -95,7 +97,7 @@ async def person_name(request: web.Request, user: User) -> str:
 def back_to(request: web.Request) -> str:
     """Where the language switch returns: this page, or after a form's POST (an upload's
     result, a preview) the page the form lives on, since the POST's address answers no GET."""
-    if request.method in ("GET", "HEAD"):
+    if request.method in ("GET", "HEAD") or request.get(SAME_PAGE):
         return request.path_qs
     return request.path.rsplit("/", 1)[0] or request.path
 
@@ -120,6 +122,8 @@ async def page_context(request: web.Request) -> dict[str, Any]:
         "short_date": lambda day: short_date(day, lang),
         "zone_name": lambda zone: zone_name(zone, lang),
         "hhmm": hhmm,
+        "comma": LIST_COMMA[lang],  # between the items of a list: 3、4 or 3, 4
+        "listed": lambda items: LIST_COMMA[lang].join(str(item) for item in items),
     }
 
 

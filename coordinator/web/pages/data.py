@@ -30,6 +30,7 @@ from coordinator.services.data.one_table import (
     table_of,
 )
 from coordinator.services.data.tenancy import OutsideRegion, region_part
+from coordinator.web.collation import pinyin_key
 from coordinator.web.csrf import MULTIPART
 from coordinator.web.i18n import gettext_of
 from coordinator.web.keys import STORE
@@ -53,7 +54,8 @@ async def _page(
     context = await page_context(request)
     directory, scope = request[VIEWER].directory, request[VIEWER].scope
     teachers = sorted(
-        (t for t in directory.teachers.values() if t.id in scope.teachers), key=lambda t: t.name
+        (t for t in directory.teachers.values() if t.id in scope.teachers),
+        key=lambda t: pinyin_key(t.name),
     )
     context.update(
         report=report,
@@ -72,7 +74,8 @@ async def _page(
 
 
 def _named(objects: Mapping[str, Any], ids: frozenset[str]) -> list[Any]:
-    return sorted((o for key, o in objects.items() if key in ids), key=lambda o: o.name)
+    """The people and places in scope in pinyin order."""
+    return sorted((o for key, o in objects.items() if key in ids), key=lambda o: pinyin_key(o.name))
 
 
 @allow("admin", region_only=True)

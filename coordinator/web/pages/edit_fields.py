@@ -7,12 +7,13 @@ does not exist, a limit a pin breaks) come from the bundle reader, as an upload'
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from coordinator.bundle.cells import CellError
 from coordinator.bundle.problems import Problem
 from coordinator.bundle.schema import FileSpec
 from coordinator.web.pages.base import N_
+from coordinator.web.problem_text import problem_text
 
 Gettext = Callable[[str], str]
 
@@ -68,6 +69,7 @@ REQUIRED = N_("%(field)s: required.")
 UNKNOWN = N_("%(field)s: “%(value)s” does not exist (no such ID in %(file)s).")
 TAKEN = N_("%(field)s: “%(value)s” is already there; each must be different.")
 REFUSED = N_("%(field)s: “%(value)s” is not accepted; write %(rule)s.")
+SAYS = N_("%(field)s: %(message)s")
 
 
 def label(column: str, gettext: Gettext) -> str:
@@ -93,9 +95,15 @@ def cell_problem(spec: FileSpec, column: str, value: str, gettext: Gettext) -> s
     return None
 
 
-def row_problem(spec: FileSpec, problem: Problem, row: dict[str, str], gettext: Gettext) -> str:
+def row_problem(
+    spec: FileSpec,
+    problem: Problem,
+    row: dict[str, str],
+    gettext: Gettext,
+    names: Mapping[str, str] | None = None,
+) -> str:
     """A rule across rows or tables the reader found in a typed row: an unknown id and a taken
-    one in the page's language, any other in the reader's own words."""
+    one in the page's own words, any other in the reader's words translated."""
     column = problem.column or ""
     field = label(column, gettext) if column else ""
     value = row.get(column, "")
@@ -105,4 +113,5 @@ def row_problem(spec: FileSpec, problem: Problem, row: dict[str, str], gettext: 
         return gettext(UNKNOWN) % {"field": field, "value": unknown, "file": f"{reference}.csv"}
     if column and problem.message.startswith(("same ", "duplicate ")):
         return gettext(TAKEN) % {"field": field, "value": value}
-    return f"{field}: {problem.message}" if field else problem.message
+    message = problem_text(problem, gettext, names)
+    return gettext(SAYS) % {"field": field, "message": message} if field else message

@@ -33,9 +33,10 @@ from coordinator.services.data.row_edits import (
 from coordinator.web.i18n import translator
 from coordinator.web.keys import STORE
 from coordinator.web.pages.access import VIEWER, allow
-from coordinator.web.pages.base import N_, page_context, render
+from coordinator.web.pages.base import N_, SAME_PAGE, page_context, render
 from coordinator.web.pages.config import PAGES
 from coordinator.web.pages.edit_fields import cell_problem, label, row_problem
+from coordinator.web.problem_text import problem_line
 
 NEW = "new"  # the owner in the address of an edit that adds
 BLANK_ROWS = 3
@@ -112,15 +113,22 @@ def _report_problems(
     gettext = translator(request).gettext
     problems: dict[int, list[str]] = {}
     general: list[str] = []
-    spec = spec_of(kind.table)
+    spec, names = spec_of(kind.table), _names(request)
     for problem in report.errors:
         line = problem.line
         n = line - first if line is not None else -1
         if problem.file == f"{kind.table}.csv" and 0 <= n < len(rows):
-            problems.setdefault(n, []).append(row_problem(spec, problem, rows[n], gettext))
+            problems.setdefault(n, []).append(row_problem(spec, problem, rows[n], gettext, names))
         else:
-            general.append(str(problem))
+            general.append(problem_line(problem, gettext, names))
     return problems, general
+
+
+def _names(request: web.Request) -> dict[str, str]:
+    """The names of the people and places the admin sees, by id: a problem shows names."""
+    directory = request[VIEWER].directory
+    named = (directory.teachers, directory.assistants, directory.schools, directory.classrooms)
+    return {key: item.name for kind in named for key, item in kind.items()}
 
 
 async def _form(
@@ -168,6 +176,7 @@ async def edit_page(request: web.Request) -> web.Response:
 
 @allow("admin", region_only=True)
 async def save(request: web.Request) -> web.StreamResponse:
+    request[SAME_PAGE] = True  # the form's page answers at the POST's address too
     kind, owner = _edit(request)
     store, user = request.app[STORE], request[VIEWER].user
     current = await load_bundle(store)

@@ -139,3 +139,19 @@ async def test_hostile_uploads_are_refused_with_a_message_and_nothing_written(
     assert "<code>bundle.xlsx</code>" in page
     assert 'name="upload"' not in page
     assert await load_bundle(arranged) == before
+
+
+async def test_the_edit_lists_name_teachers_and_schools_in_pinyin_order(
+    client: Client, arranged: Store
+) -> None:
+    """陈明 before 王丽 and 城关一小 before 东村小学 (code point order has them the other
+    way round)."""
+    await stamp_head(arranged)
+    await sign_in(client, "admin")
+    page = await (await client.get("/data")).text()
+    teachers = re.search(r'<select name="teacher">(.*?)</select>', page, re.S)
+    assert teachers is not None
+    names = re.findall(r">([^<]+)</option>", teachers.group(1))
+    assert names.index("陈明") < names.index("王丽")
+    schools = re.findall(r'value="(r-east|r-west|u-one)">', page)
+    assert schools[:3] == ["u-one", "r-east", "r-west"]

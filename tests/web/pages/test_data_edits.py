@@ -182,3 +182,20 @@ async def test_an_edit_reads_in_words_in_the_audit_log(client: Client, arranged:
     assert "修改了课时上限" in page
     assert "新增 0 行，修改 1 行，删除 0 行" in page
     assert ">data.edit.limits<" not in page  # (the filter's option values are ids)
+
+
+async def test_a_rule_across_tables_reads_in_chinese_with_its_field(
+    client: Client, arranged: Store
+) -> None:
+    """The reader's own cross-table message (a pin in a grade the teacher does not teach),
+    translated beside the field it is about; nothing is written."""
+    await stamp_head(arranged)
+    before = await load_bundle(arranged)
+    await sign_in(client, "admin")
+    pin = {"id-0": "p-new", "subject_id-0": "music", "weekday-0": "4", "start-0": "10:00"}
+    pin |= {"end-0": "10:40", "grades-0": "9", "capacity-0": "1", "open-0": "", "note-0": ""}
+    status, page = await post(client, "/data/edit/pins/t-wang", pin)
+    assert status == 400
+    assert "年级：教师 王丽 不教 9 年级" in page  # the name, not the id
+    assert "does not teach" not in page
+    assert await load_bundle(arranged) == before
