@@ -53,6 +53,7 @@ PAGES = {
         "/courses/p-open-music/host",
         "/messages",
         "/messages/contact",
+        "/messages/audiences",
         "/data",
         "/data/teachers/t-wang/busy",
         "/rebalance",
