@@ -77,6 +77,7 @@ from coordinator.models.planning import (
     UnmetNeedRow,
 )
 from coordinator.models.proposals import RebalanceProposalRow
+from coordinator.models.staging import StagedUploadRow
 
 __all__ = [
     "AccessTokenRow",
@@ -125,6 +126,7 @@ __all__ = [
     "SignInFailureRow",
     "SignInLinkRow",
     "SignInSessionRow",
+    "StagedUploadRow",
     "StreamEventRow",
     "StreamProviderRow",
     "SubjectRow",

@@ -21,6 +21,7 @@ from coordinator import domain
 from coordinator.bundle import BundleReport, write_bundle_xlsx
 from coordinator.bundle.schema import FILES
 from coordinator.services.accounts.users import record
+from coordinator.services.data import staging
 from coordinator.services.data.imports import import_into, load_bundle, merged_for_region
 from coordinator.services.data.one_table import (
     TableChanges,
@@ -81,20 +82,22 @@ async def data_page(request: web.Request) -> web.Response:
 
 
 async def _checked(
-    request: web.Request, upload_id: str, path: Path
+    request: web.Request, upload: uploads.Received
 ) -> tuple[BundleReport, TableChanges | None]:
-    """A staged upload checked with the stored data; for one table, what it changes."""
-    table = uploads.staged_table(upload_id)
-    if table is None:
-        report = await asyncio.to_thread(uploads.check, path, request.app[PAGES].read_limits)
-        if report.bundle is not None:
-            read_as = report.read_as
-            report = dataclasses.replace(await _merged(request, report.bundle), read_as=read_as)
-        return report, None
-    table = table_of(f"{table}.csv")  # UnknownTableError unless it names a table
-    current = await load_bundle(request.app[STORE])
-    region = request[VIEWER].user.scope_id
-    report = await asyncio.to_thread(check_one_table, current, region, table, path)
+    """An upload checked with the stored data; for one table, what it changes."""
+    with tempfile.TemporaryDirectory(prefix="coordinator-upload-") as folder:
+        path = await asyncio.to_thread(uploads.written, Path(folder), upload.file_name, upload.data)
+        if not upload.table:
+            report = await asyncio.to_thread(uploads.check, path, request.app[PAGES].read_limits)
+            if report.bundle is not None:
+                read_as = report.read_as
+                merged = await _merged(request, report.bundle)
+                report = dataclasses.replace(merged, read_as=read_as)
+            return report, None
+        table = table_of(f"{upload.table}.csv")  # UnknownTableError unless it names a table
+        current = await load_bundle(request.app[STORE])
+        region = request[VIEWER].user.scope_id
+        report = await asyncio.to_thread(check_one_table, current, region, table, path)
     if report.bundle is None:
         return report, None
     return report, table_changes(current, report.bundle, table)
@@ -128,20 +131,27 @@ async def upload(request: web.Request) -> web.Response:
         return await _page(request, error=text, status=400)
     reader = request[MULTIPART]
     try:
-        upload_id, path = await uploads.receive(reader, request.app[PAGES].upload_limit_bytes)
-        report, changes = await _checked(request, upload_id, path)
+        received = await uploads.receive(reader, request.app[PAGES].upload_limit_bytes)
+        report, changes = await _checked(request, received)
     except uploads.UploadError as error:
         return await _page(request, error=gettext_of(request, str(error)), status=400)
     except UnknownTableError:
-        uploads.discard(upload_id)
         return await _page(request, error=_unknown_table(request), status=400)
     except OutsideRegion as refused:
-        uploads.discard(upload_id)
         return await _page(request, error=_outside(request, refused), status=400)
+    if not report.ok:
+        return await _page(request, report=report, changes=changes)
+    upload_id = await staging.stage(
+        request.app[STORE],
+        owner=request[VIEWER].user.username,
+        file_name=received.file_name,
+        table=received.table,
+        data=received.data,
+        now=request.app[PAGES].clock(),
+    )
     session = await get_session(request)
-    session["upload"] = upload_id if report.ok else ""
-    shown = upload_id if report.ok else ""
-    return await _page(request, report=report, upload_id=shown, changes=changes)
+    session["upload"] = upload_id
+    return await _page(request, report=report, upload_id=upload_id, changes=changes)
 
 
 @allow("admin", region_only=True)
@@ -152,8 +162,13 @@ async def import_upload(request: web.Request) -> web.StreamResponse:
     upload_id = str(form.get("upload", ""))
     if not upload_id or session.get("upload") != upload_id:
         return await _page(request, error=gettext_of(request, "Upload the file again."), status=400)
+    store, owner = request.app[STORE], request[VIEWER].user.username
+    staged = await staging.staged(store, upload_id, owner=owner) if upload_id.isalnum() else None
+    if staged is None:
+        return await _page(request, error=gettext_of(request, "Upload the file again."), status=400)
+    received = uploads.Received(staged.file_name, staged.table, staged.data)
     try:
-        report, changes = await _checked(request, upload_id, uploads.staged_file(upload_id))
+        report, changes = await _checked(request, received)
     except uploads.UploadError as error:
         return await _page(request, error=gettext_of(request, str(error)), status=400)
     except UnknownTableError:
@@ -162,7 +177,7 @@ async def import_upload(request: web.Request) -> web.StreamResponse:
         return await _page(request, error=_outside(request, refused), status=400)
     if report.bundle is None:
         return await _page(request, report=report, status=400)
-    now, store = request.app[PAGES].clock(), request.app[STORE]
+    now = request.app[PAGES].clock()
     summary = await import_into(store, report.bundle, source="upload", now=now)
     user = request[VIEWER].user
     details = {
@@ -182,7 +197,7 @@ async def import_upload(request: web.Request) -> web.StreamResponse:
         details=details,
     )
     session["upload"] = ""
-    uploads.discard(upload_id)
+    await staging.forget(store, upload_id)
     raise web.HTTPSeeOther(f"/data?imported={summary.run_id}")
 
 

@@ -1,12 +1,10 @@
-"""Uploaded bundles: kept in a staging folder between "check" and "import", zip unpacked safely."""
+"""Uploaded bundles: read whole (to be staged in the database), written out to be checked,
+zip unpacked safely."""
 
 from __future__ import annotations
 
-import secrets
-import shutil
-import tempfile
-import time
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
@@ -15,10 +13,8 @@ from aiohttp import BodyPartReader, MultipartReader
 from coordinator.bundle import DEFAULT_LIMITS, BundleReport, ReadLimits, read_bundle
 from coordinator.bundle.packed import UnsafeZip, check_zip
 
-STAGING = Path(tempfile.gettempdir()) / "coordinator-uploads"
 MAX_FILES = 200
 CHUNK = 1024 * 1024
-KEEP_S = 3600  # a staged upload older than this is removed
 SUFFIXES = (".zip", ".xlsx", ".xls", ".xlsm", ".ods", ".csv")  # .csv: one table alone
 
 
@@ -26,46 +22,45 @@ class UploadError(ValueError):
     """The upload is not a bundle we can read (wrong type, too big, unsafe zip)."""
 
 
-def staged_dir(upload_id: str) -> Path:
-    if not upload_id.isalnum():
-        raise UploadError("bad upload id")
-    return STAGING / upload_id
+@dataclass(frozen=True, slots=True)
+class Received:
+    """An uploaded file read whole: its name, the table a single CSV replaces, its bytes."""
+
+    file_name: str
+    table: str
+    data: bytes
 
 
-async def receive(reader: MultipartReader, limit: int) -> tuple[str, Path]:
-    """Save the `bundle` file field into a new staging folder; returns (id, file path)."""
+async def receive(reader: MultipartReader, limit: int) -> Received:
+    """Read the `bundle` file field (at most `limit` bytes) to be staged in the database."""
     part = await reader.next()
     if not isinstance(part, BodyPartReader) or part.name != "bundle" or not part.filename:
         raise UploadError("choose a .zip or .xlsx file")
-    suffix = PurePosixPath(part.filename).suffix.lower()
-    if suffix not in SUFFIXES:
+    name = PurePosixPath(part.filename)
+    if name.suffix.lower() not in SUFFIXES:
         raise UploadError(
             "only .zip (a CSV folder), workbook (.xlsx, .xls, .ods) or one table as .csv"
         )
-    _clean_old()
-    upload_id = secrets.token_hex(16)
-    folder = staged_dir(upload_id)
-    folder.mkdir(parents=True, mode=0o700)
-    target = folder / f"bundle{suffix}"
-    if suffix == ".csv":  # which table it replaces, from its name (checked by the caller)
-        (folder / "table").write_text(PurePosixPath(part.filename).stem.lower(), encoding="utf-8")
+    # which table a lone CSV replaces, from its name (checked by the caller)
+    table = name.stem.lower() if name.suffix.lower() == ".csv" else ""
+    chunks: list[bytes] = []
     size = 0
-    with target.open("wb") as stream:
-        while chunk := await part.read_chunk():
-            size += len(chunk)
-            if size > limit:
-                shutil.rmtree(folder, ignore_errors=True)
-                raise UploadError(f"the file is larger than {limit // (1024 * 1024)} MB")
-            stream.write(chunk)
-    return upload_id, target
+    while chunk := await part.read_chunk():
+        size += len(chunk)
+        if size > limit:
+            raise UploadError(f"the file is larger than {limit // (1024 * 1024)} MB")
+        chunks.append(chunk)
+    return Received(name.name, table, b"".join(chunks))
 
 
-def _clean_old() -> None:
-    if not STAGING.exists():
-        return
-    for folder in STAGING.iterdir():
-        if time.time() - folder.stat().st_mtime > KEEP_S:
-            shutil.rmtree(folder, ignore_errors=True)
+def written(folder: Path, file_name: str, data: bytes) -> Path:
+    """The staged bytes as a file in `folder` (a temporary one), to be read and checked."""
+    suffix = PurePosixPath(file_name).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise UploadError("the upload has expired; upload the file again")
+    target = folder / f"bundle{suffix}"
+    target.write_bytes(data)
+    return target
 
 
 def unpack(archive: Path, limits: ReadLimits) -> Path:
@@ -119,21 +114,3 @@ def check(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> BundleReport:
         return read_bundle(unpack(path, limits) if path.suffix == ".zip" else path, limits)
     except (zipfile.BadZipFile, OSError) as error:
         raise UploadError("not a valid zip file") from error
-
-
-def staged_file(upload_id: str) -> Path:
-    for suffix in SUFFIXES:
-        candidate = staged_dir(upload_id) / f"bundle{suffix}"
-        if candidate.exists():
-            return candidate
-    raise UploadError("the upload has expired; upload the file again")
-
-
-def discard(upload_id: str) -> None:
-    shutil.rmtree(staged_dir(upload_id), ignore_errors=True)
-
-
-def staged_table(upload_id: str) -> str | None:
-    """The table a staged single-CSV upload replaces (None: a whole bundle)."""
-    marker = staged_dir(upload_id) / "table"
-    return marker.read_text(encoding="utf-8") if marker.exists() else None
