@@ -25,6 +25,7 @@ from coordinator.notify import Channel, build_channels
 from coordinator.observability.metrics import job_finished
 from coordinator.services import checkins
 from coordinator.services.accounts.housekeeping import forget_expired_sign_ins
+from coordinator.services.data import staging
 from coordinator.services.data.directory import Directory
 from coordinator.services.data.imports import load_bundle
 from coordinator.services.notifications import (
@@ -208,11 +209,12 @@ class Jobs:
             await receipts.check_receipts(self.store, settings, self.channels, now=self.clock())
 
     async def housekeeping(self) -> int:
-        """Forget check-in answers older than `keep_answers` (the number forgotten), job runs
-        and sign-in state past their use."""
+        """Forget check-in answers older than `keep_answers` (the number forgotten), job runs,
+        sign-in state past its use and uploads staged but never imported."""
         now = self.clock()
         await job_runs.forget_runs(self.store, before=now - job_runs.KEPT)
         await forget_expired_sign_ins(self.store, now=now)
+        await staging.forget_old(self.store, now=now)
         forgotten = await checkins.purge_answers(self.store, before=now - self.keep_answers)
         if forgotten:
             log.info("forgot %d check-in answer(s) older than %s", forgotten, self.keep_answers)

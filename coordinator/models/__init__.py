@@ -78,6 +78,7 @@ from coordinator.models.planning import (
     UnmetNeedRow,
 )
 from coordinator.models.proposals import RebalanceProposalRow
+from coordinator.models.staging import StagedUploadRow
 
 __all__ = [
     "AccessTokenRow",
@@ -127,6 +128,7 @@ __all__ = [
     "SignInFailureRow",
     "SignInLinkRow",
     "SignInSessionRow",
+    "StagedUploadRow",
     "StreamEventRow",
     "StreamProviderRow",
     "SubjectRow",

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-from coordinator.services.jobs import rebalancing, records, solving
+from coordinator.services.jobs import importing, rebalancing, records, solving
 from coordinator.settings import Settings
 from coordinator.store import Store
 
@@ -26,6 +26,7 @@ Run = Callable[..., Awaitable[str | None]]
 RUNS: dict[str, Run] = {
     solving.KIND: solving.run_solve_job,
     rebalancing.KIND: rebalancing.run_preview_job,
+    importing.KIND: importing.run_import_job,
 }
 CLOSE_WAIT_S = 30.0  # at shutdown, how long stopped jobs get to store their best result
 

@@ -8,7 +8,6 @@ other county's (refused, naming them, before anything is written).
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,24 +16,21 @@ from typing import Any
 from aiohttp import web
 from aiohttp_session import get_session
 
-from coordinator import domain
 from coordinator.bundle import BundleReport, write_bundle_xlsx
 from coordinator.bundle.schema import FILES
-from coordinator.services.accounts.users import record
-from coordinator.services.data.imports import import_into, load_bundle, merged_for_region
+from coordinator.services.data import staging, uploaded
+from coordinator.services.data.imports import load_bundle
 from coordinator.services.data.one_table import (
     TableChanges,
     UnknownTableError,
-    check_one_table,
-    table_changes,
-    table_of,
 )
 from coordinator.services.data.tenancy import OutsideRegion, region_part
+from coordinator.services.jobs import importing, records
 from coordinator.web.collation import pinyin_key
 from coordinator.web.csrf import MULTIPART
 from coordinator.web.i18n import gettext_of
-from coordinator.web.keys import STORE
-from coordinator.web.pages import uploads
+from coordinator.web.keys import JOB_RUNNER, STORE
+from coordinator.web.pages import data_job, uploads
 from coordinator.web.pages.access import VIEWER, allow
 from coordinator.web.pages.base import page_context, render
 from coordinator.web.pages.config import PAGES
@@ -84,30 +80,13 @@ async def data_page(request: web.Request) -> web.Response:
 
 
 async def _checked(
-    request: web.Request, upload_id: str, path: Path
+    request: web.Request, upload: uploads.Received
 ) -> tuple[BundleReport, TableChanges | None]:
-    """A staged upload checked with the stored data; for one table, what it changes."""
-    table = uploads.staged_table(upload_id)
-    if table is None:
-        report = await asyncio.to_thread(uploads.check, path, request.app[PAGES].read_limits)
-        if report.bundle is not None:
-            read_as = report.read_as
-            report = dataclasses.replace(await _merged(request, report.bundle), read_as=read_as)
-        return report, None
-    table = table_of(f"{table}.csv")  # UnknownTableError unless it names a table
-    current = await load_bundle(request.app[STORE])
-    region = request[VIEWER].user.scope_id
-    report = await asyncio.to_thread(check_one_table, current, region, table, path)
-    if report.bundle is None:
-        return report, None
-    return report, table_changes(current, report.bundle, table)
-
-
-async def _merged(request: web.Request, uploaded: domain.Bundle) -> BundleReport:
-    """The stored data with the admin's region replaced by the upload, checked as a whole."""
-    current = await load_bundle(request.app[STORE])
-    region = request[VIEWER].user.scope_id
-    return await asyncio.to_thread(merged_for_region, current, uploaded, region)
+    """An upload checked with the stored data; for one table, what it changes."""
+    region, limits = request[VIEWER].user.scope_id, request.app[PAGES].read_limits
+    return await uploaded.checked(
+        request.app[STORE], region, upload.file_name, upload.table, upload.data, limits
+    )
 
 
 def _unknown_table(request: web.Request) -> str:
@@ -131,62 +110,66 @@ async def upload(request: web.Request) -> web.Response:
         return await _page(request, error=text, status=400)
     reader = request[MULTIPART]
     try:
-        upload_id, path = await uploads.receive(reader, request.app[PAGES].upload_limit_bytes)
-        report, changes = await _checked(request, upload_id, path)
+        received = await uploads.receive(reader, request.app[PAGES].upload_limit_bytes)
+        report, changes = await _checked(request, received)
     except uploads.UploadError as error:
         return await _page(request, error=gettext_of(request, str(error)), status=400)
     except UnknownTableError:
-        uploads.discard(upload_id)
         return await _page(request, error=_unknown_table(request), status=400)
     except OutsideRegion as refused:
-        uploads.discard(upload_id)
         return await _page(request, error=_outside(request, refused), status=400)
+    if not report.ok:
+        return await _page(request, report=report, changes=changes)
+    upload_id = await staging.stage(
+        request.app[STORE],
+        owner=request[VIEWER].user.username,
+        file_name=received.file_name,
+        table=received.table,
+        data=received.data,
+        now=request.app[PAGES].clock(),
+    )
     session = await get_session(request)
-    session["upload"] = upload_id if report.ok else ""
-    shown = upload_id if report.ok else ""
-    return await _page(request, report=report, upload_id=shown, changes=changes)
+    session["upload"] = upload_id
+    return await _page(request, report=report, upload_id=upload_id, changes=changes)
 
 
 @allow("admin", region_only=True)
 async def import_upload(request: web.Request) -> web.StreamResponse:
-    """All or nothing: the staged file is read again and written in one transaction."""
+    """All or nothing, as a job: the staged file is checked again and written by a worker."""
     form = await request.post()
     session = await get_session(request)
     upload_id = str(form.get("upload", ""))
-    if not upload_id or session.get("upload") != upload_id:
+    store, user = request.app[STORE], request[VIEWER].user
+    known = upload_id and session.get("upload") == upload_id and upload_id.isalnum()
+    if not known or await staging.staged(store, upload_id, owner=user.username) is None:
         return await _page(request, error=gettext_of(request, "Upload the file again."), status=400)
-    try:
-        report, changes = await _checked(request, upload_id, uploads.staged_file(upload_id))
-    except uploads.UploadError as error:
-        return await _page(request, error=gettext_of(request, str(error)), status=400)
-    except UnknownTableError:
-        return await _page(request, error=_unknown_table(request), status=400)
-    except OutsideRegion as refused:
-        return await _page(request, error=_outside(request, refused), status=400)
-    if report.bundle is None:
-        return await _page(request, report=report, status=400)
-    now, store = request.app[PAGES].clock(), request.app[STORE]
-    summary = await import_into(store, report.bundle, source="upload", now=now)
-    user = request[VIEWER].user
-    details = {
-        "run": summary.run_id,
-        "bundle": report.bundle.name,
-        "region": user.scope_id,
-        "tables": summary.counts(),
-    }
-    if changes is not None:
-        details["table"] = {"name": changes.table, **changes.counts}
-    await record(
+    job_id = await records.create_job(
         store,
-        actor=user.username,
-        action="data.import",
-        target="data:bundle",
-        now=now,
-        details=details,
+        kind=importing.KIND,
+        params=importing.import_params(upload_id, region=user.scope_id),
+        requested_by=user.username,
+        now=request.app[PAGES].clock(),
     )
+    await request.app[JOB_RUNNER].submit(job_id)
     session["upload"] = ""
-    uploads.discard(upload_id)
-    raise web.HTTPSeeOther(f"/data?imported={summary.run_id}")
+    raise web.HTTPSeeOther(f"/data/jobs/{job_id}")
+
+
+@allow("admin", region_only=True)
+async def import_job(request: web.Request) -> web.StreamResponse:
+    """The import's progress; once ended the Data page with its summary, or with why not."""
+    job = await data_job.own_job(request, request.match_info["job"])
+    if job.state not in records.ENDED:
+        return await data_job.progress_page(request, job)
+    if job.state == records.DONE:
+        raise web.HTTPSeeOther(f"/data?imported={job.result['run']}")
+    refused = job.result.get("refused")
+    if refused == importing.UNKNOWN_TABLE:
+        return await _page(request, error=_unknown_table(request), status=400)
+    if refused == importing.OUTSIDE:
+        outside = OutsideRegion(job.result.get("names", []))
+        return await _page(request, error=_outside(request, outside), status=400)
+    return await _page(request, error=data_job.refusal(request, job), status=400)
 
 
 def _workbook(bundle_path: Path, bundle: object) -> bytes:
@@ -208,5 +191,7 @@ def routes() -> list[web.RouteDef]:
         web.get("/data", data_page),
         web.post("/data/upload", upload),
         web.post("/data/import", import_upload),
+        web.get(r"/data/jobs/{job:\d+}", import_job),
+        web.get(r"/data/jobs/{job:\d+}.json", allow("admin", region_only=True)(data_job.job_json)),
         web.get("/data/export.xlsx", export),
     ]

@@ -45,6 +45,8 @@ MATRIX: dict[tuple[str, str, str], tuple[int, ...]] = {
     ("POST", "/calendars/revoke", "assistant:a-zhao"): (303, 303, 303, 404, 403, 403, 403, 403),
     ("POST", "/calendars/revoke", "assistant:a-far"): (303, 404, 404, 303, 403, 403, 403, 403),
     ("POST", "/data/import", "nothing"): (303, 400, 403, 400, 403, 403, 403, 403),
+    ("GET", "/data/jobs/999999", ""): (303, 404, 403, 404, 403, 403, 403, 403),
+    ("GET", "/data/jobs/999999.json", ""): (401, 404, 403, 404, 403, 403, 403, 403),
     # Rebalance: any admin; a teacher or classroom named outside the scope answers 404. A
     # form naming no change is a 400 that names the field; discarding nothing is harmless.
     ("GET", "/rebalance", ""): (303, 200, 200, 200, 403, 403, 403, 403),

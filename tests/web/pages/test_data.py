@@ -15,7 +15,10 @@ from coordinator.bundle import write_bundle_csv, write_bundle_xlsx
 from coordinator.services.data.imports import load_bundle
 from coordinator.services.data.tenancy import region_part
 from coordinator.store import Store
+from tests.web.pages.data_jobs import confirmed, import_worker
 from tests.web.pages.support import Client, county, csrf_of, sign_in, stamp_head
+
+import_worker = import_worker  # PostgreSQL: a queue worker runs the import jobs
 
 
 def upload_form(token: str, name: str, body: bytes) -> FormData:
@@ -34,7 +37,7 @@ def zipped_folder(folder: Path) -> bytes:
 
 
 async def test_valid_workbook_is_checked_then_imported_on_confirm(
-    client: Client, arranged: Store, tmp_path: Path
+    client: Client, arranged: Store, tmp_path: Path, import_worker: None
 ) -> None:
     bundle = region_part(county(), "xiao")  # a region admin's own county
     bundle = dataclasses.replace(
@@ -50,11 +53,10 @@ async def test_valid_workbook_is_checked_then_imported_on_confirm(
     page = await checked.text()
     upload_id = re.findall(r'name="upload" value="([0-9a-f]+)"', page)[0]
     before = {s.id for s in (await load_bundle(arranged)).subjects}
-    imported = await client.post(
-        "/data/import", data={"_csrf": token, "upload": upload_id}, allow_redirects=False
-    )
+    imported = await confirmed(client, token, upload_id)
     after = {s.id for s in (await load_bundle(arranged)).subjects}
     assert (checked.status, imported.status) == (200, 303)
+    assert imported.headers["Location"].startswith("/data?imported=")
     assert (before, after) == ({"art", "music"}, {"art", "music", "science"})
 
 

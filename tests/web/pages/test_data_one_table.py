@@ -13,6 +13,7 @@ from coordinator.bundle.schema import FILES
 from coordinator.services.data.imports import load_bundle
 from coordinator.services.data.tenancy import region_part
 from coordinator.store import Store
+from tests.web.pages.data_jobs import confirmed, import_worker
 from tests.web.pages.support import Client, csrf_of, sign_in, stamp_head
 from tests.web.pages.test_data import upload_form
 
@@ -23,8 +24,11 @@ async def exported_table(store: Store, folder: Path, table: str) -> list[str]:
     return (folder / f"{table}.csv").read_text(encoding="utf-8-sig").splitlines()
 
 
+import_worker = import_worker  # PostgreSQL: a queue worker runs the import jobs
+
+
 async def test_one_corrected_table_is_previewed_then_only_it_changes(
-    client: Client, arranged: Store, tmp_path: Path
+    client: Client, arranged: Store, tmp_path: Path, import_worker: None
 ) -> None:
     await stamp_head(arranged)
     lines = await exported_table(arranged, tmp_path, "busy_blocks")
@@ -41,9 +45,7 @@ async def test_one_corrected_table_is_previewed_then_only_it_changes(
     assert checked.status == 200, page
     assert "表 busy_blocks：新增 0 行，修改 1 行，停用 0 行" in page
     upload_id = re.findall(r'name="upload" value="([0-9a-f]+)"', page)[0]
-    imported = await client.post(
-        "/data/import", data={"_csrf": token, "upload": upload_id}, allow_redirects=False
-    )
+    imported = await confirmed(client, token, upload_id)
     assert imported.status == 303
     after = await load_bundle(arranged)
     changed = [b for b in after.busy_blocks if b not in before.busy_blocks]

@@ -22,6 +22,7 @@ from coordinator.services.accounts.api_tokens import issue_token
 from coordinator.services.data.imports import import_bundle, load_bundle
 from coordinator.services.data.tenancy import region_part
 from coordinator.store import Store
+from tests.web.pages.data_jobs import confirmed, import_worker
 from tests.web.pages.support import NOW, Client, county, csrf_of, sign_in, stamp_head
 
 XIAO_LESSON = "/lessons/wang-music-mon@2026-11-30"
@@ -39,6 +40,9 @@ def two_counties() -> domain.Bundle:
             domain.NetworkTeacher("t-far", "r-far", FAR, ("art",), (5,), 2, 6, "13700000009"),
         ),
     )
+
+
+import_worker = import_worker  # PostgreSQL: a queue worker runs the import jobs
 
 
 @pytest.fixture
@@ -116,7 +120,7 @@ async def test_upload_renaming_the_other_countys_school_is_refused_and_writes_no
 
 
 async def test_upload_of_the_admins_own_county_leaves_the_other_county_as_it_was(
-    client: Client, counties: Store, tmp_path: Path
+    client: Client, counties: Store, tmp_path: Path, import_worker: None
 ) -> None:
     before = await load_bundle(counties)
     mine = region_part(before, "da")
@@ -125,9 +129,7 @@ async def test_upload_of_the_admins_own_county_leaves_the_other_county_as_it_was
     status, page = await upload(client, dataclasses.replace(mine, assistants=(phone,)), tmp_path)
     upload_id = re.findall(r'name="upload" value="([0-9a-f]+)"', page)[0]
     token = await csrf_of(client, "/data")
-    imported = await client.post(
-        "/data/import", data={"_csrf": token, "upload": upload_id}, allow_redirects=False
-    )
+    imported = await confirmed(client, token, upload_id)
     after = await load_bundle(counties)
     assert (status, imported.status) == (200, 303)
     assert region_part(after, "xiao") == region_part(before, "xiao")
