@@ -7,10 +7,12 @@ import re
 from collections import Counter
 
 from tests.web.pages.support import Client
-from tests.web.pages.test_rebalance_page import SICK, WEEK, post, signed_in
+from tests.web.pages.test_rebalance_page import SICK, WEEK, previewed, signed_in
+from tests.web.pages.test_solve_page import solver_worker
 
 KINDS = ("moved", "reassigned", "cancelled", "added")
 BADGE = re.compile(r'<span class="badge (\w+)">')
+solver_worker = solver_worker  # PostgreSQL: a queue worker runs the preview jobs
 
 
 def table(page: str, css: str) -> str:
@@ -25,7 +27,7 @@ def figures(page: str) -> dict[str, int]:
 
 async def test_preview_figures_count_each_way_a_row_changes(client: Client) -> None:
     token = await signed_in(client)
-    answer = await post(client, "/rebalance/preview", token, SICK | WEEK)
+    answer = await previewed(client, token, SICK | WEEK)
     weekly = Counter(BADGE.findall(table(answer.page, "list weekly")))
     dated = Counter(BADGE.findall(table(answer.page, "list dated")))
     said = re.search(
