@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiohttp import web
 
 from coordinator.enums import AudienceKind
@@ -29,12 +31,14 @@ async def _form(request: web.Request) -> tuple[str, AudienceKind, str, str]:
     return request.match_info["course"], AudienceKind(kind), audience, str(form.get("classroom"))
 
 
-@allow("assistant", "admin")
-async def post_audience_join(request: web.Request) -> web.StreamResponse:
+async def _change(
+    request: web.Request, change: Callable[..., Awaitable[object]], done: str
+) -> web.StreamResponse:
+    """Join or leave (the same arguments, the same refusals), then back to the classroom."""
     course, kind, audience, classroom_id = await _form(request)
     viewer, now = request[VIEWER], request.app[PAGES].clock()
     try:
-        await join_audience(
+        await change(
             request.app[STORE],
             viewer.directory.bundle,
             viewer.scope,
@@ -53,30 +57,17 @@ async def post_audience_join(request: web.Request) -> web.StreamResponse:
         reasons = " ".join(refusal_text(request, r) for r in refused.refusals)
         message = gettext_of(request, "Not joined: %(reasons)s") % {"reasons": reasons}
         return await show_page(request, classroom_id, message=message, status=409)
-    raise back(classroom_id, "audience_joined")
+    raise back(classroom_id, done)
+
+
+@allow("assistant", "admin")
+async def post_audience_join(request: web.Request) -> web.StreamResponse:
+    return await _change(request, join_audience, "audience_joined")
 
 
 @allow("assistant", "admin")
 async def post_audience_leave(request: web.Request) -> web.StreamResponse:
-    course, kind, audience, classroom_id = await _form(request)
-    viewer, now = request[VIEWER], request.app[PAGES].clock()
-    try:
-        await leave_audience(
-            request.app[STORE],
-            viewer.directory.bundle,
-            viewer.scope,
-            pinned_id=course,
-            kind=kind,
-            audience_id=audience,
-            actor=viewer.user.username,
-            now=now,
-            today=school_date(request, now),
-            from_date=await first_date(request),
-            notices=request.app[SETTINGS].notifications,
-        )
-    except BadDate as bad:
-        return await show_page(request, classroom_id, message=bad.text(request), status=400)
-    raise back(classroom_id, "audience_left")
+    return await _change(request, leave_audience, "audience_left")
 
 
 def routes() -> list[web.RouteDef]:
