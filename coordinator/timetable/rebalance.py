@@ -36,7 +36,7 @@ from coordinator.timetable.solve import FINISH_SHARE, finish
 logger = logging.getLogger(__name__)
 
 CPSAT_SHARE = 0.3  # of the rebalance's time: CP-SAT on the freed part, then small moves
-CHANGE_SHARE = 0.02  # lessons of unaffected teachers the small moves may change, at most
+CHANGE_SHARE = 0.02  # lessons of unaffected teachers a rebalance may change (CP-SAT, moves)
 Kept = tuple[int, int, int, str | None]  # (need or -1-classroom for a guest, teacher, slot, pinned)
 
 
