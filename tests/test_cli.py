@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from coordinator.cli import main
+from coordinator.services.rebalancing import proposals
 from tests.conftest import fresh_postgres_database
 
 ROOT = Path(__file__).parents[1]
@@ -152,6 +153,28 @@ def test_rebalance_previews_then_applies(tmp_path: Path) -> None:
     assert applied["applied_version_id"] == 2
     assert applied["unaffected_changed"] == 0
     assert all(c["before"]["teacher_id"] == "t-wangli" for c in applied["reassigned"])
+
+
+def test_rebalance_apply_id_stores_the_preview_without_solving_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = str(tmp_path / "county.db")
+    assert invoke("--db", db, "import", str(DEMO)).exit_code == 0
+    assert invoke("--db", db, "solve", "--time-limit", "3").exit_code == 0
+    preview = json.loads(
+        invoke("--db", db, "rebalance", "--teacher-unavailable", "t-wangli", "--json").output
+    )
+
+    def no_second_solve(*_: object) -> None:
+        raise AssertionError("--apply ID re-ran the rebalance instead of storing the preview")
+
+    monkeypatch.setattr(proposals, "rebalance", no_second_solve)
+    applied = invoke("--db", db, "rebalance", "--apply", str(preview["proposal_id"]), "--json")
+    assert applied.exit_code == 0, applied.output
+    weekly = json.loads(applied.output)["weekly"]
+    assert weekly["reassigned"] == len(preview["reassigned"])
+    assert weekly["cancelled"] == len(preview["cancelled"])
+    assert weekly["unaffected_changed"] == preview["unaffected_changed"]
 
 
 def test_rebalance_names_exactly_one_change(tmp_path: Path) -> None:

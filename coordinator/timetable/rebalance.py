@@ -15,13 +15,18 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from ortools.sat.python import cp_model
+
 from coordinator.timetable.broadcasts import takers_of
 from coordinator.timetable.changes import Change, touched
-from coordinator.timetable.cpsat import solve_scope
+from coordinator.timetable.cpsat import FOUND
+from coordinator.timetable.cpsat import _hint_objective as hint_objective
+from coordinator.timetable.cpsat import _solver as cpsat_solver
 from coordinator.timetable.diff import PlanDiff, diff_plans
 from coordinator.timetable.greedy import extend
 from coordinator.timetable.lessons import session_interval
-from coordinator.timetable.plan import FEASIBLE, GREEDY, Draft, Plan
+from coordinator.timetable.model import build_model
+from coordinator.timetable.plan import FEASIBLE, GREEDY, OPTIMAL, Draft, Plan
 from coordinator.timetable.problem import Problem
 from coordinator.timetable.repair import lessons_of, repair
 from coordinator.timetable.scope import Scope
@@ -31,7 +36,7 @@ from coordinator.timetable.solve import FINISH_SHARE, finish
 logger = logging.getLogger(__name__)
 
 CPSAT_SHARE = 0.3  # of the rebalance's time: CP-SAT on the freed part, then small moves
-CHANGE_SHARE = 0.02  # lessons of unaffected teachers the small moves may change, at most
+CHANGE_SHARE = 0.02  # lessons of unaffected teachers a rebalance may change (CP-SAT, moves)
 Kept = tuple[int, int, int, str | None]  # (need or -1-classroom for a guest, teacher, slot, pinned)
 
 
@@ -55,11 +60,13 @@ def rebalance(problem: Problem, previous: Plan, change: Change) -> RebalanceResu
     scope = _scope(problem, valid, affected)
     hint = extend(problem, _drafts(problem, valid, set(range(len(problem.teachers)))))
     limit = problem.options.rebalance_time_limit_s * (1 - FINISH_SHARE)
-    drafts, status = solve_scope(problem, scope, hint, started + CPSAT_SHARE * limit)
-    if plan_score(problem, drafts) < plan_score(problem, hint):
-        drafts, status = hint, GREEDY  # the greedy additions to fixed teachers delivered more
     protected = lessons_of([d for d in _drafts(problem, valid, set()) if d.teacher not in affected])
     budget = int(CHANGE_SHARE * sum(protected.values()))
+    drafts, status = _solve_freed(
+        problem, scope, hint, affected, budget, started + CPSAT_SHARE * limit
+    )
+    if plan_score(problem, drafts) < plan_score(problem, hint):
+        drafts, status = hint, GREEDY  # the greedy additions to fixed teachers delivered more
     repaired = repair(problem, drafts, protected, budget, takers_of(problem), started + limit)
     if repaired is not drafts:
         drafts, status = repaired, FEASIBLE
@@ -71,6 +78,44 @@ def rebalance(problem: Problem, previous: Plan, change: Change) -> RebalanceResu
     return RebalanceResult(
         plan, diff, affected_ids, named_rooms, unaffected, time.monotonic() - started
     )
+
+
+def _solve_freed(
+    problem: Problem,
+    scope: Scope,
+    hint: list[Draft],
+    affected: set[int],
+    budget: int,
+    deadline: float,
+) -> tuple[list[Draft], str]:
+    """CP-SAT on the freed part, where at most `budget` previous lessons of unaffected teachers
+    (the helpers') may change: their cost in the objective alone let CP-SAT spend the whole
+    budget of changes before the small moves could use it."""
+    built = build_model(problem, scope, hint)
+    v = built.variables
+    kept = [var for key, var in v.lesson.items() if key in scope.keep and key[1] not in affected]
+    kept += [
+        var
+        for (n, _, p), var in v.join.items()
+        if n is not None
+        and (n, p) in scope.keep_pinned
+        and problem.pinned[p].teacher not in affected
+    ]
+    built.model.add(sum(kept) >= len(kept) - budget)
+    solver = cpsat_solver(problem, deadline - time.monotonic())
+    result = solver.solve(built.model)
+    logger.info(
+        "rebalance CP-SAT %s: %.2f s, %d variables, %d kept lessons may change of %d",
+        solver.status_name(result),
+        solver.wall_time,
+        len(built.model.proto.variables),
+        budget,
+        len(kept),
+    )
+    if result not in FOUND or solver.objective_value < hint_objective(built.model) - 0.5:
+        return hint, GREEDY
+    found = list(scope.fixed) + v.extract(solver)
+    return found, OPTIMAL if result == cp_model.OPTIMAL else FEASIBLE
 
 
 def naive_repair(problem: Problem, previous: Plan) -> Plan:
