@@ -103,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--limits", nargs="+", type=float, default=[5, 10, 30, 60])
     parser.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--seeds", nargs="+", type=int, default=[1])
-    parser.add_argument("--profile", choices=["loose", "tight"], default="loose")
+    parser.add_argument("--profile", choices=["loose", "tight", "tight-wide"], default="loose")
     parser.add_argument(
         "--topk-limit", type=float, default=0, help="whole-model top-k baseline, s (0: skip)"
     )
