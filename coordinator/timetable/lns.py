@@ -4,7 +4,9 @@ Around a greedy construction, each step frees a few teachers (grown from an unme
 classroom x subject served by several teachers, or a random teacher, through the teachers who
 share classrooms with them), frees every need they serve plus unmet needs they could take, keeps
 all other sessions fixed and re-solves that part. A step is kept when it does not lower the
-plan's score, so the plan only improves and is valid after every step.
+plan's score, so the plan only improves and is valid after every step. The last moments
+(``POLISH_SHARE`` of the time, at most ``POLISH_MAX_S``) reunite classroom x subjects split
+between teachers (``reunite.polish_continuity``).
 """
 
 from __future__ import annotations
