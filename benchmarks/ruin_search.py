@@ -1,6 +1,6 @@
 """The construction's ruin and recreate on tight counties, by steps rather than by the clock.
 
-    .venv/bin/python -m benchmarks.ruin_search [--seeds 0 1 2] [--steps 1000]
+    .venv/bin/python -m benchmarks.ruin_search [--seeds 0 1 2] [--steps 1000] [--profile tight-wide]
 
 The machine is shared, so a time-limited solve mixes the search's quality with how many steps
 the load allowed. This benchmark separates the two, per tight county seed:
@@ -42,12 +42,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--steps", type=int, default=1000, help="ruin-and-recreate steps")
+    parser.add_argument("--profile", choices=["tight", "tight-wide"], default="tight")
     args = parser.parse_args()
-    print(f"tight counties (60 classrooms, 25 teachers), {args.steps} steps, load {_load()}\n")
+    print(
+        f"{args.profile} counties (60 classrooms, 25 teachers), {args.steps} steps, "
+        f"load {_load()}\n"
+    )
     print("| seed | acceptance | delivered | continuity |")
     print("|---:|---|---:|---:|")
     for seed in args.seeds:
-        problem = _county(seed, args.steps)
+        problem = _county(seed, args.steps, args.profile)
         for name, (late, split) in RULES.items():
             search.LATE_ACCEPTANCE, search.SPLIT_RUIN = late, split
             plan = finish(problem, construct(problem, math.inf), GREEDY, started=0, bound=False)
@@ -56,14 +60,14 @@ def main() -> None:
     print("\n| seed | refill over every candidate session (baseline) | around short needs |")
     print("|---:|---:|---:|")
     for seed in args.seeds:
-        problem = _county(seed, args.steps)
+        problem = _county(seed, args.steps, args.profile)
         every, around = _refill_rates(problem)
         print(f"| {seed} | {every:.0f} refills/s | {around:.0f} refills/s |")
     print(f"\nload after: {_load()}")
 
 
-def _county(seed: int, steps: int) -> Problem:
-    bundle = generate_bundle(classrooms=60, teachers=25, seed=seed, profile="tight")
+def _county(seed: int, steps: int, profile: str) -> Problem:
+    bundle = generate_bundle(classrooms=60, teachers=25, seed=seed, profile=profile)
     # lns_steps makes the construction replayable: 20 ruin-and-recreate steps per LNS step.
     options = replace(SolverOptions(seed=seed), lns_steps=max(1, steps // 20))
     return build_problem(bundle, options)

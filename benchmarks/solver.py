@@ -103,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--limits", nargs="+", type=float, default=[5, 10, 30, 60])
     parser.add_argument("--seed", type=int, default=1, help=argparse.SUPPRESS)
     parser.add_argument("--seeds", nargs="+", type=int, default=[1])
-    parser.add_argument("--profile", choices=["loose", "tight"], default="loose")
+    parser.add_argument("--profile", choices=["loose", "tight", "tight-wide"], default="loose")
     parser.add_argument(
         "--topk-limit", type=float, default=0, help="whole-model top-k baseline, s (0: skip)"
     )
@@ -181,7 +181,15 @@ def run_row(scale: str, kind: str, limit: float, args: argparse.Namespace) -> Ro
     else:
         row = _plan_row(problem, _plan(problem, kind, limit, args))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"kind": kind, "limit": limit, "build_s": build_s, "peak_mb": peak_mb, **row}
+    load = os.getloadavg()[0]  # the machine is shared: every row carries its load
+    return {
+        "kind": kind,
+        "limit": limit,
+        "build_s": build_s,
+        "peak_mb": peak_mb,
+        "load": load,
+        **row,
+    }
 
 
 def _plan(problem: Problem, kind: str, limit: float, args: argparse.Namespace) -> Plan:
@@ -286,8 +294,8 @@ def _solve_table(title: str, rows: list[Row], bound: Row, tightness: Row) -> str
         )
     lines += [
         "| method | limit s | wall s | delivered | % of bound | continuity | same-day dup. "
-        "| load spread | sessions | peak MB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| load spread | sessions | peak MB | load |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     names = {
         "naive": "naive first-fit",
@@ -303,7 +311,8 @@ def _solve_table(title: str, rows: list[Row], bound: Row, tightness: Row) -> str
         lines.append(
             f"| {method} | {limit} | {r['wall_s']:.1f} | {r['delivered']} | "
             f"{100 * r['delivered'] / max(upper, 1):.1f} | {r['continuity']:.3f} | "
-            f"{r['same_day']} | {r['load_spread']} | {r['sessions']} | {r['peak_mb']:.0f} |"
+            f"{r['same_day']} | {r['load_spread']} | {r['sessions']} | {r['peak_mb']:.0f} | "
+            f"{r.get('load', 0):.1f} |"
         )
     return "\n".join(lines) + "\n"
 

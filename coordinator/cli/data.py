@@ -94,10 +94,11 @@ def format_summary(summary: imports.ImportSummary) -> str:
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option(
     "--profile",
-    type=click.Choice(["loose", "tight"]),
+    type=click.Choice(["loose", "tight", "tight-wide"]),
     default="loose",
     show_default=True,
-    help="tight: a shortage county where not every need can be met (docs/solver.md).",
+    help="tight: a shortage county where not every need can be met; tight-wide: as short, "
+    "with more sessions and open periods (docs/solver.md).",
 )
 @click.option("--xlsx", is_flag=True, help="Write one workbook OUTDIR instead of a CSV folder.")
 def generate(

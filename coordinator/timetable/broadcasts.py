@@ -292,10 +292,18 @@ def _kept_teachers(state: GreedyState, teacher: int, needs: list[int]) -> int:
     )
 
 
+def _other_teacher(teachers: set[int], teacher: int) -> int:
+    """-1: the need is served by this teacher already, 0: by nobody yet, 1: by someone else."""
+    if teacher in teachers:
+        return -1
+    return 1 if teachers else 0
+
+
 def _joiners(
     state: GreedyState, key: SessionKey, needs: list[int], scarcity: list[float]
 ) -> list[int]:
-    """The needs that would join this session now (opened or not): scarcest first, up to K."""
+    """The needs that would join this session now (opened or not), up to K: the needs this
+    teacher serves already first, then those nobody serves yet (continuity), scarcest first."""
     problem = state.problem
     rooms = problem.classrooms
     teacher, _, slot, _ = key
@@ -308,7 +316,8 @@ def _joiners(
         if state.delivered[n] < problem.needs[n].periods
         and state.room_free(problem.needs[n].classroom, slot)
     ]
-    open_needs.sort(key=lambda n: -scarcity[n])
+    served = state.need_teachers
+    open_needs.sort(key=lambda n: (_other_teacher(served[n], teacher), -scarcity[n]))
     members = members or []
     limit = min([problem.options.max_classrooms_per_session] + [rooms[m].capacity for m in members])
     chosen: list[int] = []

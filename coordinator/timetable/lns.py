@@ -4,19 +4,23 @@ Around a greedy construction, each step frees a few teachers (grown from an unme
 classroom x subject served by several teachers, or a random teacher, through the teachers who
 share classrooms with them), frees every need they serve plus unmet needs they could take, keeps
 all other sessions fixed and re-solves that part. A step is kept when it does not lower the
-plan's score, so the plan only improves and is valid after every step.
+plan's score, so the plan only improves and is valid after every step. The last moments
+(``POLISH_SHARE`` of the time, at most ``POLISH_MAX_S``) reunite classroom x subjects split
+between teachers (``reunite.polish_continuity``).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import random
 import time
 
 from coordinator.timetable.cpsat import solve_scope
 from coordinator.timetable.plan import GREEDY, Draft
 from coordinator.timetable.problem import Problem
+from coordinator.timetable.reunite import polish_continuity
 from coordinator.timetable.scope import Scope
 from coordinator.timetable.score import Served, plan_score, served_by
 
@@ -24,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 MAX_UNMET_PER_STEP = 120  # unmet needs freed in one neighbourhood
 MIN_STEP_S = 0.5  # no new step with less time than this left
+POLISH_SHARE = 0.15  # of the time left, at the end: reunite split classroom x subjects ...
+POLISH_MAX_S = 0.5  # ... at most this long (a county: 0.15-0.5 s on a loaded machine)
 
 
 def improve(
@@ -44,14 +50,20 @@ def improve(
     can_teach = _needs_per_teacher(problem)
     current, score = drafts, plan_score(problem, drafts)
     before, steps, improved = score, 0, 0
-    while _more_steps(problem, steps, deadline):
+    polish = not keep and POLISH_SHARE > 0  # kept lessons are rewarded: the polish ignores them
+    polish_from = (
+        deadline - min(POLISH_MAX_S, POLISH_SHARE * max(0.0, deadline - time.monotonic()))
+        if polish
+        else deadline
+    )
+    while _more_steps(problem, steps, polish_from):
         scope = neighbourhood(problem, current, can_teach, rng)
         if keep:
             scope = dataclasses.replace(
                 scope, keep=frozenset(k for k in keep if k[1] in scope.teachers)
             )
         candidate, status = solve_scope(
-            problem, scope, current, deadline, problem.options.lns_subsolve_s
+            problem, scope, current, polish_from, problem.options.lns_subsolve_s
         )
         steps += 1
         if status == GREEDY:
@@ -61,6 +73,9 @@ def improve(
             improved += new_score > score
             current, score = candidate, new_score
     logger.info("LNS: %d steps, %d improving, score %d -> %d", steps, improved, before, score)
+    if polish:
+        replay = problem.options.lns_steps is not None
+        current = polish_continuity(problem, current, math.inf if replay else deadline)
     return current
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -443,3 +444,46 @@ def test_demo_unmeetable_needs_lack_common_time(
 
 def test_demo_same_teacher_fits_rural_primary_bells(demo: Bundle) -> None:
     assert common_free_periods(demo, "c-hexi-6-1", "mental") == 5  # P2 09:10–09:50, Mon–Fri
+
+
+# --- the tight-wide profile ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def wide() -> Bundle:
+    return generate_bundle(**COUNTY, seed=7, profile="tight-wide")
+
+
+def test_generate_bundle_tight_profile_is_unchanged_by_the_wide_one() -> None:
+    digests = {
+        seed: hashlib.sha1(repr(generate_bundle(**COUNTY, seed=seed, profile="tight")).encode())
+        for seed in (0, 1)
+    }
+
+    assert {seed: d.hexdigest()[:12] for seed, d in digests.items()} == {
+        0: "308148598aec",
+        1: "759b56fae98f",
+    }
+
+
+def test_generate_bundle_tight_wide_is_as_tight_with_more_sessions(
+    wide: Bundle, tight: Bundle, tmp_path: Path
+) -> None:
+    demand = sum(n.periods_per_week for n in wide.needs)
+    sessions = sum(t.max_per_week for t in wide.network_teachers)
+    live = live_periods_a_week(wide)
+    rooms = Counter(c.assistant_id for c in wide.classrooms)
+    research = {b.teacher_id for b in wide.busy_blocks if "教研" in b.note}
+
+    assert generate_bundle(**COUNTY, seed=7, profile="tight-wide") == wide
+    assert wide != tight
+    assert dangling_references(wide) == []
+    assert uncovered_needs(wide) == []
+    assert 1.85 <= demand / sessions <= 2.25
+    assert 0.33 <= demand / sum(live[c.id] for c in wide.classrooms) <= 0.5
+    assert {t.max_per_week for t in wide.network_teachers} <= set(range(8, 13))
+    assert {t.max_per_day for t in wide.network_teachers} == {3}
+    assert max(rooms.values()) == 2
+    assert research == {t.id for t in wide.network_teachers}
+    assert sum(live.values()) > 1.2 * sum(live_periods_a_week(tight).values())
+    assert read_back(wide, tmp_path) == wide

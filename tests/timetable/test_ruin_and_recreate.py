@@ -20,10 +20,11 @@ from coordinator.timetable.broadcasts import (
 from coordinator.timetable.greedy import drafts_of, slot_conflicts
 from coordinator.timetable.plan import GREEDY, Draft, Plan
 from coordinator.timetable.repair import state_of
+from coordinator.timetable.reunite import clashes_of, polish_continuity, reunite
 from coordinator.timetable.score import plan_score
 from coordinator.timetable.solve import finish
 
-from .factories import with_options
+from .factories import daily, make_bundle, need, room, teacher, with_options
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +67,51 @@ def test_construct_with_late_acceptance_is_valid_and_never_below_the_constructio
     assert validate_plan(county, _plan(county, drafts)) == []
     assert plan_score(county, drafts) >= plan_score(county, first)
     assert construct(county, math.inf) == drafts  # replayable for a seed
+
+
+# --- reuniting a classroom x subject split between teachers ------------------------------------
+
+
+def _split_music(per_week: int) -> tuple[Problem, list[Draft]]:
+    """One classroom's two music periods, given by two teachers on two days."""
+    bundle = make_bundle(
+        teachers=[teacher("t1", per_week=per_week), teacher("t2")],
+        classrooms=[room("c1")],
+        needs=[need("c1", periods=2)],
+        periods=daily("rural", [("08:00", "08:40")]),
+    )
+    problem = build_problem(bundle, with_options())
+    slots = sorted({slot for _, slot in problem.options_for(0)})
+    return problem, [Draft(0, "music", slots[0], (0,)), Draft(1, "music", slots[1], (0,))]
+
+
+def test_reunite_gives_every_lesson_of_a_split_need_to_one_teacher() -> None:
+    problem, drafts = _split_music(per_week=5)
+
+    reunited = reunite(problem, drafts, 0, 0, clashes_of(problem))
+
+    assert reunited is not None
+    assert sorted(d.teacher for d in reunited if d.classrooms) == [0, 0]
+    assert len({problem.day_of(0, d.slot) for d in reunited}) == 2  # a new day, not a repeat
+    assert validate_plan(problem, _plan(problem, reunited)) == []
+    assert plan_score(problem, reunited) > plan_score(problem, drafts)
+
+
+def test_reunite_is_refused_when_the_teacher_cannot_take_every_lesson() -> None:
+    problem, drafts = _split_music(per_week=1)
+
+    assert reunite(problem, drafts, 0, 0, clashes_of(problem)) is None
+    assert reunite(problem, drafts, 0, 1, clashes_of(problem)) is not None
+
+
+def test_polish_continuity_raises_continuity_and_keeps_every_period(county: Problem) -> None:
+    drafts = construct(county, math.inf, improve=False)
+    before = _plan(county, drafts)
+
+    polished = polish_continuity(county, drafts, math.inf)
+    after = _plan(county, polished)
+
+    assert validate_plan(county, after) == []
+    assert after.stats.delivered_periods >= before.stats.delivered_periods
+    assert after.stats.continuity > before.stats.continuity
+    assert plan_score(county, polished) > plan_score(county, drafts)

@@ -66,3 +66,17 @@ def test_topk_plan_is_valid_and_keeps_its_hint(tight: Problem) -> None:
     assert plan.stats.delivered_periods >= sum(
         min(count, tight.needs[need].periods) for need, count in hint.items()
     )
+
+
+def test_tight_wide_county_has_three_times_the_options_at_the_same_tightness() -> None:
+    tight, wide = (
+        build_problem(
+            generate_bundle(classrooms=60, teachers=25, seed=3, profile=profile), with_options()
+        )
+        for profile in ("tight", "tight-wide")
+    )
+    sessions = sum(t.max_per_week for t in wide.teachers)
+
+    assert 15_000 <= wide.option_count() <= 50_000
+    assert wide.option_count() > 3 * tight.option_count()
+    assert 1.85 <= wide.demand_periods / sessions <= 2.25

@@ -17,6 +17,9 @@ from coordinator.bundle.synthetic.schools import (
 )
 from coordinator.bundle.synthetic.teachers import draw_needs
 from coordinator.bundle.synthetic.tight import (
+    TIGHT,
+    TIGHT_WIDE,
+    TightProfile,
     demand_target,
     draw_tight_needs,
     open_periods,
@@ -29,21 +32,24 @@ from coordinator.domain import (
     Bundle,
 )
 
-PROFILES = ("loose", "tight")
+PROFILES = ("loose", "tight", "tight-wide")
+TIGHT_PROFILES = {"tight": TIGHT, "tight-wide": TIGHT_WIDE}
 
 
 def generate_bundle(*, classrooms: int, teachers: int, seed: int, profile: str = "loose") -> Bundle:
     """A valid bundle with exactly `classrooms` rural classrooms and `teachers` network teachers.
 
-    ``profile``: "loose" (needs well within the teachers' weeks) or "tight" (a shortage county,
-    see ``tight``).
+    ``profile``: "loose" (needs well within the teachers' weeks), "tight" (a shortage county,
+    see ``tight``) or "tight-wide" (as short, with more sessions and open periods: more options).
     """
     if classrooms < 1 or teachers < 1:
         raise ValueError("a synthetic bundle needs at least one classroom and one teacher")
     if profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}: one of {', '.join(PROFILES)}")
-    if profile == "tight":
-        return generate_tight(classrooms=classrooms, teachers=teachers, seed=seed)
+    if profile in TIGHT_PROFILES:
+        return generate_tight(
+            classrooms=classrooms, teachers=teachers, seed=seed, profile=TIGHT_PROFILES[profile]
+        )
     draft = Draft(random.Random(seed))
     receiving = draw_rural_schools(draft, classrooms)
     regions = split_into_regions(draft, receiving, teachers)
@@ -61,7 +67,9 @@ def generate_bundle(*, classrooms: int, teachers: int, seed: int, profile: str =
     return assemble(draft, classrooms, teachers, seed)
 
 
-def generate_tight(*, classrooms: int, teachers: int, seed: int) -> Bundle:
+def generate_tight(
+    *, classrooms: int, teachers: int, seed: int, profile: TightProfile = TIGHT
+) -> Bundle:
     """A shortage county (or more): open periods, shared assistants, few sessions, high demand."""
     draft = Draft(random.Random(seed))
     receiving = draw_rural_schools(draft, classrooms)
@@ -74,10 +82,10 @@ def generate_tight(*, classrooms: int, teachers: int, seed: int) -> Bundle:
         draw_pairings(draft, urban, rural)  # reads the shared bell ids: before open_periods
         draw_groups(draft, urban, rural)
         share_assistants(draft, rural)
-        tighten_teachers(draft, teachers_here, urban)
+        tighten_teachers(draft, teachers_here, urban, profile)
         teachers_here = teachers_of(draft, urban)
         demand = demand_target(draft, teachers_here)
-        open_periods(draft, [s for s in draft.schools if s in rural], demand)
+        open_periods(draft, [s for s in draft.schools if s in rural], demand, profile)
         draw_tight_needs(draft, classrooms_of(draft, rural), teachers_here, demand)
         draw_region_days(draft, region, rural)
         draw_events(draft, region, urban, classrooms_of(draft, rural))

@@ -10,6 +10,11 @@ What makes it tight (docs/solver.md, "Tight instances"):
 - demand is 1.9–2.2 periods per teacher session in total and 33–50% of each classroom's live
   periods, so only sharing broadcasts among up to K classrooms of one grade band delivers it;
   subjects with few teachers get up to five classrooms' periods per teacher session.
+
+The tight-wide profile (``TIGHT_WIDE``) keeps those ratios but gives each teacher more sessions
+(8–12 a week, 3 a day) around a lighter urban week and opens more of each template's periods,
+so a 60-classroom county has three times the lesson options: closer to counties measured from
+outside (15k–50k options), where the search, not the construction, decides.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from coordinator.bundle.synthetic.bells import bell_periods
 from coordinator.bundle.synthetic.draft import Draft
@@ -45,6 +51,22 @@ NEED_SHARE = (0.36, 0.46)  # periods needed per live period, drawn per school
 SUBJECT_CAP = 5  # at most this many periods demanded per session of the subject's teachers
 PERIODS_PER_NEED = 3
 LIVE_POOL_SHARE = 0.6  # the region keeps this share of a template's periods for live lessons
+
+
+@dataclass(frozen=True, slots=True)
+class TightProfile:
+    """How busy the teachers are and how many periods the region keeps for live lessons."""
+
+    sessions_per_week: tuple[int, int] = SESSIONS_PER_WEEK
+    sessions_per_day: int = SESSIONS_PER_DAY
+    urban_periods: tuple[int, int] = URBAN_PERIODS
+    live_pool_share: float = LIVE_POOL_SHARE
+
+
+TIGHT = TightProfile()
+TIGHT_WIDE = TightProfile(
+    sessions_per_week=(8, 12), sessions_per_day=3, urban_periods=(10, 14), live_pool_share=0.8
+)
 
 
 def share_assistants(draft: Draft, rural: list[School]) -> None:
@@ -76,7 +98,9 @@ def share_assistants(draft: Draft, rural: list[School]) -> None:
     draft.assistants = [a for a in draft.assistants if a.school_id not in ids or a.id in kept]
 
 
-def tighten_teachers(draft: Draft, teachers: list[NetworkTeacher], urban: list[School]) -> None:
+def tighten_teachers(
+    draft: Draft, teachers: list[NetworkTeacher], urban: list[School], profile: TightProfile = TIGHT
+) -> None:
     """Few live sessions a week, a full urban timetable and a 教研 half-day for each teacher."""
     rng = draft.rng
     bells = {school.id: school.bell_schedule_id for school in urban}
@@ -91,8 +115,8 @@ def tighten_teachers(draft: Draft, teachers: list[NetworkTeacher], urban: list[S
             teacher.name,
             teacher.subjects,
             teacher.grades,
-            SESSIONS_PER_DAY,
-            rng.randint(*SESSIONS_PER_WEEK),
+            profile.sessions_per_day,
+            rng.randint(*profile.sessions_per_week),
             teacher.phone,
         )
         shape = BELL_SHAPES[bells[teacher.school_id]]
@@ -104,7 +128,7 @@ def tighten_teachers(draft: Draft, teachers: list[NetworkTeacher], urban: list[S
         ]
         subject = next(s.name_zh for s in SUBJECTS if s.id == teacher.subjects[0])
         for period in sorted(
-            rng.sample(periods, min(len(periods), rng.randint(*URBAN_PERIODS))),
+            rng.sample(periods, min(len(periods), rng.randint(*profile.urban_periods))),
             key=lambda p: (p.weekday, p.start),
         ):
             grade = rng.choice(teacher.grades)
@@ -122,7 +146,9 @@ def demand_target(draft: Draft, teachers: list[NetworkTeacher]) -> int:
     return round(supply * draft.rng.uniform(*DEMAND_PER_SESSION))
 
 
-def open_periods(draft: Draft, rural: list[School], demand: int) -> None:
+def open_periods(
+    draft: Draft, rural: list[School], demand: int, profile: TightProfile = TIGHT
+) -> None:
     """Each school's own bell schedule, opening only some periods, from the region's live pool."""
     rng = draft.rng
     rooms = Counter(c.school_id for c in draft.classrooms)
@@ -133,7 +159,7 @@ def open_periods(draft: Draft, rural: list[School], demand: int) -> None:
         template = [p for p in bell_periods(shape) if p.live]
         if shape.id not in pools:
             keys = [(p.weekday, p.period) for p in template]
-            pools[shape.id] = rng.sample(keys, math.ceil(LIVE_POOL_SHARE * len(keys)))
+            pools[shape.id] = rng.sample(keys, math.ceil(profile.live_pool_share * len(keys)))
         pool = pools[shape.id]
         wanted = round(per_room / rng.uniform(*NEED_SHARE))
         chosen = set(rng.sample(pool, min(len(pool), max(4, wanted))))
