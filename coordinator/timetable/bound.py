@@ -28,6 +28,7 @@ from coordinator.timetable.scope import Scope, full_scope
 logger = logging.getLogger(__name__)
 
 INFINITE = 1e15  # proto domains use int64 limits for 'unbounded'
+PDLP_ABOVE = 60_000  # variables: larger relaxations are solved by PDLP, bounded by its duals
 
 
 def quick_bound(problem: Problem) -> int:
@@ -184,32 +185,86 @@ def whole_lp_value(problem: Problem, time_limit_s: float = 60.0) -> float | None
     return _lp_value(problem, full_scope(problem), time_limit_s)
 
 
-def _lp_value(problem: Problem, scope: Scope, time_limit_s: float) -> float | None:
-    """The LP relaxation's optimum of a scope's hard model, or None when GLOP ends unproven.
+def _lp_value(
+    problem: Problem, scope: Scope, time_limit_s: float, method: str | None = None
+) -> float | None:
+    """A proven upper bound on a scope's LP relaxation (its optimum, or PDLP's dual bound).
 
-    The time limit covers building the model too.
+    GLOP proves the optimum of small relaxations; above ``PDLP_ABOVE`` variables the simplex is
+    too slow (a tight district: no answer in 240 s), so PDLP runs and only the bound its duals
+    prove is kept (see ``_dual_bound``). None when neither proves anything in time. The time
+    limit covers building the model too.
     """
     started = time.monotonic()
     proto = build_model(problem, scope, hard_only=True).model.proto
-    solver = pywraplp.Solver.CreateSolver("GLOP")
+    method = method or ("PDLP" if len(proto.variables) > PDLP_ABOVE else "GLOP")
+    solver = pywraplp.Solver.CreateSolver(method)
+    variables = [solver.NumVar(*_span(v.domain), "") for v in proto.variables]
+    rows = [row for constraint in proto.constraints for row in _relaxed(constraint)]
+    constraints = []
+    for low, high, terms in rows:
+        constraint = solver.RowConstraint(low, high, "")
+        for var, coeff in terms:
+            constraint.SetCoefficient(variables[var], coeff)
+        constraints.append(constraint)
+    gains = [0.0] * len(variables)
+    objective = solver.Objective()
+    sign = -1.0 if proto.objective.scaling_factor < 0 else 1.0  # a maximisation is stored negated
+    for var, coeff in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
+        gains[var] += sign * coeff
+        objective.SetCoefficient(variables[var], sign * coeff)
+    objective.SetMaximization()
     left_ms = int((time_limit_s - (time.monotonic() - started)) * 1000)
     if left_ms <= 0:
         logger.warning("LP relaxation not built within %.1f s", time_limit_s)
         return None
     solver.SetTimeLimit(left_ms)
-    variables = [solver.NumVar(*_span(v.domain), "") for v in proto.variables]
-    for constraint in proto.constraints:
-        _add_relaxed(solver, variables, constraint)
-    objective = solver.Objective()
-    sign = -1.0 if proto.objective.scaling_factor < 0 else 1.0  # a maximisation is stored negated
-    for var, coeff in zip(proto.objective.vars, proto.objective.coeffs, strict=True):
-        objective.SetCoefficient(variables[var], sign * coeff)
-    objective.SetMaximization()
     status = solver.Solve()
-    if status != pywraplp.Solver.OPTIMAL:
-        logger.warning("LP relaxation not proven (status %s)", status)
+    if method == "GLOP":
+        if status != pywraplp.Solver.OPTIMAL:
+            logger.warning("LP relaxation not proven by GLOP (status %s)", status)
+            return None
+        return float(objective.Value())
+    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        logger.warning("PDLP gave no duals (status %s)", status)
         return None
-    return float(objective.Value())
+    spans = [_span(v.domain) for v in proto.variables]
+    duals = [c.dual_value() for c in constraints]
+    bound = _dual_bound(spans, rows, gains, duals)
+    logger.info("PDLP: primal %.3f, proven dual bound %.3f", objective.Value(), bound)
+    return bound
+
+
+Row = tuple[float, float, list[tuple[int, float]]]  # low <= sum(coeff * x[var]) <= high
+
+
+def _dual_bound(
+    spans: list[tuple[float, float]], rows: list[Row], gains: list[float], duals: list[float]
+) -> float:
+    """Weak duality: max gains·x over the rows and the variables' spans is at most this.
+
+    For any multipliers y, gains·x = y·Ax + (gains - yA)·x; each term is bounded by its row's or
+    variable's span, so any y (not only an optimal one) proves a bound. Multipliers that would
+    need an infinite side are clipped to zero; a margin covers the floating-point sums.
+    """
+    reduced = list(gains)
+    terms: list[float] = []
+    for (low, high, row), dual in zip(rows, duals, strict=True):
+        y = min(dual, 0.0) if high == math.inf else dual
+        y = max(y, 0.0) if low == -math.inf else y
+        if y == 0.0:
+            continue
+        terms.append(y * (high if y > 0 else low))
+        for var, coeff in row:
+            reduced[var] -= y * coeff
+    for (low, high), d in zip(spans, reduced, strict=True):
+        if d > 0:
+            terms.append(d * high)  # an unbounded side makes the bound infinite: no proof
+        elif d < 0:
+            terms.append(d * low)
+    bound = math.fsum(terms)
+    margin = 1e-9 * math.fsum(abs(t) for t in terms) + 1e-9 * len(terms)
+    return bound + margin
 
 
 def cpsat_bound(problem: Problem, time_limit_s: float = 60.0) -> int:
@@ -232,30 +287,24 @@ def cpsat_bound(problem: Problem, time_limit_s: float = 60.0) -> int:
     return min(quick_bound(problem), value)
 
 
-def _add_relaxed(
-    solver: pywraplp.Solver, variables: list[pywraplp.Variable], constraint: Any
-) -> None:
+def _relaxed(constraint: Any) -> list[Row]:
     """One CP-SAT constraint of the hard model as linear rows."""
     if constraint.has_linear() and not constraint.enforcement_literal:
         lin = constraint.linear
-        row = solver.RowConstraint(*_span(lin.domain), "")
-        for var, coeff in zip(lin.vars, lin.coeffs, strict=True):
-            row.SetCoefficient(variables[var], float(coeff))
-    elif constraint.has_at_most_one():
-        row = solver.RowConstraint(-solver.infinity(), 1.0, "")
-        for literal in constraint.at_most_one.literals:
-            row.SetCoefficient(variables[_positive(literal)], 1.0)
-    elif len(constraint.enforcement_literal) == 1 and (
-        constraint.has_bool_and() or constraint.has_bool_or()
-    ):
-        implied = constraint.bool_and if constraint.has_bool_and() else constraint.bool_or
-        enforcing = variables[_positive(constraint.enforcement_literal[0])]
-        for literal in implied.literals:  # x => y  as  x <= y
-            row = solver.RowConstraint(-solver.infinity(), 0.0, "")
-            row.SetCoefficient(enforcing, 1.0)
-            row.SetCoefficient(variables[_positive(literal)], -1.0)
-    else:
-        raise ValueError(f"LP relaxation cannot take constraint {constraint}")
+        terms = [(var, float(c)) for var, c in zip(lin.vars, lin.coeffs, strict=True)]
+        return [(*_span(lin.domain), terms)]
+    if constraint.has_at_most_one():
+        literals = constraint.at_most_one.literals
+        return [(-math.inf, 1.0, [(_positive(literal), 1.0) for literal in literals])]
+    if len(constraint.enforcement_literal) == 1 and constraint.has_bool_and():
+        enforcing = _positive(constraint.enforcement_literal[0])
+        implied = constraint.bool_and.literals  # x => y  as  x - y <= 0, for each y
+        return [(-math.inf, 0.0, [(enforcing, 1.0), (_positive(y), -1.0)]) for y in implied]
+    if len(constraint.enforcement_literal) == 1 and constraint.has_bool_or():
+        enforcing = _positive(constraint.enforcement_literal[0])
+        implied = constraint.bool_or.literals  # x => any y  as  x - sum(y) <= 0
+        return [(-math.inf, 0.0, [(enforcing, 1.0)] + [(_positive(y), -1.0) for y in implied])]
+    raise ValueError(f"LP relaxation cannot take constraint {constraint}")
 
 
 def _positive(literal: int) -> int:

@@ -13,6 +13,7 @@ from coordinator.enums import SchoolKind
 from coordinator.timetable import Problem, build_problem, greedy_plan, lp_bound, quick_bound
 from coordinator.timetable import bound as bound_module
 from coordinator.timetable.bound import components, lp_bounds_by_component, whole_lp_value
+from coordinator.timetable.scope import full_scope
 
 from .factories import (
     DEFAULT_SCHOOLS,
@@ -130,3 +131,28 @@ def test_a_component_that_times_out_counts_with_its_counting_bound(
 
     assert [(p.lp, p.bound) for p in parts] == [(18.0, 18), (None, 56)]
     assert lp_bound(tight) == 18 + 56
+
+
+def test_pdlp_dual_bound_is_valid_and_close_to_the_lp_optimum(tight: Problem) -> None:
+    exact = whole_lp_value(tight, 30.0)
+    proven = bound_module._lp_value(tight, full_scope(tight), 30.0, method="PDLP")
+
+    assert exact is not None
+    assert proven is not None
+    assert exact - 1e-6 <= proven <= exact + 0.05
+
+
+def test_any_multipliers_prove_a_bound_at_or_above_the_optimum() -> None:
+    # max x0 + x1 + x2 over x0 + x1 <= 1, x1 + x2 <= 1, x in [0, 1]: optimum 2 (x0 = x2 = 1)
+    spans = [(0.0, 1.0)] * 3
+    rows: list[bound_module.Row] = [
+        (-math.inf, 1.0, [(0, 1.0), (1, 1.0)]),
+        (-math.inf, 1.0, [(1, 1.0), (2, 1.0)]),
+    ]
+    gains = [1.0, 1.0, 1.0]
+
+    assert bound_module._dual_bound(spans, rows, gains, [1.0, 1.0]) == pytest.approx(2.0)
+    assert bound_module._dual_bound(spans, rows, gains, [0.0, 0.0]) == pytest.approx(3.0)
+    assert bound_module._dual_bound(spans, rows, gains, [0.25, 0.25]) == pytest.approx(2.5)
+    # a sign no <= row can take is clipped to zero instead of proving too little
+    assert bound_module._dual_bound(spans, rows, gains, [-5.0, 1.0]) == pytest.approx(2.0)
