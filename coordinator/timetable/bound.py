@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 INFINITE = 1e15  # proto domains use int64 limits for 'unbounded'
 PDLP_ABOVE = 60_000  # variables: larger relaxations are solved by PDLP, bounded by its duals
+LP_MAX_OPTIONS = 2_000_000  # estimated options of a component: above, its model would not fit
 
 
 def quick_bound(problem: Problem) -> int:
@@ -151,7 +152,10 @@ def lp_bounds_by_component(problem: Problem, time_limit_s: float = 60.0) -> list
     """Each component's counting bound and LP optimum, solved one at a time (memory stays low).
 
     Components go smallest first; each gets the time left in proportion to its share of the
-    needs still to solve, so time the small ones do not use passes on to the large ones.
+    needs still to solve, so time the small ones do not use passes on to the large ones. A
+    component of more than ``LP_MAX_OPTIONS`` estimated lesson options (a province is one
+    component of 36 million: teachers may serve every region) is counted, never built: its
+    model would take tens of GB (a district's 336,000 take 620 MB).
     """
     deadline = time.monotonic() + time_limit_s
     counting = _counting_by_assistant(problem)
@@ -164,7 +168,13 @@ def lp_bounds_by_component(problem: Problem, time_limit_s: float = 60.0) -> list
         share = remaining * len(component.needs) / max(left_needs, 1)
         left_needs -= len(component.needs)
         value = None
-        if remaining > 0 and quick > 0:
+        options = sum(
+            len(problem.qualified[n]) * len(problem.fits[problem.needs[n].classroom])
+            for n in component.needs
+        )
+        if options > LP_MAX_OPTIONS:
+            logger.warning("LP bound: a component of %d options counted, not relaxed", options)
+        elif remaining > 0 and quick > 0:
             scope = Scope(component.teachers, component.needs)
             value = _lp_value(problem, scope, max(share, 0.01))
         bound = quick if value is None else min(quick, math.floor(value + 1e-6))

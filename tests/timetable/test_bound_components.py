@@ -156,3 +156,12 @@ def test_any_multipliers_prove_a_bound_at_or_above_the_optimum() -> None:
     assert bound_module._dual_bound(spans, rows, gains, [0.25, 0.25]) == pytest.approx(2.5)
     # a sign no <= row can take is clipped to zero instead of proving too little
     assert bound_module._dual_bound(spans, rows, gains, [-5.0, 1.0]) == pytest.approx(2.0)
+
+
+def test_a_component_too_large_to_relax_is_counted(
+    tight: Problem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bound_module, "LP_MAX_OPTIONS", 0)
+
+    assert [p.lp for p in lp_bounds_by_component(tight, 30.0)] == [None, None]
+    assert lp_bound(tight) == quick_bound(tight)
