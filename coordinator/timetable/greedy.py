@@ -229,9 +229,9 @@ class _Index:
 def _place_one(state: GreedyState, index: _Index, need: int) -> bool:
     """Book the best option for one more period: nearby teachers first, then anyone qualified."""
     problem = state.problem
-    best = _best_option(state, index, need, index.pool(problem, need, True))
+    best = _best_option(state, index, need, True)
     if best is None and len(problem.nearby[need]) < len(problem.qualified[need]):
-        best = _best_option(state, index, need, index.pool(problem, need, False))
+        best = _best_option(state, index, need, False)
     if best is None:
         return False
     _, teacher, slot = best
@@ -256,12 +256,14 @@ def _place_one(state: GreedyState, index: _Index, need: int) -> bool:
 
 
 def _best_option(
-    state: GreedyState, index: _Index, need: int, pool: tuple[int, ...]
+    state: GreedyState, index: _Index, need: int, nearby: bool
 ) -> tuple[float, int, int] | None:
     """The feasible option with the best score, the first in (teacher, slot) order on ties.
 
     A teacher's options score alike within each of four kinds (join a broadcast or open one,
     on a day the need has or a new one), so only the earliest slot of each kind is scored.
+    A teacher whose week is full and who runs no session the need could join never will
+    (in this fill): they leave the need's pool.
     """
     problem = state.problem
     info = problem.needs[need]
@@ -275,18 +277,22 @@ def _best_option(
     free = problem.free_masks()
     days = state.need_days.get(need, ())
     best: tuple[float, int, int] | None = None
+    pool = index.pool(problem, need, nearby)
+    spent: list[int] = []
     for teacher in pool:
         usable = fit & free[teacher]
         if not usable:
             continue
         running = index.session_slots.get((teacher, info.subject_id, band), 0)
+        week_open = state.week_load[teacher] < problem.teachers[teacher].max_per_week
+        if not running and not week_open:
+            spent.append(teacher)
+            continue
         joins = 0
         for slot in slots_of(running & usable):
             if state.fits_session((teacher, info.subject_id, slot, band), room):
                 joins |= 1 << slot
-        opens = 0
-        if state.week_load[teacher] < problem.teachers[teacher].max_per_week:
-            opens = usable & ~running & ~index.teacher_blocked[teacher]
+        opens = usable & ~running & ~index.teacher_blocked[teacher] if week_open else 0
         if not joins | opens:
             continue
         day_slots = index.day_slots[problem.teachers[teacher].offset]
@@ -307,6 +313,9 @@ def _best_option(
                     found = (score, slot)
         if found is not None and (best is None or found[0] > best[0]):
             best = (found[0], teacher, found[1])
+    if spent:
+        gone = set(spent)
+        index.pools[(need, nearby)] = tuple(t for t in pool if t not in gone)
     return best
 
 

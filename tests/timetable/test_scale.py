@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import pytest
 
 from coordinator.bundle.synthetic import generate_bundle
-from coordinator.timetable import Problem, build_problem, solve, validate_plan
+from coordinator.timetable import Problem, broadcasts, build_problem, solve, validate_plan
 from coordinator.timetable.greedy import (
     _flexibility,
     _score,
@@ -17,10 +18,12 @@ from coordinator.timetable.greedy import (
     new_state,
 )
 from coordinator.timetable.options import Weights
-from coordinator.timetable.plan import Draft
+from coordinator.timetable.plan import GREEDY, Draft
+from coordinator.timetable.solve import FINISH_S_PER_NEED, _finish_reserve, _slowdown, finish
 
 from .factories import with_options
 
+LOAD_SLACK_S = 2.0  # finishing on a loaded machine may run past the reserve by this much
 HANG_S = 300  # a ceiling that catches a solve ignoring its limit; timing is in benchmarks/
 
 
@@ -119,3 +122,47 @@ def test_the_masked_greedy_places_exactly_what_testing_every_option_places(
     drafts = greedy(problem)
     assert sorted(map(repr, drafts)) == sorted(map(repr, _reference_greedy(problem)))
     assert sum(len(d.classrooms) for d in drafts) > problem.demand_periods // 3
+
+
+def test_the_greedy_is_anytime_a_later_deadline_only_adds_to_a_valid_plan(
+    district_part: Problem,
+) -> None:
+    problem = district_part
+    started = time.monotonic()
+    plans = [greedy(problem, started - 1.0), greedy(problem, started + 0.004), greedy(problem)]
+    lessons = [
+        {(d.teacher, d.slot, room) for d in drafts for room in d.classrooms} for drafts in plans
+    ]
+    assert lessons[0] < lessons[2]  # a past deadline places no period, the full run many
+    assert lessons[0] <= lessons[1] <= lessons[2]  # the same order: a prefix of the placements
+    for drafts in plans:
+        plan = finish(problem, drafts, GREEDY, started=started, bound=False)
+        missing = sum(unmet.periods for unmet in plan.unmet)
+        assert plan.stats.delivered_periods + missing == plan.stats.demand_periods
+
+
+def test_where_the_greedy_alone_builds_the_plan_it_gets_the_time_and_the_limit_holds(
+    district_part: Problem, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(broadcasts, "BROADCAST_MAX_OPTIONS", 0)  # as at province scale
+    full = finish(district_part, greedy(district_part), GREEDY, started=0.0, bound=False)
+    started = time.monotonic()
+    plan = solve(district_part, time_limit_s=1.0)
+    assert time.monotonic() - started < 1.0 + LOAD_SLACK_S
+    assert validate_plan(district_part, plan) == []
+    assert plan.stats.delivered_periods >= full.stats.delivered_periods
+
+
+def test_the_finish_reserve_grows_with_the_load_and_stays_within_half_the_limit(
+    district_part: Problem,
+) -> None:
+    assert _slowdown(1.0, 0.001) == 1.0  # too short a timing to tell
+    assert _slowdown(0.5, 0.25) == 2.0
+    assert _slowdown(10.0, 0.1) == 4.0  # at most
+    copies = 16_000 // len(district_part.needs) + 1
+    province_sized = dataclasses.replace(district_part, needs=district_part.needs * copies)
+    idle = _finish_reserve(province_sized, 20.0, 1.0)
+    assert idle == pytest.approx(FINISH_S_PER_NEED * len(province_sized.needs))
+    assert _finish_reserve(province_sized, 20.0, 2.0) == pytest.approx(2 * idle)
+    assert _finish_reserve(province_sized, 10.0, 4.0) == 5.0  # at most half the limit
+    assert _finish_reserve(district_part, 10.0, 4.0) == pytest.approx(0.5)  # 5% of the limit
