@@ -9,6 +9,8 @@ import pytest
 
 from coordinator.bundle.synthetic import generate_bundle
 from coordinator.timetable import Problem, broadcasts, build_problem, solve, validate_plan
+from coordinator.timetable.build import _nearby
+from coordinator.timetable.clock import local_weekday, overlaps
 from coordinator.timetable.greedy import (
     _flexibility,
     _score,
@@ -166,3 +168,29 @@ def test_the_finish_reserve_grows_with_the_load_and_stays_within_half_the_limit(
     assert _finish_reserve(province_sized, 20.0, 2.0) == pytest.approx(2 * idle)
     assert _finish_reserve(province_sized, 10.0, 4.0) == 5.0  # at most half the limit
     assert _finish_reserve(district_part, 10.0, 4.0) == pytest.approx(0.5)  # 5% of the limit
+
+
+def test_teachers_free_slots_and_nearby_teachers_equal_their_definitions() -> None:
+    bundle = generate_bundle(classrooms=600, teachers=200, seed=0, profile="tight")  # 2 regions
+    problem = build_problem(bundle, with_options())
+    gap = problem.options.teacher_buffer_minutes
+    regular = len(problem.slots) - len(problem.pinned)
+    for index, teacher in enumerate(problem.teachers):
+        taken = list(teacher.busy) + [
+            problem.slots[p.slot] for p in problem.pinned if p.teacher == index
+        ]
+        expected = {
+            s
+            for s in range(regular)
+            if local_weekday(problem.slots[s][0], teacher.offset) in teacher.open_days
+            and not any(overlaps(problem.slots[s], block, gap) for block in taken)
+        }
+        assert problem.free[index] == expected
+    assert 0 < sum(map(len, problem.free)) < len(problem.teachers) * regular  # busy blocks bite
+    affinity = dict(problem.affinity)
+    teachers, classrooms = list(problem.teachers), list(problem.classrooms)
+    for need, info in enumerate(problem.needs):
+        assert problem.nearby[need] == _nearby(
+            info, problem.qualified[need], teachers, classrooms, affinity
+        )
+    assert any(len(n) < len(q) for n, q in zip(problem.nearby, problem.qualified, strict=True))
