@@ -276,6 +276,7 @@ def _best_option(
         return None
     free = problem.free_masks()
     days = state.need_days.get(need, ())
+    joined, new_day = problem.options.weights.session * 3, problem.options.weights.same_day
     best: tuple[float, int, int] | None = None
     pool = index.pool(problem, need, nearby)
     spent: list[int] = []
@@ -300,15 +301,16 @@ def _best_option(
         for day in days:
             had |= day_slots[day]
         found: tuple[float, int] | None = None
-        for kind, joining in (
-            (joins & ~had, True),
-            (joins & had, True),
-            (opens & ~had, False),
-            (opens & had, False),
+        fixed, spare = _teacher_terms(state, need, teacher)
+        for kind, bonus in (
+            (joins & ~had, joined + new_day),
+            (joins & had, joined),
+            (opens & ~had, new_day),
+            (opens & had, 0),
         ):
             if kind:
                 slot = (kind & -kind).bit_length() - 1
-                score = _score(state, need, teacher, slot, joining)
+                score = (bonus + fixed) + spare  # as ``_score``: whole terms, then the spare
                 if found is None or (score, -slot) > (found[0], -found[1]):
                     found = (score, slot)
         if found is not None and (best is None or found[0] > best[0]):
@@ -317,6 +319,22 @@ def _best_option(
         gone = set(spent)
         index.pools[(need, nearby)] = tuple(t for t in pool if t not in gone)
     return best
+
+
+def _teacher_terms(state: GreedyState, need: int, teacher: int) -> tuple[int, float]:
+    """The terms of ``_score`` that depend on the teacher only: whole ones, and the spare."""
+    problem = state.problem
+    weights = problem.options.weights
+    room = problem.classrooms[problem.needs[need].classroom]
+    served = state.need_teachers.get(need, ())
+    affinity = problem.affinity.get((problem.teachers[teacher].school_id, room.school_id), 0)
+    spare = problem.teachers[teacher].max_per_week - state.week_load[teacher]
+    whole = (
+        (weights.continuity * 2 if teacher in served else 0)
+        - (weights.continuity if served and teacher not in served else 0)
+        + weights.alliance * affinity
+    )
+    return whole, 0.01 * spare
 
 
 def _score(state: GreedyState, need: int, teacher: int, slot: int, joining: bool) -> float:
