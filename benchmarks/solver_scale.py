@@ -9,6 +9,8 @@ Each measurement runs in its own process (its peak memory, ru_maxrss, is its own
 - `solve`: `solve_and_store` on the imported SQLite file, timed from the call to its return
   (reading the data, building the problem, solving, validating, explaining and storing), the
   way `coordinator solve --time-limit S` spends it before dating the lessons;
+- `pure`: `solve(problem, time_limit_s=S)` alone on the built problem (no database), timed
+  from the call to its return: whether the limit is kept and what it delivers (``--pure``);
 - `bound`: the LP-relaxation bound at district scale; at province scale the LP of the whole
   model is out of reach, so the cheaper *counting bound* (``quick_bound``) is printed, labelled.
 
@@ -111,8 +113,24 @@ def _pure_row(kind: str, folder: Path, limit: float) -> Row:
     from coordinator.timetable.plan import GREEDY
     from coordinator.timetable.solve import finish
 
+    built = time.monotonic()
     problem = _problem(folder, limit)
     started = time.monotonic()
+    if kind == "pure":
+        from coordinator.timetable import solve
+
+        cpu = time.process_time()
+        solved = solve(problem, time_limit_s=limit)
+        wall = time.monotonic() - started
+        assert validate_plan(problem, solved) == []
+        return {
+            "wall_s": wall,
+            "cpu_s": time.process_time() - cpu,
+            "build_s": started - built,
+            "delivered": solved.stats.delivered_periods,
+            "continuity": solved.stats.continuity,
+            "load": os.getloadavg()[0],
+        }
     if kind == "bound":
         quick = quick_bound(problem)
         if len(problem.classrooms) > SCALES["district"][0]:
@@ -252,12 +270,37 @@ def _scale(scale: str, folder: Path, args: argparse.Namespace) -> list[str]:
     return _reading_table(scale, ours, base) + _solving_table(scale, rows, bound)
 
 
+def _pure(scale: str, folder: Path, args: argparse.Namespace) -> list[str]:
+    """Only the pure solve at each limit, ours then the baseline's, one process after the other."""
+    rows: list[tuple[str, Row]] = []
+    if not args.no_naive:
+        rows.append(("naive first-fit, no broadcasts", _child("naive", folder, 1.0)))
+    for limit in args.limits:
+        rows.append(
+            (f"solve (limit {limit:g} s)", {"limit": limit} | _child("pure", folder, limit))
+        )
+        if args.baseline is not None:
+            row = _child("pure", folder, limit, args.baseline)
+            rows.append((f"baseline solve (limit {limit:g} s)", {"limit": limit} | row))
+    bound = _child("bound", folder, args.limits[0])
+    for label, row in rows:
+        if "load" in row:
+            print(
+                f"{scale} {label}: load {row['load']:.1f}, build {row['build_s']:.1f} s", flush=True
+            )
+    return _solving_table(scale, rows, bound)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", nargs="+", default=list(SCALES), choices=list(SCALES))
     parser.add_argument("--limits", nargs="+", type=float, default=[10.0, 60.0])
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--baseline", type=Path, help="folder holding an earlier coordinator")
+    parser.add_argument(
+        "--pure", action="store_true", help="only the pure solve rows (no reading, no database)"
+    )
+    parser.add_argument("--no-naive", action="store_true", help="skip the naive first-fit row")
     parser.add_argument("--row", nargs=2, metavar=("KIND", "FOLDER"), help=argparse.SUPPRESS)
     parser.add_argument("--limit", type=float, default=10.0, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -269,7 +312,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         for scale in args.scales:
             folder = _generate(scale, args.seed, Path(scratch))
-            print("\n".join(_scale(scale, folder, args)), "\n", flush=True)
+            table = _pure(scale, folder, args) if args.pure else _scale(scale, folder, args)
+            print("\n".join(table), "\n", flush=True)
     print(f"load average after: {os.getloadavg()[0]:.1f}")
 
 

@@ -84,10 +84,7 @@ def build_problem(bundle: Bundle, options: SolverOptions) -> Problem:
         slots=tuple(slots),
         pinned=tuple(pinned),
         qualified=qualified,
-        nearby=tuple(
-            _nearby(n, q, teachers, classrooms, affinity)
-            for n, q in zip(needs, qualified, strict=True)
-        ),
+        nearby=_nearby_all(needs, qualified, teachers, classrooms, affinity),
         fits=tuple(fitting_slots(classrooms, slots, len(pinned), options)),
         free=tuple(free_slots(i, t, slots, pinned, options) for i, t in enumerate(teachers)),
         joins=tuple(joins(p, classrooms, slots, needs, options) for p in pinned),
@@ -284,6 +281,42 @@ def _nearby(
         or (teachers[t].school_id, room.school_id) in affinity
     )
     return near or qualified
+
+
+def _nearby_all(
+    needs: list[NeedInfo],
+    qualified: tuple[tuple[int, ...], ...],
+    teachers: list[TeacherInfo],
+    classrooms: list[ClassroomInfo],
+    affinity: dict[tuple[str, str], int],
+) -> tuple[tuple[int, ...], ...]:
+    """``_nearby`` for every need, from the qualified teachers of each region and each allied
+    school (shared by the needs of one subject and grade) instead of a scan per need."""
+    allies: dict[str, list[str]] = defaultdict(list)  # classroom school -> teacher schools
+    for teacher_school, room_school in affinity:
+        allies[room_school].append(teacher_school)
+    by_school: dict[str, list[int]] = defaultdict(list)
+    for i, info in enumerate(teachers):
+        by_school[info.school_id].append(i)
+    in_region: dict[tuple[int, str], tuple[int, ...]] = {}
+    as_set: dict[int, frozenset[int]] = {}
+    found: list[tuple[int, ...]] = []
+    for need, pool in zip(needs, qualified, strict=True):
+        room = classrooms[need.classroom]
+        key = (id(pool), room.region_id)
+        if key not in in_region:
+            in_region[key] = tuple(t for t in pool if teachers[t].region_id == room.region_id)
+        near = in_region[key]
+        if room.school_id in allies:
+            if id(pool) not in as_set:
+                as_set[id(pool)] = frozenset(pool)
+            members = as_set[id(pool)]
+            allied = {t for s in allies[room.school_id] for t in by_school[s] if t in members}
+            if allied - set(near):
+                order = {t: i for i, t in enumerate(pool)}
+                near = tuple(sorted(allied.union(near), key=order.__getitem__))
+        found.append(near or pool)
+    return tuple(found)
 
 
 def _affinity(bundle: Bundle) -> dict[tuple[str, str], int]:

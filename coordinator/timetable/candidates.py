@@ -16,15 +16,25 @@ def free_slots(
     pinned: list[PinnedInfo],
     options: SolverOptions,
 ) -> frozenset[int]:
-    """Regular slots on the teacher's open days, clear of busy blocks and pinned sessions."""
+    """Regular slots on the teacher's open days, clear of busy blocks and pinned sessions.
+
+    Regular slots are sorted by start, so each block is tested only against the slots that
+    start near it (a province: 2,000 teachers' timetables against every slot otherwise).
+    """
     gap = options.teacher_buffer_minutes
     taken = list(teacher.busy) + [slots[p.slot] for p in pinned if p.teacher == index]
-    regular = len(slots) - len(pinned)
+    regular = slots[: len(slots) - len(pinned)]
+    starts = [s[0] for s in regular]
+    longest = max((end - start for start, end in regular), default=0)
+    blocked: set[int] = set()
+    for block in taken:
+        lo = bisect.bisect_left(starts, block[0] - gap - longest)
+        hi = bisect.bisect_left(starts, block[1] + gap)
+        blocked.update(s for s in range(lo, hi) if overlaps(regular[s], block, gap))
     return frozenset(
         s
-        for s in range(regular)
-        if local_weekday(slots[s][0], teacher.offset) in teacher.open_days
-        and not any(overlaps(slots[s], block, gap) for block in taken)
+        for s in range(len(regular))
+        if s not in blocked and local_weekday(regular[s][0], teacher.offset) in teacher.open_days
     )
 
 

@@ -8,6 +8,7 @@ import math
 import time
 
 from coordinator.errors import CoordinatorError
+from coordinator.timetable import broadcasts
 from coordinator.timetable.bound import lp_bound, quick_bound
 from coordinator.timetable.broadcasts import construct
 from coordinator.timetable.cpsat import solve_scope
@@ -26,6 +27,8 @@ logger = logging.getLogger(__name__)
 FINISH_SHARE = 0.05  # of the time limit, kept for validating and explaining the plan
 FINISH_S_PER_NEED = 0.00015  # ... or this per need if more (a province: 16k needs, 2.4 s)
 CONSTRUCTION_SHARE = 0.5  # of the time limit, at most, for the construction
+MEASURABLE_CPU_S = 0.02  # a shorter timing says nothing of the machine's load
+MAX_SLOWDOWN = 4.0
 STEP_S = 2.0  # with a control: improve in steps this long, reporting and heeding stop between
 
 
@@ -51,12 +54,14 @@ def solve(
     the decomposed search rewards them in each neighbourhood. ``start`` replaces the first
     construction (the current timetable's lessons that fit, extended: ``current_start``).
     """
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), time.process_time()
     limit = problem.options.time_limit_s if time_limit_s is None else time_limit_s
-    deadline = started + limit - _finish_reserve(problem, limit)  # leave time to finish
-    reporter = _Reporter(problem, control, deadline)
+    counting = quick_bound(problem)  # needed to finish; timing it tells the machine's load
+    slowdown = _slowdown(time.monotonic() - started, time.process_time() - cpu_started)
+    deadline = started + limit - _finish_reserve(problem, limit, slowdown)
+    reporter = _Reporter(problem, control, deadline, counting)
     reporter.report(CONSTRUCT, [])
-    constructed_by = started + CONSTRUCTION_SHARE * limit
+    constructed_by = _construction_deadline(problem, started, limit, deadline)
     drafts = construct(problem, constructed_by) if start is None else start
     logger.info("construction: %d sessions in %.2f s", len(drafts), time.monotonic() - started)
     reporter.report(IMPROVE, drafts)
@@ -69,15 +74,36 @@ def solve(
         drafts = improve(problem, drafts, deadline, keep=keep)
         status = FEASIBLE
     reporter.report(FINISH, drafts)
-    plan = finish(problem, drafts, status, started=started, bound=bound)
+    plan = finish(problem, drafts, status, started=started, bound=bound, counting=counting)
     reporter.report(DONE, drafts)
     return plan
 
 
-def _finish_reserve(problem: Problem, limit: float) -> float:
+def _slowdown(wall_s: float, cpu_s: float) -> float:
+    """Wall seconds per CPU second this process gets now (1 on an idle core), at most 4.
+
+    Finishing a province plan takes about 2 CPU seconds; on a shared machine that gives the
+    process half a core it takes twice that on the clock, so the reserve grows with it.
+    """
+    if cpu_s < MEASURABLE_CPU_S:
+        return 1.0
+    return min(MAX_SLOWDOWN, max(1.0, wall_s / cpu_s))
+
+
+def _finish_reserve(problem: Problem, limit: float, slowdown: float = 1.0) -> float:
     """Seconds kept for validating, explaining and summing up the plan (at most half)."""
-    by_size = FINISH_S_PER_NEED * len(problem.needs)
+    by_size = FINISH_S_PER_NEED * len(problem.needs) * slowdown
     return min(0.5 * limit, max(0.2, FINISH_SHARE * limit, by_size))
+
+
+def _construction_deadline(
+    problem: Problem, started: float, limit: float, deadline: float
+) -> float:
+    """Half the limit; the whole time up to finishing where the greedy alone builds the plan
+    (a province): it is anytime, and a neighbourhood step there gains little per second."""
+    if problem.option_count() > broadcasts.BROADCAST_MAX_OPTIONS:
+        return deadline
+    return min(deadline, started + CONSTRUCTION_SHARE * limit)
 
 
 def _improve_in_steps(
@@ -100,9 +126,10 @@ def _improve_in_steps(
 class _Reporter:
     """Progress reports for a control (none without one)."""
 
-    def __init__(self, problem: Problem, control: SolveControl | None, deadline: float) -> None:
-        self.problem, self.control, self.deadline = problem, control, deadline
-        self.bound = quick_bound(problem) if control is not None else 0
+    def __init__(
+        self, problem: Problem, control: SolveControl | None, deadline: float, bound: int
+    ) -> None:
+        self.problem, self.control, self.deadline, self.bound = problem, control, deadline, bound
 
     @property
     def stopped(self) -> bool:
@@ -137,9 +164,18 @@ def greedy_plan(problem: Problem, *, bound: bool = False) -> Plan:
 
 
 def finish(
-    problem: Problem, drafts: list[Draft], status: str, *, started: float, bound: bool
+    problem: Problem,
+    drafts: list[Draft],
+    status: str,
+    *,
+    started: float,
+    bound: bool,
+    counting: int | None = None,
 ) -> Plan:
-    """Drafts turned into a validated plan with explanations and summary figures."""
+    """Drafts turned into a validated plan with explanations and summary figures.
+
+    ``counting``: the counting bound (``quick_bound``) if the caller has it already.
+    """
     sessions = sessions_of(problem, drafts)
     draft_plan = Plan(status=status, sessions=sessions)
     violations = validate_plan(problem, draft_plan)
@@ -147,7 +183,9 @@ def finish(
         raise InvalidPlanError("; ".join(f"{v.rule}: {v.message}" for v in violations[:5]))
     wall_seconds = time.monotonic() - started  # the bound is not part of the solve
     plan = Plan(status=status, sessions=sessions, unmet=explain_unmet(problem, draft_plan))
-    stats = plan_stats(problem, plan, bound=quick_bound(problem), wall_seconds=wall_seconds)
+    if counting is None:
+        counting = quick_bound(problem)
+    stats = plan_stats(problem, plan, bound=counting, wall_seconds=wall_seconds)
     if bound and stats.delivered_periods < stats.upper_bound_periods:
         # Delivering the counting bound already proves it tight: only otherwise solve the LP.
         stats = dataclasses.replace(stats, upper_bound_periods=lp_bound(problem))
