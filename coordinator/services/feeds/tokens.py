@@ -15,6 +15,8 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+from sqlalchemy import Table, insert
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -102,11 +104,16 @@ async def ensure_tokens(
 
     An owner whose feed was revoked keeps it revoked: only a rotation issues it again.
     """
-    existing = await latest_tokens(session)
+    table: Table = models.FeedTokenRow.__table__  # type: ignore[attr-defined]
+    query = sa_select(table.c.owner_kind, table.c.owner_id).distinct()
+    result = await (await session.connection()).execute(query)
+    existing = {FeedOwner(kind, owner_id) for kind, owner_id in result.all()}
     missing = [owner for owner in owners if owner not in existing]
-    for owner in missing:
-        session.add(_new_row(secret, owner, language, now))
-    await session.flush()
+    if missing:  # one executemany: a province has thousands of owners
+        names = [column.name for column in table.columns if column.name != "id"]
+        rows = [_new_row(secret, owner, language, now) for owner in missing]
+        values = [{name: getattr(row, name) for name in names} for row in rows]
+        await (await session.connection()).execute(insert(table), values)
     return len(missing)
 
 
