@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Table, insert
 from sqlalchemy import select as sa_select
@@ -81,15 +82,21 @@ def _new_row(
     language: str,
     now: dt.datetime,
 ) -> models.FeedTokenRow:
+    return models.FeedTokenRow(**_new_values(secret, owner, language, now))
+
+
+def _new_values(secret: bytes, owner: FeedOwner, language: str, now: dt.datetime) -> dict[str, Any]:
+    """A new token row's columns as plain values (thousands at once need no ORM objects)."""
     nonce = secrets.token_hex(16)
-    return models.FeedTokenRow(
-        owner_kind=owner.kind,
-        owner_id=owner.id,
-        nonce=nonce,
-        language=language,
-        token_hash=token_hash(derive_token(secret, owner, nonce)),
-        created_at=now,
-    )
+    return {
+        "owner_kind": owner.kind,
+        "owner_id": owner.id,
+        "nonce": nonce,
+        "language": language,
+        "token_hash": token_hash(derive_token(secret, owner, nonce)),
+        "created_at": now,
+        "revoked_at": None,
+    }
 
 
 async def ensure_tokens(
@@ -110,9 +117,7 @@ async def ensure_tokens(
     existing = {FeedOwner(kind, owner_id) for kind, owner_id in result.all()}
     missing = [owner for owner in owners if owner not in existing]
     if missing:  # one executemany: a province has thousands of owners
-        names = [column.name for column in table.columns if column.name != "id"]
-        rows = [_new_row(secret, owner, language, now) for owner in missing]
-        values = [{name: getattr(row, name) for name in names} for row in rows]
+        values = [_new_values(secret, owner, language, now) for owner in missing]
         await (await session.connection()).execute(insert(table), values)
     return len(missing)
 
