@@ -111,9 +111,19 @@ def measure(folder: Path, backend: str, scratch: Path, limit: float, baseline: P
     row["import"] = (wall, cpu)
     for run in ("first solve", "re-plan"):
         args = ["--db", url, "-v", "solve", "--time-limit", f"{limit:g}"]
-        wall, cpu, log = _coordinator(args, baseline)
+        try:
+            wall, cpu, log = _coordinator(args, baseline)
+        except RuntimeError as error:  # e.g. main's publishing on PostgreSQL at province scale
+            row["failed"] = f"{run} failed: {_cause(str(error))}"
+            break
         row[run] = (wall, cpu, phases_of(log))
     return row
+
+
+def _cause(message: str) -> str:
+    """The exception line of a failed run's log, shortened."""
+    found = re.findall(r"\n(\w+(?:\.\w+)*(?:Error|Exception)[^\n]{0,160})", message)
+    return found[-1] if found else message[-160:]
 
 
 def _fmt(value: float | None) -> str:
@@ -130,11 +140,17 @@ def table(scale: str, backend: str, limit: float, ours: Row, base: Row | None) -
         goal = f"≤ {GOALS[step]:g}" if scale == "province" else ""
         cells = [f"{_fmt(r[step][0])} ({_fmt(r[step][1])})" if r else "–" for r in (ours, base)]
         lines.append(f"| {step} | {cells[0]} | {cells[1]} | {goal} |")
+    for r, who in ((ours, "ours"), (base, "baseline")):
+        if r and "failed" in r:
+            lines.append(f"| {who}: {r['failed']} | | | |")
     for run in ("first solve", "re-plan"):
-        cells = [f"{_fmt(r[run][0])} ({_fmt(r[run][1])})" if r else "–" for r in (ours, base)]
+        cells = [
+            f"{_fmt(r[run][0])} ({_fmt(r[run][1])})" if r and run in r else "–"
+            for r in (ours, base)
+        ]
         lines.append(f"| **{run}**, end to end | {cells[0]} | {cells[1]} | ≤ {limit:g} + a few |")
         for phase in (*(p for p, _ in MARKS), "feed tokens and exit"):
-            got = [_fmt(r[run][2].get(phase)) if r else "–" for r in (ours, base)]
+            got = [_fmt(r[run][2].get(phase)) if r and run in r else "–" for r in (ours, base)]
             lines.append(f"| &nbsp; {phase} | {got[0]} | {got[1]} | |")
     return lines
 
