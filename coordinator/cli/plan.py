@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import click
 
@@ -20,13 +21,20 @@ from coordinator.timetable.plan import Plan, plan_to_json
 @fail_on_errors
 def solve(context: Context, time_limit: float | None, as_json: bool, bound: bool) -> None:
     """Plan the week: network teachers to rural classrooms; store and publish it."""
+    started = time.monotonic()  # the limit counts from here, loading the solver's code included
     from coordinator.services.planning import solve as planning
 
     settings = context.settings()
     now, today = utc_now(), today_in(settings)
     stored = context.run(
         lambda store: planning.solve_and_publish(
-            store, settings, now=now, today=today, time_limit_s=time_limit, bound=bound
+            store,
+            settings,
+            now=now,
+            today=today,
+            time_limit_s=time_limit,
+            bound=bound,
+            started=started,
         ),
         settings,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from coordinator.domain import Bundle
 from coordinator.services.counters import FEEDS, bump_counter
 from coordinator.services.data.directory import Directory
 from coordinator.services.data.imports import load_bundle
@@ -50,9 +51,15 @@ def feed_url(base_url: str, token: str) -> tuple[str, str]:
 
 
 async def ensure_feed_tokens(
-    store: Store, *, secret: bytes, language: str, now: dt.datetime
+    store: Store,
+    *,
+    secret: bytes,
+    language: str,
+    now: dt.datetime,
+    bundle: Bundle | None = None,
 ) -> int:
-    owners = owners_of(await load_bundle(store))
+    """Give every feed owner of the current data (or of `bundle`, read already) a token."""
+    owners = owners_of(bundle or await load_bundle(store))
     async with store.write() as session:
         made = await ensure_tokens(session, owners, secret=secret, language=language, now=now)
         if made:

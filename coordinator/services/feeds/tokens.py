@@ -14,7 +14,10 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import Table, insert
+from sqlalchemy import select as sa_select
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -79,15 +82,21 @@ def _new_row(
     language: str,
     now: dt.datetime,
 ) -> models.FeedTokenRow:
+    return models.FeedTokenRow(**_new_values(secret, owner, language, now))
+
+
+def _new_values(secret: bytes, owner: FeedOwner, language: str, now: dt.datetime) -> dict[str, Any]:
+    """A new token row's columns as plain values (thousands at once need no ORM objects)."""
     nonce = secrets.token_hex(16)
-    return models.FeedTokenRow(
-        owner_kind=owner.kind,
-        owner_id=owner.id,
-        nonce=nonce,
-        language=language,
-        token_hash=token_hash(derive_token(secret, owner, nonce)),
-        created_at=now,
-    )
+    return {
+        "owner_kind": owner.kind,
+        "owner_id": owner.id,
+        "nonce": nonce,
+        "language": language,
+        "token_hash": token_hash(derive_token(secret, owner, nonce)),
+        "created_at": now,
+        "revoked_at": None,
+    }
 
 
 async def ensure_tokens(
@@ -102,11 +111,14 @@ async def ensure_tokens(
 
     An owner whose feed was revoked keeps it revoked: only a rotation issues it again.
     """
-    existing = await latest_tokens(session)
+    table: Table = models.FeedTokenRow.__table__  # type: ignore[attr-defined]
+    query = sa_select(table.c.owner_kind, table.c.owner_id).distinct()
+    result = await (await session.connection()).execute(query)
+    existing = {FeedOwner(kind, owner_id) for kind, owner_id in result.all()}
     missing = [owner for owner in owners if owner not in existing]
-    for owner in missing:
-        session.add(_new_row(secret, owner, language, now))
-    await session.flush()
+    if missing:  # one executemany: a province has thousands of owners
+        values = [_new_values(secret, owner, language, now) for owner in missing]
+        await (await session.connection()).execute(insert(table), values)
     return len(missing)
 
 

@@ -25,6 +25,7 @@ from coordinator.store import Store
 from coordinator.timetable.build import build_problem
 from coordinator.timetable.enrolment import Refusal, judge
 from coordinator.timetable.options import SolverOptions
+from coordinator.timetable.problem import Problem
 
 log = logging.getLogger(__name__)
 ACTOR = "re-plan"
@@ -41,8 +42,8 @@ async def replan_enrolments(
 ) -> list[tuple[str, str]]:
     """End the self-enrolments the new plan breaks (all of them unless `keep`): (course,
     classroom) of each ended one."""
-    problem = build_problem(bundle, options)
-    pinned = {p.id for p in problem.pinned}
+    problem: Problem | None = None  # built only when there is an enrolment to judge
+    pinned: set[str] = set()
     ended: list[tuple[str, str]] = []
     async with store.write() as session:
         await bump_counter(session, FEEDS, now)
@@ -51,7 +52,10 @@ async def replan_enrolments(
         kept: list[Enrolment] = []
         for row in await _current(session, today):
             reasons: tuple[Refusal, ...] = (Refusal.NOT_PLANNED,)
-            if keep and row.pinned_id in pinned:
+            if keep and problem is None:
+                problem = build_problem(bundle, options)
+                pinned = {p.id for p in problem.pinned}
+            if keep and problem is not None and row.pinned_id in pinned:
                 laid, _ = lay_enrolments(plan, keys, kept)
                 verdict = judge(problem, laid, row.pinned_id, row.classroom_id)
                 reasons = tuple(r for r in verdict.refusals if r is not Refusal.ALREADY)

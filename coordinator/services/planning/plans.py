@@ -7,8 +7,9 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import asdict
 
-from sqlalchemy import update
-from sqlmodel import col, select
+from sqlalchemy import Table, insert, update
+from sqlalchemy import select as sa_select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coordinator import models
@@ -52,45 +53,62 @@ async def save_plan(
     session.add(version)
     await session.flush()
     assert version.id is not None
-    for planned in plan.sessions:
-        session.add(
-            models.PlannedSessionRow(
-                version_id=version.id,
-                session_id=planned.id,
-                lesson_key=(keys or {}).get(planned.id, planned.id),
-                teacher_id=planned.teacher_id,
-                subject_id=planned.subject_id,
-                weekday=planned.weekday,
-                start=planned.start,
-                end=planned.end,
-                pinned_id=planned.pinned_id,
-            )
-        )
-    await session.flush()
-    for planned in plan.sessions:
-        for classroom_id in planned.classroom_ids:
-            session.add(
-                models.PlannedSessionClassroomRow(
-                    version_id=version.id,
-                    session_id=planned.id,
-                    classroom_id=classroom_id,
-                )
-            )
-    for unmet in plan.unmet:
-        session.add(
-            models.UnmetNeedRow(
-                version_id=version.id,
-                classroom_id=unmet.classroom_id,
-                subject_id=unmet.subject_id,
-                periods=unmet.periods,
-                reason_code=unmet.reason.code,
-                reason_params=unmet.reason.params,
-                text_en=unmet.reason.text_en,
-                text_zh=unmet.reason.text_zh,
-            )
-        )
-    await session.flush()
+    await write_sessions(session, version.id, plan, keys or {})
     return version.id
+
+
+async def write_sessions(
+    session: AsyncSession, version_id: int, plan: Plan, keys: Mapping[str, str]
+) -> None:
+    """A version's sessions, classroom links and unmet needs: one executemany each.
+
+    A province plan has thousands of sessions; an ORM object per row took seconds to flush.
+    """
+    connection = await session.connection()
+    sessions = [
+        {
+            "version_id": version_id,
+            "session_id": planned.id,
+            "lesson_key": keys.get(planned.id, planned.id),
+            "teacher_id": planned.teacher_id,
+            "subject_id": planned.subject_id,
+            "weekday": planned.weekday,
+            "start": planned.start,
+            "end": planned.end,
+            "pinned_id": planned.pinned_id,
+        }
+        for planned in plan.sessions
+    ]
+    links = [
+        {"version_id": version_id, "session_id": planned.id, "classroom_id": classroom_id}
+        for planned in plan.sessions
+        for classroom_id in planned.classroom_ids
+    ]
+    unmet = [
+        {
+            "version_id": version_id,
+            "classroom_id": need.classroom_id,
+            "subject_id": need.subject_id,
+            "periods": need.periods,
+            "reason_code": need.reason.code,
+            "reason_params": need.reason.params,
+            "text_en": need.reason.text_en,
+            "text_zh": need.reason.text_zh,
+        }
+        for need in plan.unmet
+    ]
+    for model, rows in (
+        (models.PlannedSessionRow, sessions),
+        (models.PlannedSessionClassroomRow, links),
+        (models.UnmetNeedRow, unmet),
+    ):
+        if rows:
+            await connection.execute(insert(_table(model)), rows)
+
+
+def _table(model: type[SQLModel]) -> Table:
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table
 
 
 async def active_version(session: AsyncSession) -> models.TimetableVersionRow | None:
@@ -113,19 +131,25 @@ async def load_plan(session: AsyncSession, version_id: int | None = None) -> tup
 
 
 async def _plan_of(session: AsyncSession, version: models.TimetableVersionRow) -> Plan:
+    """Read as plain columns (no ORM object per row): a province version is thousands."""
+    connection = await session.connection()
     classrooms: dict[str, list[str]] = defaultdict(list)
-    links = select(models.PlannedSessionClassroomRow).where(
-        models.PlannedSessionClassroomRow.version_id == version.id
+    links = _table(models.PlannedSessionClassroomRow)
+    query = sa_select(links.c.session_id, links.c.classroom_id).where(
+        links.c.version_id == version.id
     )
-    for link in (await session.exec(links)).all():
-        classrooms[link.session_id].append(link.classroom_id)
-    rows = (
-        await session.exec(
-            select(models.PlannedSessionRow).where(
-                models.PlannedSessionRow.version_id == version.id
-            )
-        )
-    ).all()
+    for session_id, classroom_id in (await connection.execute(query)).all():
+        classrooms[session_id].append(classroom_id)
+    planned = _table(models.PlannedSessionRow)
+    query = sa_select(
+        planned.c.session_id,
+        planned.c.teacher_id,
+        planned.c.subject_id,
+        planned.c.weekday,
+        planned.c.start,
+        planned.c.end,
+        planned.c.pinned_id,
+    ).where(planned.c.version_id == version.id)
     sessions = tuple(
         sorted(
             (
@@ -139,16 +163,21 @@ async def _plan_of(session: AsyncSession, version: models.TimetableVersionRow) -
                     classroom_ids=tuple(sorted(classrooms[r.session_id])),
                     pinned_id=r.pinned_id,
                 )
-                for r in rows
+                for r in (await connection.execute(query)).all()
             ),
             key=lambda s: (s.teacher_id, s.weekday, s.start, s.id),
         )
     )
-    unmet_rows = (
-        await session.exec(
-            select(models.UnmetNeedRow).where(models.UnmetNeedRow.version_id == version.id)
-        )
-    ).all()
+    needs = _table(models.UnmetNeedRow)
+    query = sa_select(
+        needs.c.classroom_id,
+        needs.c.subject_id,
+        needs.c.periods,
+        needs.c.reason_code,
+        needs.c.reason_params,
+        needs.c.text_en,
+        needs.c.text_zh,
+    ).where(needs.c.version_id == version.id)
     unmet = tuple(
         Unmet(
             u.classroom_id,
@@ -156,7 +185,9 @@ async def _plan_of(session: AsyncSession, version: models.TimetableVersionRow) -
             u.periods,
             Reason(u.reason_code, dict(u.reason_params), u.text_en, u.text_zh),
         )
-        for u in sorted(unmet_rows, key=lambda u: (u.classroom_id, u.subject_id))
+        for u in sorted(
+            (await connection.execute(query)).all(), key=lambda u: (u.classroom_id, u.subject_id)
+        )
     )
     return Plan(
         status=version.status, sessions=sessions, unmet=unmet, stats=PlanStats(**version.stats)
@@ -165,13 +196,12 @@ async def _plan_of(session: AsyncSession, version: models.TimetableVersionRow) -
 
 async def lesson_keys(session: AsyncSession, version_id: int) -> dict[str, str]:
     """Session id -> the key its dated lessons carry, for one version."""
-    query = select(models.PlannedSessionRow).where(
-        models.PlannedSessionRow.version_id == version_id
+    planned = _table(models.PlannedSessionRow)
+    query = sa_select(planned.c.session_id, planned.c.lesson_key).where(
+        planned.c.version_id == version_id
     )
-    return {
-        row.session_id: row.lesson_key or row.session_id
-        for row in (await session.exec(query)).all()
-    }
+    result = await (await session.connection()).execute(query)
+    return {session_id: key or session_id for session_id, key in result.all()}
 
 
 async def temporary_versions(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from coordinator import domain
 from coordinator.errors import CoordinatorError
 from coordinator.observability.metrics import solver_finished
 from coordinator.services.accounts.secret import secret_key
@@ -78,6 +79,9 @@ async def solve_and_store(
     time_limit_s: float | None = None,
     bound: bool = False,
     today: dt.date | None = None,
+    bundle: domain.Bundle | None = None,
+    started: float | None = None,
+    phases: dict[str, float] | None = None,
 ) -> StoredPlan:
     """Solve the current data off the event loop, validate, store as the active version.
 
@@ -86,9 +90,12 @@ async def solve_and_store(
 
     The time limit counts from here: reading the data and building the problem take their
     share, so the plan is ready within the limit at every scale (storing it comes after).
+    `bundle` is the current data if the caller read it already (from `started`, a
+    `time.monotonic()`); `phases` collects the seconds each phase took.
     """
-    started = time.monotonic()
-    bundle = await load_bundle(store)
+    started = time.monotonic() if started is None else started
+    phases = {} if phases is None else phases
+    bundle = bundle or await load_bundle(store)
     if not bundle.classrooms:
         raise CoordinatorError("nothing to solve: import a bundle first (`coordinator import`)")
     options = solver_options(settings, time_limit_s=time_limit_s)
@@ -96,11 +103,14 @@ async def solve_and_store(
     problem = reserve_enrolled(await asyncio.to_thread(build_problem, bundle, options), kept)
     spent = time.monotonic() - started
     left = max(MIN_SOLVE_SHARE * options.time_limit_s, options.time_limit_s - spent)
+    phases["read"] = spent
     log.info("data read and problem built in %.1f s; %.1f s left to solve", spent, left)
     solving = time.perf_counter()
     plan = await asyncio.to_thread(solve, problem, bound=bound, time_limit_s=left)
     solver_finished(str(plan.status), time.perf_counter() - solving)
     check_before_storing(problem, plan)
+    phases["solve"] = time.perf_counter() - solving
+    storing = time.perf_counter()
     async with store.write() as session:
         keys = await _inherited_keys(session, plan)
         version_id = await save_plan(
@@ -112,6 +122,7 @@ async def solve_and_store(
             time_limit_s=options.time_limit_s,
             keys=keys,
         )
+    phases["store plan"] = time.perf_counter() - storing
     log.info("stored timetable version %d (%s)", version_id, plan.status)
     return StoredPlan(version_id, plan)
 
@@ -143,6 +154,7 @@ class PublishedPlan:
     version_id: int
     plan: Plan
     lessons: PublishSummary
+    phases: dict[str, float]  # seconds per phase: read, solve, store plan, enrolments, ...
 
 
 async def solve_and_publish(
@@ -153,21 +165,48 @@ async def solve_and_publish(
     today: dt.date,
     time_limit_s: float | None = None,
     bound: bool = False,
+    started: float | None = None,
 ) -> PublishedPlan:
-    """Solve, store, then date the new plan and make sure everyone has a feed."""
+    """Solve, store, then date the new plan and make sure everyone has a feed.
+
+    The data is read once for every phase; storing, dating and feed tokens are bulk writes,
+    so at province scale they take seconds after the solve's limit (docs/solver.md, Scale).
+    The limit counts from `started` (a `time.monotonic()`, default: now).
+    """
+    started = time.monotonic() if started is None else started
+    phases: dict[str, float] = {}
+    bundle = await load_bundle(store)
     stored = await solve_and_store(
-        store, settings.solver, now=now, time_limit_s=time_limit_s, bound=bound, today=today
+        store,
+        settings.solver,
+        now=now,
+        time_limit_s=time_limit_s,
+        bound=bound,
+        today=today,
+        bundle=bundle,
+        started=started,
+        phases=phases,
     )
+    mark = time.perf_counter()
+
+    def lap(phase: str) -> None:
+        nonlocal mark
+        phases[phase], mark = time.perf_counter() - mark, time.perf_counter()
+
     await replan_enrolments(
         store,
-        await load_bundle(store),
+        bundle,
         solver_options(settings.solver),
         keep=settings.solver.self_enrolments == "keep",
         now=now,
         today=today,
     )
-    lessons = await publish_lessons(store, now=now, today=today)
+    lap("enrolments")
+    lessons = await publish_lessons(store, now=now, today=today, bundle=bundle)
+    lap("publish lessons")
     await ensure_feed_tokens(
-        store, secret=secret_key(settings), language=settings.language, now=now
+        store, secret=secret_key(settings), language=settings.language, now=now, bundle=bundle
     )
-    return PublishedPlan(stored.version_id, stored.plan, lessons)
+    lap("feed tokens")
+    log.info("solve phases (s): %s", ", ".join(f"{k} {v:.2f}" for k, v in phases.items()))
+    return PublishedPlan(stored.version_id, stored.plan, lessons, phases)
