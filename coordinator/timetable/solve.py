@@ -8,7 +8,7 @@ import math
 import time
 
 from coordinator.errors import CoordinatorError
-from coordinator.timetable import broadcasts
+from coordinator.timetable import broadcasts, deliver_first
 from coordinator.timetable.bound import lp_bound, quick_bound
 from coordinator.timetable.broadcasts import construct
 from coordinator.timetable.cpsat import solve_scope
@@ -18,7 +18,7 @@ from coordinator.timetable.plan import FEASIBLE, GREEDY, OPTIMAL, Draft, Plan, s
 from coordinator.timetable.problem import Problem
 from coordinator.timetable.progress import CONSTRUCT, DONE, FINISH, IMPROVE, Progress, SolveControl
 from coordinator.timetable.scope import Scope, full_scope
-from coordinator.timetable.score import served_by
+from coordinator.timetable.score import plan_score, served_by
 from coordinator.timetable.stats import plan_stats
 from coordinator.timetable.validate import validate_plan
 
@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 FINISH_SHARE = 0.05  # of the time limit, kept for validating and explaining the plan
 FINISH_S_PER_NEED = 0.00015  # ... or this per need if more (a province: 16k needs, 2.4 s)
+SEARCH_SHARE = 0.35  # of the limit, for the search, where the whole-model phases follow
 CONSTRUCTION_SHARE = 0.5  # of the time limit, at most, for the construction
 MEASURABLE_CPU_S = 0.02  # a shorter timing says nothing of the machine's load
 MAX_SLOWDOWN = 4.0
@@ -61,22 +62,48 @@ def solve(
     deadline = started + limit - _finish_reserve(problem, limit, slowdown)
     reporter = _Reporter(problem, control, deadline, counting)
     reporter.report(CONSTRUCT, [])
-    constructed_by = _construction_deadline(problem, started, limit, deadline)
+    whole = dataclasses.replace(full_scope(problem), keep=keep)
+    first = deliver_first.applies(problem, whole)
+    search_by = min(deadline, started + SEARCH_SHARE * limit) if first else deadline
+    searching = SEARCH_SHARE * limit if first else limit
+    constructed_by = _construction_deadline(problem, started, searching, search_by)
     drafts = construct(problem, constructed_by) if start is None else start
     logger.info("construction: %d sessions in %.2f s", len(drafts), time.monotonic() - started)
     reporter.report(IMPROVE, drafts)
-    whole = dataclasses.replace(full_scope(problem), keep=keep)
     if control is not None and problem.options.lns_steps is None:
-        drafts, status = _improve_in_steps(problem, whole, drafts, deadline, reporter)
+        drafts, status = _improve_in_steps(problem, whole, drafts, search_by, reporter)
     elif _whole_model_fits(problem):
-        drafts, status = solve_scope(problem, whole, drafts, deadline)
+        drafts, status = solve_scope(problem, whole, drafts, search_by)
     else:
-        drafts = improve(problem, drafts, deadline, keep=keep)
+        drafts = improve(problem, drafts, search_by, keep=keep)
+        status = FEASIBLE
+    if first and status != OPTIMAL:
+        drafts = _deliver_first(problem, whole, drafts, deadline, reporter)
         status = FEASIBLE
     reporter.report(FINISH, drafts)
     plan = finish(problem, drafts, status, started=started, bound=bound, counting=counting)
     reporter.report(DONE, drafts)
     return plan
+
+
+def _deliver_first(
+    problem: Problem, whole: Scope, drafts: list[Draft], deadline: float, reporter: _Reporter
+) -> list[Draft]:
+    """The whole-model phases; with a control, in steps of at most STEP_S, reporting between."""
+    if reporter.control is None:
+        return deliver_first.deliver_then_polish(problem, whole, drafts, deadline)
+    left = deadline - time.monotonic()
+    phases = (
+        (deliver_first.deliver, time.monotonic() + deliver_first.DELIVER_SHARE * left),
+        (deliver_first.polish, deadline),
+    )
+    for phase, phase_deadline in phases:
+        while not reporter.stopped and phase_deadline - time.monotonic() > 0.05:
+            step = phase(problem, whole, drafts, min(phase_deadline, time.monotonic() + STEP_S))
+            if plan_score(problem, step) >= plan_score(problem, drafts):
+                drafts = step
+            reporter.report(IMPROVE, drafts)
+    return drafts
 
 
 def _slowdown(wall_s: float, cpu_s: float) -> float:
