@@ -35,10 +35,12 @@ logger = logging.getLogger(__name__)
 DELIVER_SHARE = 0.7  # of the time the two phases get, for the first (deliver)
 
 
-def applies(problem: Problem, scope: Scope) -> bool:
-    """Whether the whole model is small enough to solve at once (and no replay, no kept plan)."""
+def applies(problem: Problem, scope: Scope, limit: float) -> bool:
+    """Whether the phases should end this solve: a whole model small enough to solve at once,
+    a limit long enough (in 10 s the search alone does better), no replay, no kept plan."""
     return (
-        not scope.keep
+        limit >= problem.options.deliver_first_min_s
+        and not scope.keep
         and problem.options.lns_steps is None
         and problem.option_count() <= problem.options.deliver_first_max_options
     )

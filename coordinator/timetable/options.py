@@ -50,6 +50,7 @@ class SolverOptions:
     reference_date: dt.date | None = None  # for time-zone offsets; None: bundle anchor date
     monolithic_max_options: int = 5_000  # above this many lesson options, decompose (LNS)
     deliver_first_max_options: int = 40_000  # up to this many, whole-model phases end the solve
+    deliver_first_min_s: float = 30.0  # ... for time limits this long (shorter: the search only)
     lns_teachers: int = 6  # teachers re-solved together (a neighbourhood, a rebalance's helpers)
     lns_subsolve_s: float = 1.0  # time limit of one neighbourhood re-solve
     lns_steps: int | None = None  # replay: exactly this many steps, whatever the clock says

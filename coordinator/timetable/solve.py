@@ -63,7 +63,7 @@ def solve(
     reporter = _Reporter(problem, control, deadline, counting)
     reporter.report(CONSTRUCT, [])
     whole = dataclasses.replace(full_scope(problem), keep=keep)
-    first = deliver_first.applies(problem, whole)
+    first = deliver_first.applies(problem, whole, limit)
     search_by = min(deadline, started + SEARCH_SHARE * limit) if first else deadline
     searching = SEARCH_SHARE * limit if first else limit
     constructed_by = _construction_deadline(problem, started, searching, search_by)
