@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -128,13 +129,41 @@ def expand_sessions(
     parties yield nothing; a 调休 day runs the sessions of the weekday it follows. When the
     parties disagree the lesson is still returned, with a `Conflict` per dissenting party.
     """
+    sessions = list(sessions)
+    days = list(dates(first, last))
+    shifted = _shifted_dates(sessions, days)
+    on_weekday: dict[int, list[dt.date]] = defaultdict(list)
+    for date in days:
+        on_weekday[date.isoweekday()].append(date)
     lessons = [
         lesson
         for session in sessions
-        for date in dates(first, last)
+        for date in on_weekday[session.weekday]
+        + [d for d in shifted if d.isoweekday() != session.weekday]
         if (lesson := date_session(session, date)) is not None
     ]
     return sorted(lessons, key=lambda lesson: (lesson.start, lesson.key))
+
+
+def _shifted_dates(sessions: list[WeeklySession], days: list[dt.date]) -> list[dt.date]:
+    """Dates on which some party runs another weekday's timetable (a 调休 make-up day).
+
+    Only on its own weekday and on these dates can a session give a lesson, so a province's
+    term is dated without asking every calendar about every date for every session.
+    """
+    calendars = {
+        id(calendar): calendar
+        for session in sessions
+        for calendar in (session.teacher_calendar, *(r.calendar for r in session.receivers))
+    }
+    return [
+        date
+        for date in days
+        if any(
+            (day := calendar.day(date)).live and day.timetable_weekday != date.isoweekday()
+            for calendar in calendars.values()
+        )
+    ]
 
 
 def date_session(session: WeeklySession, date: dt.date) -> DatedLesson | None:

@@ -15,14 +15,17 @@ from coordinator.calendar import (
     date_event,
     expand_sessions,
 )
+from coordinator.calendar.lessons import date_session, dates
 from coordinator.domain import CalendarDay
 from coordinator.enums import DayKind
 from tests.calendar.scenario import (
     BERLIN,
     DAYS,
     EVENT,
+    FIRST,
     FRIDAY,
     HEXI,
+    LAST,
     SESSIONS,
     SHIYAN,
     TERMS,
@@ -202,3 +205,24 @@ def test_expand_yields_nothing_when_every_party_has_an_exam() -> None:
     )
 
     assert expand_sessions([session], dt.date(2026, 10, 9), dt.date(2026, 10, 9)) == []
+
+
+def test_expand_asks_only_the_weekday_and_make_up_days_and_finds_every_lesson() -> None:
+    """The same lessons as trying every date, for sessions on every weekday over the term."""
+    sessions = [
+        dataclasses.replace(session, key=f"{session.key}-{weekday}", weekday=weekday)
+        for session in SESSIONS
+        for weekday in range(1, 8)
+    ]
+    every_date = [
+        lesson
+        for session in sessions
+        for date in dates(FIRST, LAST)
+        if (lesson := date_session(session, date)) is not None
+    ]
+
+    found = expand_sessions(sessions, FIRST, LAST)
+
+    assert sorted(found, key=lambda x: x.key) == sorted(every_date, key=lambda x: x.key)
+    made_up = [x for x in found if x.date.isoweekday() != int(x.key.split("@")[0][-1])]
+    assert made_up  # the scenario's 调休 days are among them (a Saturday runs Friday's lessons)
