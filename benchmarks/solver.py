@@ -236,7 +236,7 @@ def _bound_row(problem: Problem, limit: float) -> Row:
         return {"bound": quick, "method": "counting bound, delivered by greedy", "wall_s": 0.0}
     started = time.monotonic()
     value = lp_bound(problem, limit)
-    return {"bound": value, "method": "LP relaxation (GLOP)", "wall_s": time.monotonic() - started}
+    return {"bound": value, "method": "LP relaxation", "wall_s": time.monotonic() - started}
 
 
 def _rebalance_row(problem: Problem, bundle: Bundle, base: float, days: tuple[int, ...]) -> Row:
