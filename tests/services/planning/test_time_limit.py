@@ -7,7 +7,7 @@ import time
 
 from coordinator.bundle.synthetic import generate_bundle
 from coordinator.services.data.imports import import_bundle, load_bundle
-from coordinator.services.planning.solve import solve_and_store, solver_options
+from coordinator.services.planning.solve import solve_and_store, solve_budget, solver_options
 from coordinator.settings import SolverSettings
 from coordinator.store import Store
 from coordinator.timetable import build_problem, validate_plan
@@ -36,3 +36,16 @@ async def test_tight_district_with_a_tiny_limit_gets_a_complete_valid_stored_pla
     # complete: every period of every need is either delivered or explained
     missing = sum(unmet.periods for unmet in stored.plan.unmet)
     assert stats.delivered_periods + missing == stats.demand_periods
+
+
+def test_a_published_solve_leaves_time_for_dating_within_the_limit() -> None:
+    province_needs = 16_141
+
+    alone = solve_budget(60.0, 5.0, province_needs)
+    published = solve_budget(60.0, 5.0, province_needs, publishing=True)
+
+    assert alone == 55.0  # the limit less reading
+    assert 45.0 < published < alone  # less what storing and dating a province will take
+    assert solve_budget(60.0, 5.0, 176, publishing=True) > 54.9  # a county: almost nothing
+    # however long reading and dating take, the solver keeps a quarter of the limit
+    assert solve_budget(10.0, 6.0, province_needs, publishing=True) == 2.5
