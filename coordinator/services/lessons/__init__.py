@@ -1,6 +1,7 @@
 """Dated lessons: the weekly plan expanded over the term, and everything done to one lesson.
 
 - `dated`: the active plan expanded over the term and reconciled with the store
+- `stored`: stored lessons read and written in bulk (what reconciling changes)
 - `classrooms`: the classrooms that receive each stored lesson
 - `edits`, `edit_rows`: moving, cancelling or re-assigning one lesson by hand, checked first
 - `view`: one lesson as its page shows it

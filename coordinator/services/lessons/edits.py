@@ -27,9 +27,10 @@ from coordinator.errors import CoordinatorError, NotFoundError
 from coordinator.services.accounts.policy import LessonAction, OutsideScope, may_act_on_lesson
 from coordinator.services.accounts.users import Scope, audit_row
 from coordinator.services.counters import FEEDS, bump_counter
-from coordinator.services.lessons.dated import Dated, current_layers, date_layers, reconcile_one
+from coordinator.services.lessons.dated import current_layers, date_layers, reconcile_one
 from coordinator.services.lessons.edit_rows import edit_history, hand_edit_of
 from coordinator.services.lessons.grids import dated_lessons
+from coordinator.services.lessons.stored import Dated
 from coordinator.store import Store
 
 log = logging.getLogger(__name__)

@@ -20,11 +20,11 @@ from coordinator.services.lessons.dated import (
     current_layers,
     date_layers,
     last_term_day,
-    new_lesson_row,
     reconcile_one,
     with_hand_edits,
 )
 from coordinator.services.lessons.edit_rows import newest_edits
+from coordinator.services.lessons.stored import new_lesson_row
 
 
 def course_keys(layers: list[Layer], pinned_id: str) -> set[str]:

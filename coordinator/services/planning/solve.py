@@ -16,9 +16,10 @@ from coordinator.observability.metrics import solver_finished
 from coordinator.services.accounts.secret import secret_key
 from coordinator.services.data.imports import load_bundle
 from coordinator.services.feeds.subscriptions import ensure_feed_tokens
-from coordinator.services.lessons.dated import PublishSummary, publish_lessons
+from coordinator.services.lessons.dated import publish_lessons
 from coordinator.services.lessons.enrolled import stored_enrolments
 from coordinator.services.lessons.replan import replan_enrolments
+from coordinator.services.lessons.stored import PublishSummary
 from coordinator.services.planning.plans import active_version, lesson_keys, load_plan, save_plan
 from coordinator.services.planning.session_keys import inherit_keys
 from coordinator.settings import Settings, SolverSettings

@@ -30,7 +30,8 @@ from coordinator.domain import Bundle
 from coordinator.errors import CoordinatorError
 from coordinator.services.accounts.users import audit_row
 from coordinator.services.data.imports import load_bundle
-from coordinator.services.lessons.dated import PublishSummary, publish_lessons
+from coordinator.services.lessons.dated import publish_lessons
+from coordinator.services.lessons.stored import PublishSummary
 from coordinator.services.planning.plans import (
     active_version,
     lesson_keys,

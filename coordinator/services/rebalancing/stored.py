@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coordinator import models
 from coordinator.errors import CoordinatorError, NotFoundError
-from coordinator.services.lessons.dated import PublishSummary
+from coordinator.services.lessons.stored import PublishSummary
 from coordinator.services.rebalancing.proposals import (
     Proposed,
     RebalancePreview,

@@ -21,12 +21,12 @@ from coordinator.services.lessons.dated import (
     current_layers,
     date_layers,
     last_term_day,
-    new_lesson_row,
     publish_lessons,
     reconcile_one,
     with_hand_edits,
 )
 from coordinator.services.lessons.edit_rows import newest_edits
+from coordinator.services.lessons.stored import new_lesson_row
 from coordinator.services.planning.plans import load_plan, save_plan
 from coordinator.services.planning.solve import solve_and_store
 from coordinator.settings import SolverSettings
