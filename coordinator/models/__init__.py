@@ -27,6 +27,7 @@ from coordinator.models.columns import (
     UTCDateTime,
     enum_column,
     json_list,
+    table_of,
     utc_column,
 )
 from coordinator.models.enrolments import AudienceEnrolmentRow, EnrolmentRow, OpenCourseRow
@@ -141,5 +142,6 @@ __all__ = [
     "WatchHeartbeatRow",
     "enum_column",
     "json_list",
+    "table_of",
     "utc_column",
 ]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, String, TypeDecorator
+from sqlalchemy import JSON, Column, DateTime, String, Table, TypeDecorator
 from sqlalchemy.engine import Dialect
-from sqlmodel import Field
+from sqlmodel import Field, SQLModel
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):
@@ -42,3 +42,9 @@ def enum_column() -> Any:
 
 def json_list() -> Any:
     return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """A table model's Core table, for bulk reads and executemany writes without ORM objects."""
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table

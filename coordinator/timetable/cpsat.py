@@ -27,7 +27,7 @@ def solve_scope(
     """
     built = build_model(problem, scope, hint)
     replay = problem.options.lns_steps is not None and cap_s < math.inf
-    solver = _solver(problem, cap_s if replay else min(cap_s, deadline - time.monotonic()))
+    solver = new_solver(problem, cap_s if replay else min(cap_s, deadline - time.monotonic()))
     result = solver.solve(built.model)
     logger.info(
         "CP-SAT %s: objective %.0f, bound %.0f, %.2f s, %d variables",
@@ -37,13 +37,13 @@ def solve_scope(
         solver.wall_time,
         len(built.model.proto.variables),
     )
-    if result not in FOUND or solver.objective_value < _hint_objective(built.model) - 0.5:
+    if result not in FOUND or solver.objective_value < hint_objective(built.model) - 0.5:
         return hint, GREEDY
     found = list(scope.fixed) + built.variables.extract(solver)
     return found, OPTIMAL if result == cp_model.OPTIMAL else FEASIBLE
 
 
-def _hint_objective(model: cp_model.CpModel) -> float:
+def hint_objective(model: cp_model.CpModel) -> float:
     """The objective of the (complete) hint, so that a solve never returns less than it."""
     proto = model.proto
     hinted = dict(zip(proto.solution_hint.vars, proto.solution_hint.values, strict=True))
@@ -53,7 +53,7 @@ def _hint_objective(model: cp_model.CpModel) -> float:
     return float(scale * (total + objective.offset))
 
 
-def _solver(problem: Problem, time_limit_s: float) -> cp_model.CpSolver:
+def new_solver(problem: Problem, time_limit_s: float) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.max_time_in_seconds = max(0.05, time_limit_s)

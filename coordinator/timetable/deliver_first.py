@@ -22,7 +22,7 @@ import time
 from ortools.sat.python import cp_model
 
 from coordinator.timetable import rules
-from coordinator.timetable.cpsat import FOUND, _hint_objective, _solver
+from coordinator.timetable.cpsat import FOUND, hint_objective, new_solver
 from coordinator.timetable.model import build_model
 from coordinator.timetable.plan import Draft
 from coordinator.timetable.problem import Problem
@@ -93,9 +93,9 @@ def _run(
     left = deadline - time.monotonic()
     if left <= 0.05:
         return hint
-    solver = _solver(problem, left)
+    solver = new_solver(problem, left)
     result = solver.solve(model)
-    if result not in FOUND or solver.objective_value < _hint_objective(model) - 0.5:
+    if result not in FOUND or solver.objective_value < hint_objective(model) - 0.5:
         logger.info("%s: kept the hint (%s)", phase, solver.status_name(result))
         return hint
     found = list(scope.fixed) + variables.extract(solver)
@@ -103,7 +103,7 @@ def _run(
         "%s: objective %.0f (hint %.0f), %d periods, %.2f s",
         phase,
         solver.objective_value,
-        _hint_objective(model),
+        hint_objective(model),
         delivered_periods(problem, found),
         solver.wall_time,
     )

@@ -19,9 +19,8 @@ from ortools.sat.python import cp_model
 
 from coordinator.timetable.broadcasts import takers_of
 from coordinator.timetable.changes import Change, touched
-from coordinator.timetable.cpsat import FOUND
-from coordinator.timetable.cpsat import _hint_objective as hint_objective
-from coordinator.timetable.cpsat import _solver as cpsat_solver
+from coordinator.timetable.cpsat import FOUND, hint_objective
+from coordinator.timetable.cpsat import new_solver as cpsat_solver
 from coordinator.timetable.diff import PlanDiff, diff_plans
 from coordinator.timetable.greedy import extend
 from coordinator.timetable.lessons import session_interval

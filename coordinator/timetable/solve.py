@@ -97,11 +97,12 @@ def _deliver_first(
         (deliver_first.deliver, time.monotonic() + deliver_first.DELIVER_SHARE * left),
         (deliver_first.polish, deadline),
     )
+    score = plan_score(problem, drafts)
     for phase, phase_deadline in phases:
         while not reporter.stopped and phase_deadline - time.monotonic() > 0.05:
             step = phase(problem, whole, drafts, min(phase_deadline, time.monotonic() + STEP_S))
-            if plan_score(problem, step) >= plan_score(problem, drafts):
-                drafts = step
+            if (step_score := plan_score(problem, step)) >= score:
+                drafts, score = step, step_score
             reporter.report(IMPROVE, drafts)
     return drafts
 

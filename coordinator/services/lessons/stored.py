@@ -15,7 +15,6 @@ from typing import Any, Protocol
 from sqlalchemy import Table, bindparam, delete, insert, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coordinator import models
@@ -89,14 +88,9 @@ class StoredLesson:
         return tuple(getattr(self, name) for name in MUTABLE)
 
 
-def _lesson_table() -> Table:
-    table: Table = models.LessonRow.__table__  # type: ignore[attr-defined]
-    return table
-
-
 async def stored_lessons(session: AsyncSession, today: dt.date) -> dict[str, StoredLesson]:
     """Every stored lesson dated `today` or later, by key: one SELECT of plain columns."""
-    table = _lesson_table()
+    table = models.table_of(models.LessonRow)
     query = sa_select(table.c.key, *(table.c[name] for name in MUTABLE)).where(
         table.c.date >= today
     )
@@ -133,7 +127,7 @@ async def reconcile(
             cancel(row, now)
             summary.cancelled.append(row.key)
             updates.append(_update_values(row))
-    table = _lesson_table()
+    table = models.table_of(models.LessonRow)
     connection = await session.connection()
     if inserts:
         await connection.execute(insert(table), inserts)
@@ -270,7 +264,7 @@ async def write_classrooms(
     if not wanted:
         return
     connection = await session.connection()
-    links = _table(models.LessonClassroomRow)
+    links = models.table_of(models.LessonClassroomRow)
     existing: dict[str, set[str]] = defaultdict(set)
     left = []
     for key, classroom_id in await _links_of(session, links, wanted, today):
@@ -290,11 +284,6 @@ async def write_classrooms(
         await connection.execute(insert(links), added)
 
 
-def _table(model: type[SQLModel]) -> Table:
-    table: Table = model.__table__  # type: ignore[attr-defined]
-    return table
-
-
 async def _links_of(
     session: AsyncSession, table: Table, wanted: Mapping[str, object], today: dt.date | None
 ) -> list[tuple[str, str]]:
@@ -303,7 +292,7 @@ async def _links_of(
     if today is None:
         query = query.where(table.c.lesson_key.in_(list(wanted)))
     else:
-        lessons = _lesson_table()
+        lessons = models.table_of(models.LessonRow)
         query = query.join(lessons, lessons.c.key == table.c.lesson_key).where(
             lessons.c.date >= today
         )
@@ -330,7 +319,7 @@ async def _write_departures(
     *,
     today: dt.date | None,
 ) -> None:
-    table = _table(models.LessonDepartureRow)
+    table = models.table_of(models.LessonDepartureRow)
     connection = await session.connection()
     departed = set(await _links_of(session, table, wanted, today))
     back = [(key, classroom_id) for key, classroom_id in departed if classroom_id in wanted[key]]

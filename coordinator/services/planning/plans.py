@@ -7,9 +7,9 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import asdict
 
-from sqlalchemy import Table, insert, update
+from sqlalchemy import insert, update
 from sqlalchemy import select as sa_select
-from sqlmodel import SQLModel, col, select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coordinator import models
@@ -103,12 +103,7 @@ async def write_sessions(
         (models.UnmetNeedRow, unmet),
     ):
         if rows:
-            await connection.execute(insert(_table(model)), rows)
-
-
-def _table(model: type[SQLModel]) -> Table:
-    table: Table = model.__table__  # type: ignore[attr-defined]
-    return table
+            await connection.execute(insert(models.table_of(model)), rows)
 
 
 async def active_version(session: AsyncSession) -> models.TimetableVersionRow | None:
@@ -134,13 +129,13 @@ async def _plan_of(session: AsyncSession, version: models.TimetableVersionRow) -
     """Read as plain columns (no ORM object per row): a province version is thousands."""
     connection = await session.connection()
     classrooms: dict[str, list[str]] = defaultdict(list)
-    links = _table(models.PlannedSessionClassroomRow)
+    links = models.table_of(models.PlannedSessionClassroomRow)
     query = sa_select(links.c.session_id, links.c.classroom_id).where(
         links.c.version_id == version.id
     )
     for session_id, classroom_id in (await connection.execute(query)).all():
         classrooms[session_id].append(classroom_id)
-    planned = _table(models.PlannedSessionRow)
+    planned = models.table_of(models.PlannedSessionRow)
     query = sa_select(
         planned.c.session_id,
         planned.c.teacher_id,
@@ -168,7 +163,7 @@ async def _plan_of(session: AsyncSession, version: models.TimetableVersionRow) -
             key=lambda s: (s.teacher_id, s.weekday, s.start, s.id),
         )
     )
-    needs = _table(models.UnmetNeedRow)
+    needs = models.table_of(models.UnmetNeedRow)
     query = sa_select(
         needs.c.classroom_id,
         needs.c.subject_id,
@@ -196,7 +191,7 @@ async def _plan_of(session: AsyncSession, version: models.TimetableVersionRow) -
 
 async def lesson_keys(session: AsyncSession, version_id: int) -> dict[str, str]:
     """Session id -> the key its dated lessons carry, for one version."""
-    planned = _table(models.PlannedSessionRow)
+    planned = models.table_of(models.PlannedSessionRow)
     query = sa_select(planned.c.session_id, planned.c.lesson_key).where(
         planned.c.version_id == version_id
     )
