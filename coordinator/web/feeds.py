@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import gzip
 import re
 from email.utils import format_datetime, parsedate_to_datetime
@@ -12,6 +11,7 @@ from aiohttp import web
 
 from coordinator.observability.metrics import FEED_HITS, FEED_NOT_MODIFIED
 from coordinator.services.feeds.render import FeedCache, RenderedFeed
+from coordinator.web.pages.config import PAGES
 
 FEED_CACHE = web.AppKey("feed_cache", FeedCache)
 MAX_CACHED = 10_000
@@ -104,7 +104,8 @@ def _gzipped(feed: RenderedFeed) -> bytes:
 
 async def feed(request: web.Request) -> web.StreamResponse:
     token = request.match_info["token"]
-    rendered = await request.app[FEED_CACHE].feed(token, now=dt.datetime.now(dt.UTC))
+    # The app's clock (real time but where a test or a replay sets it): today's window follows it.
+    rendered = await request.app[FEED_CACHE].feed(token, now=request.app[PAGES].clock())
     if rendered is None:
         raise web.HTTPNotFound(text="no such calendar feed (the address may have been renewed)\n")
     FEED_HITS.inc()

@@ -41,8 +41,11 @@ async def live_server(aiohttp_server: AiohttpServer, browser_store: Store) -> Te
 
 
 async def lesson_now(store: Store) -> str:
-    """A music lesson of t-wang in c-east-3 that started five minutes ago; its key."""
-    start = dt.datetime.now(dt.UTC).replace(microsecond=0) - dt.timedelta(minutes=5)
+    """A music lesson of t-wang in c-east-3 that started five minutes ago (or at midnight, when
+    that is nearer: the phone shows today's lessons, so the lesson must start today); its key."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    midnight = dt.datetime.combine(now.astimezone(SHANGHAI).date(), dt.time(), SHANGHAI)
+    start = max(now - dt.timedelta(minutes=5), midnight.astimezone(dt.UTC))
     day = start.astimezone(SHANGHAI).date()
     key = f"now-music@{day.isoformat()}"
     await add_lesson(store, start, key=key, rooms=(ROOM,), changed_at=start, day=day)

@@ -130,6 +130,8 @@ async def test_watch_page_plays_the_pushed_lesson_and_shows_live_then_ended(
         await expect(page.locator("#watch[data-playing=yes]")).to_have_count(1, timeout=60_000)
         code, errors = await again
         assert code == 0, errors
+        # nginx tells of the push's end before it is stopped (a stopped nginx tells nothing).
+        await expect(page.locator("#state")).to_have_text("直播信号中断，正在自动重连…")
     # Past the lesson's end, still inside the link's window (its end and a margin).
     clock.ahead = row.end - dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
     await expect(page.locator("#state")).to_have_text("本节课已结束。")

@@ -34,6 +34,7 @@ from coordinator.settings import FeedSettings, Settings, SolverSettings
 from coordinator.store import Store
 from coordinator.streams import StaticSettings, StreamsSettings
 from coordinator.web.feeds import FEED_CACHE
+from coordinator.web.pages.config import PAGES, PagesConfig
 from tests.calendar import client_parsers
 from tests.factories import small_bundle
 
@@ -58,7 +59,9 @@ def path_of(link: FeedLink) -> str:
 @pytest.fixture
 async def client(aiohttp_client: AiohttpClient, store: Store) -> Client:
     settings = Settings(feeds=FeedSettings(counter_ttl_s=0))
-    return await aiohttp_client(create_app(settings, store))
+    app = create_app(settings, store)
+    app[PAGES] = PagesConfig(clock=lambda: NOW)  # the feeds' window is NOW's, not the real day's
+    return await aiohttp_client(app)
 
 
 async def test_every_owner_has_a_feed_with_both_address_forms(store: Store) -> None:
