@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import time
 
 import click
 
+from coordinator.cli.launch import LAUNCHED
 from coordinator.cli.support import Context, fail_on_errors, pass_context, today_in, utc_now
 from coordinator.timetable.plan import Plan, plan_to_json
 
@@ -21,7 +21,7 @@ from coordinator.timetable.plan import Plan, plan_to_json
 @fail_on_errors
 def solve(context: Context, time_limit: float | None, as_json: bool, bound: bool) -> None:
     """Plan the week: network teachers to rural classrooms; store and publish it."""
-    started = time.monotonic()  # the limit counts from here, loading the solver's code included
+    started = LAUNCHED  # the limit counts from the command's launch, loading the code included
     from coordinator.services.planning import solve as planning
 
     settings = context.settings()

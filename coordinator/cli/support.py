@@ -6,18 +6,19 @@ import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
 
 from coordinator.errors import ConfigurationError, CoordinatorError
 from coordinator.services.accounts.secret import secret_key
-from coordinator.services.notifications.reminders import Notifier
-from coordinator.services.streaming.teacher_links import signed_pages
 from coordinator.settings import Settings, load_settings
 from coordinator.store import Store, database_url
 from coordinator.store.schema import current_revision, head_revision
+
+if TYPE_CHECKING:  # messages load their libraries only in the commands that send them
+    from coordinator.services.notifications.reminders import Notifier
 
 T = TypeVar("T")
 
@@ -50,16 +51,21 @@ class Context:
     ) -> T:
         """Open the database, run one use case on it, and close it whatever happens."""
         store = self.store(settings)
+        # The result is handed over beside the task, not as its result: asyncio.run formats
+        # its main task's repr (result included) when it restores the Ctrl-C handler, which
+        # for a province's plan took half a second.
+        results: list[T] = []
 
-        async def opened() -> T:
+        async def opened() -> None:
             try:
                 if needs_schema:
                     await require_schema(store)
-                return await work(store)
+                results.append(await work(store))
             finally:
                 await store.close()
 
-        return asyncio.run(opened())
+        asyncio.run(opened())
+        return results[0]
 
 
 pass_context = click.make_pass_decorator(Context)
@@ -115,6 +121,9 @@ def describe_database(settings: Settings) -> str:
 def notifier_for(settings: Settings) -> Notifier:
     """What the scheduler's messages need: their settings, and links to the signed go-live and
     watch pages at the server's public address (never a push key or a bare stream)."""
+    from coordinator.services.notifications.reminders import Notifier
+    from coordinator.services.streaming.teacher_links import signed_pages
+
     public = (
         settings.notifications.public_url
         or settings.server.public_url

@@ -101,6 +101,12 @@ def worker(config: Path, database: Path, env: dict[str, str], log: Path) -> Iter
                 process.wait()
 
 
+async def stopped(process: Any) -> int:
+    """Its exit code, waited for off the event loop: the fake platform serves from this loop,
+    and a worker stopping mid-call waits for that call's answer (a blocking wait never gave it)."""
+    return int(await asyncio.to_thread(process.wait, 30))
+
+
 def said(log: Path) -> str:
     return log.read_text() if log.exists() else ""
 
@@ -177,7 +183,7 @@ async def test_one_meeting_per_lesson_across_a_killed_and_restarted_worker(
             await eventually(moved, log)
             await asyncio.sleep(1.5)  # a few more polls of the restarted worker: nothing more
             second.send_signal(signal.SIGTERM)
-            assert second.wait(timeout=30) == 0
+            assert await stopped(second) == 0
     assert calls_before_restart == made
     assert [action for _, action in server.calls] == [*made, "update"]
     assert len(server.meetings) == 1
@@ -212,7 +218,7 @@ async def test_classin_class_made_while_the_worker_died_waiting_is_not_made_twic
         with worker(config, database, env, log) as second:
             await eventually(meeting_made, log)
             second.send_signal(signal.SIGTERM)
-            assert second.wait(timeout=30) == 0
+            assert await stopped(second) == 0
         async with store.read() as session:
             row = await session.get(models.PlatformMeetingRow, KEY)
     assert stored_before == "creating"  # only the intent: ClassIn needs no lookup
@@ -258,7 +264,7 @@ async def test_meeting_made_while_the_worker_died_waiting_is_found_not_made_agai
         with worker(config, database, env, log) as second:
             await eventually(meeting_made, log)
             second.send_signal(signal.SIGTERM)
-            assert second.wait(timeout=30) == 0
+            assert await stopped(second) == 0
         async with store.read() as session:
             row = await session.get(models.PlatformMeetingRow, KEY)
     assert stored_before == "creating"  # the intent the dead worker wrote before it asked
