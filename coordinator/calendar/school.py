@@ -23,6 +23,8 @@ class DayType(StrEnum):
     EXAM = "exam"  # school open, no live lessons
 
 
+_EXAM = DayType.EXAM  # read on every date of every session when a term is dated: a plain name
+
 # When two entries of the same scope name one date, the more restrictive one wins.
 _RESTRICTIVENESS = {DayKind.MAKEUP: 0, DayKind.EXAM: 1, DayKind.CLOSURE: 2, DayKind.HOLIDAY: 3}
 
@@ -44,7 +46,7 @@ class SchoolDay:
     @property
     def live(self) -> bool:
         """Whether live lessons may run on this date."""
-        return self.has_school and self.type is not DayType.EXAM
+        return self.timetable_weekday is not None and self.type is not _EXAM
 
 
 @dataclass(frozen=True, slots=True, eq=False)

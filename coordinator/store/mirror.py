@@ -142,11 +142,6 @@ def row_values(record: models.Imported) -> Row:
     }
 
 
-def plain_row(names: Sequence[str], values: Iterable[Any]) -> Row:
-    """A stored row read as columns (no ORM objects) as a plain row, like ``row_values``."""
-    return {name: _plain(value) for name, value in zip(names, values, strict=True)}
-
-
 def bundle_from_rows(
     rows: dict[str, list[Row]], *, name: str = "", anchor_date: dt.date | None = None
 ) -> domain.Bundle:
@@ -158,10 +153,13 @@ def bundle_from_rows(
         )
 
     def build(cls: type[Any], items: list[Row], **convert: Callable[[Any], Any]) -> tuple[Any, ...]:
-        names = {field.name for field in dataclasses.fields(cls)}
+        if not items:
+            return ()
+        fields = {field.name for field in dataclasses.fields(cls)}
+        names = [name for name in items[0] if name in fields]  # every row has the same columns
         built = []
         for row in items:
-            values = {key: value for key, value in row.items() if key in names}
+            values = {name: row[name] for name in names}
             for column, function in convert.items():
                 if values.get(column) is not None:
                     values[column] = function(values[column])

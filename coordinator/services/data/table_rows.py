@@ -17,7 +17,7 @@ from sqlalchemy import Column, Table, bindparam, insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from coordinator.store.mirror import BOOKKEEPING, Key, Mirror, Row, plain_row
+from coordinator.store.mirror import BOOKKEEPING, Key, Mirror, Row
 
 KEY_PREFIX = "key_"  # bound names of the key in an UPDATE's WHERE (column names are taken)
 
@@ -56,13 +56,15 @@ async def stored_rows(
         query = query.where(table.c.retired_at.is_(None))
     names = [column.name for column in columns]
     result = await (await session.connection()).execute(query)
-    return [(plain_row(names, row[:-1]), row[-1] is not None) for row in result.all()]
+    # Columns come back as plain values already (enums as their strings, JSON as lists): the
+    # same values as `row_values` gives, made without a call per value (a province: 115k rows).
+    return [(dict(zip(names, row[:-1], strict=True)), row[-1] is not None) for row in result.all()]
 
 
 async def active_rows(session: AsyncSession, mirror: Mirror) -> list[Row]:
     """The rows of one table that the last import still lists, in key order."""
     rows = [row for row, _ in await stored_rows(session, mirror, active_only=True)]
-    return sorted(rows, key=lambda row: tuple(str(v) for v in mirror.key_of(row)))
+    return sorted(rows, key=lambda row: tuple(map(str, map(row.__getitem__, mirror.key))))
 
 
 async def write_table(

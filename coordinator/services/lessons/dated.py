@@ -65,11 +65,18 @@ class RememberingCalendar(SchoolCalendar):
 
 
 def school_calendars(bundle: domain.Bundle) -> dict[str, SchoolCalendar]:
+    """Each school's calendar for dating. Schools whose terms, special days and time zone are
+    the same share one calendar object (named after the first of them), so each date is
+    worked out once per distinct calendar: a province's 1,742 schools have a few dozen."""
     calendars: dict[str, SchoolCalendar] = {}
+    shared: dict[tuple[object, ...], RememberingCalendar] = {}
     for school in bundle.schools:
         calendar = SchoolCalendar.for_school(school, bundle.terms, bundle.calendar_days)
-        values = {f.name: getattr(calendar, f.name) for f in dataclasses.fields(SchoolCalendar)}
-        calendars[school.id] = RememberingCalendar(**values)
+        same = (calendar.time_zone, calendar.terms, tuple(calendar.days.items()))
+        if same not in shared:
+            values = {f.name: getattr(calendar, f.name) for f in dataclasses.fields(SchoolCalendar)}
+            shared[same] = RememberingCalendar(**values)
+        calendars[school.id] = shared[same]
     return calendars
 
 
@@ -116,14 +123,14 @@ class Layer:
 async def current_layers(session: AsyncSession) -> list[Layer]:
     """The active version, then the temporary versions on top of it, oldest first."""
     enrolments = await stored_enrolments(session)
-    base_id, base = await load_plan(session)
+    base_id, base = await load_plan(session, unmet=False)
     keys = await lesson_keys(session, base_id)
     base, enrolled = lay_enrolments(base, keys, enrolments)
     layers = [Layer(base_id, base, keys, None, enrolled)]
     for version in await temporary_versions(session, base_id):
         if version.id is None or version.applies_from is None or version.applies_to is None:
             continue
-        _, plan = await load_plan(session, version.id)
+        _, plan = await load_plan(session, version.id, unmet=False)
         keys = await lesson_keys(session, version.id)
         plan, enrolled = lay_enrolments(plan, keys, enrolments)
         dates = (version.applies_from, version.applies_to)

@@ -25,6 +25,7 @@ from coordinator.store import Store
 from coordinator.timetable.build import build_problem
 from coordinator.timetable.enrolment import Refusal, judge
 from coordinator.timetable.options import SolverOptions
+from coordinator.timetable.plan import Plan
 from coordinator.timetable.problem import Problem
 
 log = logging.getLogger(__name__)
@@ -47,16 +48,20 @@ async def replan_enrolments(
     ended: list[tuple[str, str]] = []
     async with store.write() as session:
         await bump_counter(session, FEEDS, now)
-        version_id, plan = await load_plan(session)
-        keys = await lesson_keys(session, version_id)
+        rows = await _current(session, today)
+        current: tuple[Plan, dict[str, str]] | None = None  # read only to judge an enrolment
+        if keep and rows:
+            version_id, plan = await load_plan(session, unmet=False)
+            current = (plan, await lesson_keys(session, version_id))
         kept: list[Enrolment] = []
-        for row in await _current(session, today):
+        for row in rows:
             reasons: tuple[Refusal, ...] = (Refusal.NOT_PLANNED,)
             if keep and problem is None:
                 problem = build_problem(bundle, options)
                 pinned = {p.id for p in problem.pinned}
             if keep and problem is not None and row.pinned_id in pinned:
-                laid, _ = lay_enrolments(plan, keys, kept)
+                assert current is not None
+                laid, _ = lay_enrolments(*current, kept)
                 verdict = judge(problem, laid, row.pinned_id, row.classroom_id)
                 reasons = tuple(r for r in verdict.refusals if r is not Refusal.ALREADY)
             if keep and not reasons:

@@ -111,8 +111,12 @@ async def active_version(session: AsyncSession) -> models.TimetableVersionRow | 
     return (await session.exec(query)).first()
 
 
-async def load_plan(session: AsyncSession, version_id: int | None = None) -> tuple[int, Plan]:
-    """A stored version (the active one by default) as a Plan."""
+async def load_plan(
+    session: AsyncSession, version_id: int | None = None, *, unmet: bool = True
+) -> tuple[int, Plan]:
+    """A stored version (the active one by default) as a Plan; without `unmet` its unmet needs
+    are left unread (dating needs only the sessions; a province's thousands of explanations
+    took a second to decode)."""
     if version_id is None:
         version = await active_version(session)
         if version is None:
@@ -122,10 +126,12 @@ async def load_plan(session: AsyncSession, version_id: int | None = None) -> tup
         if version is None:
             raise NotFoundError(f"timetable version {version_id} does not exist")
     assert version.id is not None
-    return version.id, await _plan_of(session, version)
+    return version.id, await _plan_of(session, version, unmet=unmet)
 
 
-async def _plan_of(session: AsyncSession, version: models.TimetableVersionRow) -> Plan:
+async def _plan_of(
+    session: AsyncSession, version: models.TimetableVersionRow, *, unmet: bool
+) -> Plan:
     """Read as plain columns (no ORM object per row): a province version is thousands."""
     connection = await session.connection()
     classrooms: dict[str, list[str]] = defaultdict(list)
@@ -163,6 +169,9 @@ async def _plan_of(session: AsyncSession, version: models.TimetableVersionRow) -
             key=lambda s: (s.teacher_id, s.weekday, s.start, s.id),
         )
     )
+    if not unmet:
+        stats = PlanStats(**version.stats)
+        return Plan(status=version.status, sessions=sessions, unmet=(), stats=stats)
     needs = models.table_of(models.UnmetNeedRow)
     query = sa_select(
         needs.c.classroom_id,
@@ -173,7 +182,7 @@ async def _plan_of(session: AsyncSession, version: models.TimetableVersionRow) -
         needs.c.text_en,
         needs.c.text_zh,
     ).where(needs.c.version_id == version.id)
-    unmet = tuple(
+    unmet_needs = tuple(
         Unmet(
             u.classroom_id,
             u.subject_id,
@@ -185,7 +194,10 @@ async def _plan_of(session: AsyncSession, version: models.TimetableVersionRow) -
         )
     )
     return Plan(
-        status=version.status, sessions=sessions, unmet=unmet, stats=PlanStats(**version.stats)
+        status=version.status,
+        sessions=sessions,
+        unmet=unmet_needs,
+        stats=PlanStats(**version.stats),
     )
 
 
