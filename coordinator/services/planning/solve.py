@@ -41,8 +41,9 @@ class PlanRejectedError(CoordinatorError):
 
 MIN_SOLVE_SHARE = 0.25  # of the limit, the solve's least share however long reading took
 # What follows a CLI solve inside its limit: storing the plan, dating the term's lessons and
-# feed tokens took 6-8 s for a province's 16,141 needs on SQLite (2026-12-07, quiet machine).
-PUBLISH_S_PER_NEED = 0.0005
+# feed tokens took 3.5 s (SQLite) to 5 s (PostgreSQL) for a province's 16,141 needs
+# (2026-12-07, quiet machine, docs/benchmarks.md).
+PUBLISH_S_PER_NEED = 0.0003
 
 
 def solve_budget(limit: float, spent: float, needs: int, *, publishing: bool = False) -> float:
@@ -158,7 +159,7 @@ async def _inherited_keys(session: AsyncSession, plan: Plan) -> dict[str, str]:
     active = await active_version(session)
     if active is None or active.id is None:
         return inherit_keys(None, {}, plan)
-    _, previous = await load_plan(session, active.id)
+    _, previous = await load_plan(session, active.id, unmet=False)  # keys follow sessions
     return inherit_keys(previous, await lesson_keys(session, active.id), plan)
 
 
