@@ -49,6 +49,7 @@ MARKS = (
     ("enrolments", "self-enrolment(s) ended"),
     ("publish lessons", "published lessons:"),
 )
+DELIVERED = re.compile(r"plan \w+: (\d+) of (\d+) periods delivered")
 STAMP = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ")
 
 
@@ -85,6 +86,9 @@ def phases_of(log: str) -> Row:
         at = dt.datetime.strptime(stamp.group(1), "%Y-%m-%d %H:%M:%S,%f").astimezone().timestamp()
         row[phase], mark = at - mark, at
     row["feed tokens and exit"] = end - mark
+    if plan := DELIVERED.search(log):  # what the plan holds: a faster command must not deliver less
+        done, demand = int(plan.group(1)), int(plan.group(2))
+        row["delivered"] = f"{done:,} of {demand:,} ({100 * done / demand:.1f}%)"
     return row
 
 
@@ -152,6 +156,8 @@ def table(scale: str, backend: str, limit: float, ours: Row, base: Row | None) -
         for phase in (*(p for p, _ in MARKS), "feed tokens and exit"):
             got = [_fmt(r[run][2].get(phase)) if r and run in r else "–" for r in (ours, base)]
             lines.append(f"| &nbsp; {phase} | {got[0]} | {got[1]} | |")
+        held = [r[run][2].get("delivered", "–") if r and run in r else "–" for r in (ours, base)]
+        lines.append(f"| &nbsp; periods the plan delivers | {held[0]} | {held[1]} | |")
     return lines
 
 
