@@ -22,6 +22,7 @@ from coordinator.calendar import (
     DatedLesson,
     LessonStatus,
 )
+from coordinator.store.bulk import insert_rows
 
 
 @dataclass(slots=True)
@@ -130,7 +131,7 @@ async def reconcile(
     table = models.table_of(models.LessonRow)
     connection = await session.connection()
     if inserts:
-        await connection.execute(insert(table), inserts)
+        await insert_rows(connection, table, inserts)
     if updates:
         changes = update(table).where(table.c.key == bindparam(KEY))
         await connection.execute(changes.values({n: bindparam(n) for n in MUTABLE}), updates)
@@ -281,7 +282,7 @@ async def write_classrooms(
         if classroom_id not in existing[key]
     ]
     if added:
-        await connection.execute(insert(links), added)
+        await insert_rows(connection, links, added)
 
 
 async def _links_of(
@@ -303,9 +304,7 @@ async def _links_of(
             found.extend((key, room) for key, room in (await connection.execute(chunk)).all())
         return found
     lessons = models.table_of(models.LessonRow)
-    query = query.join(lessons, lessons.c.key == table.c.lesson_key).where(
-        lessons.c.date >= today
-    )
+    query = query.join(lessons, lessons.c.key == table.c.lesson_key).where(lessons.c.date >= today)
     result = await connection.execute(query)
     return [(key, classroom_id) for key, classroom_id in result.all() if key in wanted]
 

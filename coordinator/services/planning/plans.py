@@ -7,13 +7,14 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import asdict
 
-from sqlalchemy import insert, update
 from sqlalchemy import select as sa_select
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from coordinator import models
 from coordinator.errors import NotFoundError
+from coordinator.store.bulk import insert_rows
 from coordinator.timetable.plan import Plan, PlanStats, Reason, Session, Unmet
 
 
@@ -103,7 +104,7 @@ async def write_sessions(
         (models.UnmetNeedRow, unmet),
     ):
         if rows:
-            await connection.execute(insert(models.table_of(model)), rows)
+            await insert_rows(connection, models.table_of(model), rows)
 
 
 async def active_version(session: AsyncSession) -> models.TimetableVersionRow | None:
