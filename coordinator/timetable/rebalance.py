@@ -19,8 +19,7 @@ from ortools.sat.python import cp_model
 
 from coordinator.timetable.broadcasts import takers_of
 from coordinator.timetable.changes import Change, touched
-from coordinator.timetable.cpsat import FOUND, hint_objective
-from coordinator.timetable.cpsat import new_solver as cpsat_solver
+from coordinator.timetable.cpsat import FOUND, hint_objective, new_solver
 from coordinator.timetable.diff import PlanDiff, diff_plans
 from coordinator.timetable.greedy import extend
 from coordinator.timetable.lessons import session_interval
@@ -101,7 +100,7 @@ def _solve_freed(
         and problem.pinned[p].teacher not in affected
     ]
     built.model.add(sum(kept) >= len(kept) - budget)
-    solver = cpsat_solver(problem, deadline - time.monotonic())
+    solver = new_solver(problem, deadline - time.monotonic())
     result = solver.solve(built.model)
     logger.info(
         "rebalance CP-SAT %s: %.2f s, %d variables, %d kept lessons may change of %d",

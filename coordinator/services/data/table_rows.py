@@ -17,6 +17,7 @@ from sqlalchemy import Column, Table, bindparam, insert, update
 from sqlalchemy import select as sa_select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from coordinator import models
 from coordinator.store.mirror import BOOKKEEPING, Key, Mirror, Row
 
 KEY_PREFIX = "key_"  # bound names of the key in an UPDATE's WHERE (column names are taken)
@@ -37,8 +38,7 @@ class TableChanges:
 
 
 def table_of(mirror: Mirror) -> Table:
-    table: Table = mirror.table.__table__  # type: ignore[attr-defined]
-    return table
+    return models.table_of(mirror.table)
 
 
 def _columns(table: Table) -> list[Column[Any]]:

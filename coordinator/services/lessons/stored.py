@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, insert, update
 from sqlalchemy import select as sa_select
@@ -185,21 +185,8 @@ def new_lesson_row(
     return models.LessonRow(**_new_lesson_values(lesson, subject_id, version_id, now))
 
 
-class LessonState(Protocol):
-    """What `refresh` and `cancel` change: an ORM row or a `StoredLesson`."""
-
-    date: dt.date
-    teacher_id: str
-    start: dt.datetime
-    end: dt.datetime
-    status: str
-    revision: int
-    link_revision: int
-    fingerprint: str
-    conflicts: list[dict[str, Any]]
-    version_id: int | None
-    changed_at: dt.datetime
-    cancelled_at: dt.datetime | None
+# What `refresh` and `cancel` change: an ORM row (one lesson) or a `StoredLesson` (in bulk).
+LessonState = models.LessonRow | StoredLesson
 
 
 def refresh(

@@ -9,6 +9,7 @@ from dataclasses import asdict
 
 from sqlalchemy import select as sa_select
 from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -170,9 +171,18 @@ async def _plan_of(
             key=lambda s: (s.teacher_id, s.weekday, s.start, s.id),
         )
     )
-    if not unmet:
-        stats = PlanStats(**version.stats)
-        return Plan(status=version.status, sessions=sessions, unmet=(), stats=stats)
+    unmet_needs = await _unmet_of(connection, version) if unmet else ()
+    return Plan(
+        status=version.status,
+        sessions=sessions,
+        unmet=unmet_needs,
+        stats=PlanStats(**version.stats),
+    )
+
+
+async def _unmet_of(
+    connection: AsyncConnection, version: models.TimetableVersionRow
+) -> tuple[Unmet, ...]:
     needs = models.table_of(models.UnmetNeedRow)
     query = sa_select(
         needs.c.classroom_id,
@@ -183,7 +193,7 @@ async def _plan_of(
         needs.c.text_en,
         needs.c.text_zh,
     ).where(needs.c.version_id == version.id)
-    unmet_needs = tuple(
+    return tuple(
         Unmet(
             u.classroom_id,
             u.subject_id,
@@ -193,12 +203,6 @@ async def _plan_of(
         for u in sorted(
             (await connection.execute(query)).all(), key=lambda u: (u.classroom_id, u.subject_id)
         )
-    )
-    return Plan(
-        status=version.status,
-        sessions=sessions,
-        unmet=unmet_needs,
-        stats=PlanStats(**version.stats),
     )
 
 
